@@ -1,0 +1,34 @@
+//! The garbage collector: objects whose owner is gone are deleted (background cascading deletion).
+
+use crate::cluster::{object, Cluster};
+use serde_json::Value;
+use std::collections::HashSet;
+
+const OWNED_KINDS: &[&str] = &["replicasets", "pods", "endpoints", "controllerrevisions", "jobs", "events"];
+
+pub fn reconcile(c: &mut Cluster) -> bool {
+    let mut uids: HashSet<String> = HashSet::new();
+    for plural in ["deployments", "replicasets", "daemonsets", "statefulsets", "jobs", "cronjobs", "nodes", "services", "pods"] {
+        for o in c.list_all(plural) {
+            uids.insert(object::str_at(o, "metadata.uid").to_string());
+        }
+    }
+    let mut doomed: Vec<(&'static str, String, String)> = Vec::new();
+    for plural in OWNED_KINDS {
+        for o in c.list_all(plural) {
+            let refs = object::array(o, "metadata.ownerReferences");
+            if refs.is_empty() {
+                continue;
+            }
+            let all_gone = refs.iter().all(|r| !uids.contains(r.get("uid").and_then(Value::as_str).unwrap_or("")));
+            if all_gone {
+                doomed.push((plural, object::namespace(o).to_string(), object::name(o).to_string()));
+            }
+        }
+    }
+    let changed = !doomed.is_empty();
+    for (plural, ns, name) in doomed {
+        c.remove_raw(plural, &ns, &name);
+    }
+    changed
+}

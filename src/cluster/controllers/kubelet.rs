@@ -1,0 +1,370 @@
+//! The kubelet model: for every pod bound to a node, assign an IP and compute container states,
+//! phase and conditions from the runtime model at the cluster's current time; emit the kubelet's events.
+
+use super::runtime::{self, Program, Snapshot, State};
+use super::set_condition;
+use crate::cluster::images::full_name;
+use crate::cluster::{fnv, object, parse_timestamp, timestamp, Cluster};
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{json, Value};
+
+pub fn reconcile(c: &mut Cluster) -> bool {
+    let pods: Vec<Value> = c
+        .list_all("pods")
+        .into_iter()
+        .filter(|p| !object::str_at(p, "spec.nodeName").is_empty())
+        .cloned()
+        .collect();
+    let mut changed = false;
+    for pod in pods {
+        changed |= reconcile_pod(c, pod);
+    }
+    changed
+}
+
+fn node_ip(c: &Cluster, node: &str) -> String {
+    c.peek("nodes", "", node)
+        .map(|n| {
+            object::array(n, "status.addresses")
+                .iter()
+                .find(|a| a.get("type").and_then(Value::as_str) == Some("InternalIP"))
+                .and_then(|a| a.get("address").and_then(Value::as_str))
+                .unwrap_or("")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+fn allocate_pod_ip(c: &Cluster, node: &str) -> String {
+    let cidr = c.peek("nodes", "", node).map(|n| object::str_at(n, "spec.podCIDR").to_string()).unwrap_or_default();
+    let base = cidr.split('/').next().unwrap_or("10.244.0.0");
+    let octets: Vec<&str> = base.split('.').collect();
+    if octets.len() != 4 {
+        return String::new();
+    }
+    let prefix = format!("{}.{}.{}", octets[0], octets[1], octets[2]);
+    let used: std::collections::HashSet<String> =
+        c.list_all("pods").iter().map(|p| object::str_at(p, "status.podIP").to_string()).collect();
+    for i in 2..255 {
+        let ip = format!("{prefix}.{i}");
+        if !used.contains(&ip) {
+            return ip;
+        }
+    }
+    format!("{prefix}.254")
+}
+
+fn secs_between(a: DateTime<Utc>, b: DateTime<Utc>) -> i64 {
+    (b - a).num_seconds()
+}
+
+fn reconcile_pod(c: &mut Cluster, pod: Value) -> bool {
+    let node = object::str_at(&pod, "spec.nodeName").to_string();
+    let host_network = object::get(&pod, "spec.hostNetwork").and_then(Value::as_bool).unwrap_or(false);
+    let mut np = pod.clone();
+    let now = c.now;
+    let t0 = match parse_timestamp(object::str_at(&pod, "status.startTime")) {
+        Some(t) => t,
+        None => {
+            object::set(&mut np, "status.startTime", json!(timestamp(now)));
+            now
+        }
+    };
+    if object::str_at(&np, "status.podIP").is_empty() {
+        let ip = if host_network { node_ip(c, &node) } else { allocate_pod_ip(c, &node) };
+        let hip = node_ip(c, &node);
+        let st = object::map_mut(&mut np, "status");
+        st.insert("hostIP".into(), json!(hip));
+        st.insert("hostIPs".into(), json!([{"ip": hip}]));
+        st.insert("podIP".into(), json!(ip));
+        st.insert("podIPs".into(), json!([{"ip": ip}]));
+    }
+    let elapsed = secs_between(t0, now).max(0);
+    let policy = object::str_at(&pod, "spec.restartPolicy").to_string();
+    let policy = if policy.is_empty() { "Always".to_string() } else { policy };
+    let init_policy = if policy == "Never" { "Never" } else { "OnFailure" };
+    let catalog = c.images.clone();
+
+    // Init containers run one after another.
+    let mut start = 0i64;
+    let mut init_done = true;
+    let mut init_failed = false;
+    let mut init_statuses = Vec::new();
+    for ic in object::array(&pod, "spec.initContainers") {
+        let image = ic.get("image").and_then(Value::as_str).unwrap_or("");
+        let prog = runtime::program(ic, &catalog);
+        let image_ok = catalog.resolve(image).is_some();
+        if !init_done {
+            init_statuses.push(status_json(ic, &waiting("PodInitializing"), t0, false, image_ok));
+            continue;
+        }
+        let snap = runtime::snapshot(&prog, image_ok, start, elapsed, init_policy);
+        let finished_ok = matches!(snap.state, State::Terminated { code: 0, .. }) && snap.done
+            || matches!(snap.state, State::Terminated { code: 0, .. });
+        init_statuses.push(status_json(ic, &snap, t0, false, image_ok));
+        if finished_ok {
+            if let State::Terminated { finished, .. } = snap.state {
+                start = finished;
+            }
+        } else {
+            init_done = false;
+            if snap.done {
+                init_failed = true;
+            }
+        }
+    }
+
+    let mut statuses = Vec::new();
+    let mut all_ready = true;
+    let mut any_running = false;
+    let mut all_done = true;
+    let mut any_failed = false;
+    let mut all_started = true;
+    let containers = object::array(&pod, "spec.containers");
+    for ct in containers {
+        let image = ct.get("image").and_then(Value::as_str).unwrap_or("");
+        let image_ok = catalog.resolve(image).is_some();
+        if !init_done {
+            let reason = if init_failed { "PodInitializing" } else { "PodInitializing" };
+            statuses.push(status_json(ct, &waiting(reason), t0, false, image_ok));
+            all_ready = false;
+            all_done = false;
+            all_started = false;
+            continue;
+        }
+        let prog = runtime::program(ct, &catalog);
+        let snap = runtime::snapshot(&prog, image_ok, start, elapsed, &policy);
+        let ready = matches!(snap.state, State::Running { started } if elapsed - started >= readiness_delay(ct));
+        all_ready &= ready;
+        any_running |= matches!(snap.state, State::Running { .. }) || (snap.started_once && !snap.done);
+        all_done &= snap.done;
+        all_started &= snap.started_once;
+        if let State::Terminated { code, .. } = snap.state {
+            any_failed |= code != 0 && snap.done;
+        }
+        emit_events(c, &pod, ct, &snap, &prog, image_ok);
+        statuses.push(status_json(ct, &snap, t0, ready, image_ok));
+    }
+    let phase = if init_failed {
+        "Failed"
+    } else if !init_done {
+        "Pending"
+    } else if all_done && !containers.is_empty() {
+        if any_failed {
+            "Failed"
+        } else {
+            "Succeeded"
+        }
+    } else if any_running && all_started {
+        "Running"
+    } else {
+        "Pending"
+    };
+    let ts = timestamp(now);
+    let t = |secs: i64| timestamp(t0 + Duration::seconds(secs));
+    {
+        let st = object::map_mut(&mut np, "status");
+        st.insert("phase".into(), json!(phase));
+        st.insert("containerStatuses".into(), Value::Array(statuses));
+        if !init_statuses.is_empty() {
+            st.insert("initContainerStatuses".into(), Value::Array(init_statuses));
+        }
+        st.insert("qosClass".into(), json!(super::scheduler::qos_class(&pod)));
+    }
+    let _ = ts;
+    let ready_str = if all_ready && init_done && phase == "Running" { "True" } else { "False" };
+    let started_str = if elapsed >= 1 { "True" } else { "False" };
+    set_condition(&mut np, "PodReadyToStartContainers", started_str, None, None, &t(1.min(elapsed)), false);
+    if init_done {
+        set_condition(&mut np, "Initialized", "True", None, None, &t(start), false);
+    } else {
+        let names: Vec<&str> = object::array(&pod, "spec.initContainers").iter().filter_map(|c| c.get("name").and_then(Value::as_str)).collect();
+        set_condition(&mut np, "Initialized", "False", Some("ContainersNotInitialized"), Some(&format!("containers with incomplete status: [{}]", names.join(" "))), &t(0), false);
+    }
+    let not_ready: Vec<String> = object::array(&np, "status.containerStatuses")
+        .iter()
+        .filter(|s| s.get("ready").and_then(Value::as_bool) != Some(true))
+        .filter_map(|s| s.get("name").and_then(Value::as_str).map(String::from))
+        .collect();
+    let transition = t(elapsed);
+    if ready_str == "True" {
+        set_condition(&mut np, "Ready", "True", None, None, &transition, false);
+        set_condition(&mut np, "ContainersReady", "True", None, None, &transition, false);
+    } else {
+        let (reason, msg) = if phase == "Succeeded" || phase == "Failed" {
+            ("PodCompleted", None)
+        } else {
+            ("ContainersNotReady", Some(format!("containers with unready status: [{}]", not_ready.join(" "))))
+        };
+        set_condition(&mut np, "Ready", "False", Some(reason), msg.as_deref(), &transition, false);
+        set_condition(&mut np, "ContainersReady", "False", Some(reason), msg.as_deref(), &transition, false);
+    }
+    sort_conditions(&mut np);
+    if np != pod {
+        c.put_status("pods", np);
+        return true;
+    }
+    false
+}
+
+fn sort_conditions(pod: &mut Value) {
+    const ORDER: [&str; 5] = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
+    if let Some(Value::Array(cs)) = object::get_mut(pod, "status.conditions") {
+        cs.sort_by_key(|c| ORDER.iter().position(|o| c.get("type").and_then(Value::as_str) == Some(*o)).unwrap_or(9));
+    }
+}
+
+fn readiness_delay(ct: &Value) -> i64 {
+    ct.get("readinessProbe").and_then(|p| p.get("initialDelaySeconds")).and_then(Value::as_i64).unwrap_or(0)
+}
+
+fn waiting(reason: &str) -> Snapshot {
+    Snapshot {
+        state: State::Waiting { reason: reason.into(), message: None },
+        last: None,
+        restarts: 0,
+        since: 0,
+        done: false,
+        started_once: false,
+    }
+}
+
+fn container_id(seed: &str) -> String {
+    let a = fnv(seed.as_bytes());
+    let b = fnv(format!("{seed}#").as_bytes());
+    let d = fnv(format!("{seed}##").as_bytes());
+    let e = fnv(format!("{seed}###").as_bytes());
+    format!("{a:016x}{b:016x}{d:016x}{e:016x}")
+}
+
+fn state_json(s: &State, t0: DateTime<Utc>, image: &str) -> Value {
+    let t = |secs: i64| timestamp(t0 + Duration::seconds(secs));
+    match s {
+        State::Waiting { reason, message } => {
+            let mut w = json!({"reason": reason});
+            let msg = match (reason.as_str(), message) {
+                (_, Some(m)) => Some(m.clone()),
+                ("ImagePullBackOff", None) => Some(format!("Back-off pulling image \"{image}\"")),
+                ("ErrImagePull", None) => Some(pull_error(image)),
+                _ => None,
+            };
+            if let Some(m) = msg {
+                w["message"] = json!(m);
+            }
+            json!({"waiting": w})
+        }
+        State::Running { started } => json!({"running": {"startedAt": t(*started)}}),
+        State::Terminated { reason, code, started, finished, message } => {
+            let mut term = json!({
+                "containerID": format!("containerd://{}", container_id(&format!("{image}{started}"))),
+                "exitCode": code,
+                "finishedAt": t(*finished),
+                "reason": reason,
+                "startedAt": t(*started),
+            });
+            if let Some(m) = message {
+                term["message"] = json!(m);
+            }
+            json!({"terminated": term})
+        }
+    }
+}
+
+/// The runtime's message for an image that cannot be pulled.
+pub fn pull_error(image: &str) -> String {
+    let full = full_name(image);
+    format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found")
+}
+
+fn status_json(ct: &Value, snap: &Snapshot, t0: DateTime<Utc>, ready: bool, image_ok: bool) -> Value {
+    let name = ct.get("name").and_then(Value::as_str).unwrap_or("");
+    let image = ct.get("image").and_then(Value::as_str).unwrap_or("");
+    let mut s = json!({
+        "name": name,
+        "image": if snap.started_once { full_name(image) } else { image.to_string() },
+        "imageID": "",
+        "lastState": snap.last.as_ref().map(|l| state_json(l, t0, image)).unwrap_or(json!({})),
+        "ready": ready,
+        "restartCount": snap.restarts,
+        "started": matches!(snap.state, State::Running { .. }),
+        "state": state_json(&snap.state, t0, image),
+    });
+    if snap.started_once && image_ok {
+        let full = full_name(image);
+        let (repo, _) = crate::cluster::images::split_reference(&full);
+        s["imageID"] = json!(format!("{repo}@sha256:{}", container_id(repo)));
+        s["containerID"] = json!(format!("containerd://{}", container_id(&format!("{name}{}{}", image, snap.restarts))));
+    }
+    s
+}
+
+fn emit_events(c: &mut Cluster, pod: &Value, ct: &Value, snap: &Snapshot, prog: &Program, image_ok: bool) {
+    let name = ct.get("name").and_then(Value::as_str).unwrap_or("");
+    let image = ct.get("image").and_then(Value::as_str).unwrap_or("");
+    let old = object::array(pod, "status.containerStatuses")
+        .iter()
+        .find(|s| s.get("name").and_then(Value::as_str) == Some(name))
+        .cloned();
+    let old_reason = old
+        .as_ref()
+        .map(|o| {
+            let st = o.get("state").cloned().unwrap_or(json!({}));
+            if st.get("running").is_some() {
+                "Running".to_string()
+            } else if let Some(w) = st.get("waiting") {
+                w.get("reason").and_then(Value::as_str).unwrap_or("").to_string()
+            } else if let Some(t) = st.get("terminated") {
+                t.get("reason").and_then(Value::as_str).unwrap_or("").to_string()
+            } else {
+                String::new()
+            }
+        })
+        .unwrap_or_default();
+    let old_restarts = old.as_ref().and_then(|o| o.get("restartCount")).and_then(Value::as_i64).unwrap_or(0);
+    let new_reason = match &snap.state {
+        State::Waiting { reason, .. } => reason.clone(),
+        State::Running { .. } => "Running".into(),
+        State::Terminated { reason, .. } => reason.clone(),
+    };
+    if new_reason == old_reason && snap.restarts == old_restarts {
+        return;
+    }
+    let pod_ns = object::namespace(pod).to_string();
+    let pod_name = object::name(pod).to_string();
+    let uid = object::str_at(pod, "metadata.uid").to_string();
+    let path = format!("spec.containers{{{name}}}");
+    let _ = path;
+    match new_reason.as_str() {
+        "ErrImagePull" => {
+            c.record_event(pod, "Normal", "Pulling", &format!("Pulling image \"{image}\""), "kubelet");
+            c.record_event(pod, "Warning", "Failed", &format!("Failed to pull image \"{image}\": {}", pull_error(image)), "kubelet");
+            c.record_event(pod, "Warning", "Failed", "Error: ErrImagePull", "kubelet");
+        }
+        "ImagePullBackOff" => {
+            c.record_event(pod, "Normal", "BackOff", &format!("Back-off pulling image \"{image}\""), "kubelet");
+            c.record_event(pod, "Warning", "Failed", "Error: ImagePullBackOff", "kubelet");
+        }
+        "Running" | "Completed" | "Error" | "StartError" | "RunContainerError" if image_ok => {
+            if old_restarts == 0 && snap.restarts == 0 && !old_reason.is_empty() && matches!(old_reason.as_str(), "ContainerCreating" | "PodInitializing") {
+                c.record_event(pod, "Normal", "Pulling", &format!("Pulling image \"{image}\""), "kubelet");
+                c.record_event(pod, "Normal", "Pulled", &format!("Successfully pulled image \"{image}\" in 1.2s (1.2s including waiting). Image size: 4269183 bytes."), "kubelet");
+            } else if snap.restarts > old_restarts {
+                c.record_event(pod, "Normal", "Pulled", &format!("Container image \"{image}\" already present on machine"), "kubelet");
+            }
+            c.record_event(pod, "Normal", "Created", &format!("Created container: {name}"), "kubelet");
+            if let Program::NotFound(_) = prog {
+                if let State::Terminated { message: Some(m), .. } | State::Waiting { message: Some(m), .. } = &snap.state {
+                    c.record_event(pod, "Warning", "Failed", &format!("Error: {m}"), "kubelet");
+                } else if let Some(State::Terminated { message: Some(m), .. }) = &snap.last {
+                    c.record_event(pod, "Warning", "Failed", &format!("Error: {m}"), "kubelet");
+                }
+            } else {
+                c.record_event(pod, "Normal", "Started", &format!("Started container {name}"), "kubelet");
+            }
+        }
+        "CrashLoopBackOff" => {
+            c.record_event(pod, "Warning", "BackOff", &format!("Back-off restarting failed container {name} in pod {pod_name}_{pod_ns}({uid})"), "kubelet");
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,107 @@
+//! The ReplicaSet controller: keeps `spec.replicas` pods that match its selector, adopting orphans.
+
+use super::{controller_ref, controller_uid, pod_from_template, pod_inactive, pod_ready};
+use crate::cluster::selector::Selector;
+use crate::cluster::{object, Cluster};
+use serde_json::{json, Value};
+
+pub fn reconcile(c: &mut Cluster) -> bool {
+    let sets: Vec<Value> = c.list_all("replicasets").into_iter().cloned().collect();
+    let mut changed = false;
+    for rs in sets {
+        changed |= reconcile_one(c, &rs);
+    }
+    changed
+}
+
+fn reconcile_one(c: &mut Cluster, rs: &Value) -> bool {
+    let ns = object::namespace(rs).to_string();
+    let uid = object::str_at(rs, "metadata.uid").to_string();
+    let selector = Selector::from_label_selector(object::get(rs, "spec.selector").unwrap_or(&Value::Null));
+    let mut changed = false;
+    // Adopt orphans that match.
+    let orphans: Vec<Value> = c
+        .list_ns("pods", &ns)
+        .into_iter()
+        .filter(|p| controller_uid(p).is_none() && !selector.is_empty() && selector.matches(&object::labels(p)) && !pod_inactive(p))
+        .filter(|p| object::get(p, "metadata.annotations").and_then(|a| a.get("kubernetes.io/config.mirror")).is_none())
+        .cloned()
+        .collect();
+    for mut p in orphans {
+        object::set(&mut p, "metadata.ownerReferences", json!([controller_ref(rs)]));
+        c.put_status("pods", p);
+        changed = true;
+    }
+    let mut pods: Vec<Value> = c
+        .list_ns("pods", &ns)
+        .into_iter()
+        .filter(|p| controller_uid(p) == Some(uid.as_str()) && !pod_inactive(p))
+        .cloned()
+        .collect();
+    let want = object::i64_at(rs, "spec.replicas").unwrap_or(1).max(0) as usize;
+    let rsname = object::name(rs).to_string();
+    if pods.len() < want {
+        for _ in pods.len()..want {
+            let name = format!("{rsname}-{}", c.random_suffix(5));
+            let pod = pod_from_template(rs, &name, &[]);
+            match c.create(pod, false) {
+                Ok(p) => {
+                    c.record_event(rs, "Normal", "SuccessfulCreate", &format!("Created pod: {name}"), "replicaset-controller");
+                    pods.push(p);
+                    changed = true;
+                }
+                Err(e) => {
+                    c.record_event(rs, "Warning", "FailedCreate", &format!("Error creating: {}", e.message), "replicaset-controller");
+                    break;
+                }
+            }
+        }
+    } else if pods.len() > want {
+        // Delete the least useful pods first: unscheduled, then not ready, then the youngest.
+        pods.sort_by_key(|p| {
+            (
+                !object::str_at(p, "spec.nodeName").is_empty(),
+                pod_ready(p),
+                std::cmp::Reverse(object::str_at(p, "metadata.creationTimestamp").to_string()),
+            )
+        });
+        let extra = pods.len() - want;
+        for p in pods.drain(..extra) {
+            let name = object::name(&p).to_string();
+            c.remove_raw("pods", &ns, &name);
+            c.record_event(rs, "Normal", "SuccessfulDelete", &format!("Deleted pod: {name}"), "replicaset-controller");
+            changed = true;
+        }
+    }
+    // Status.
+    let replicas = pods.len() as i64;
+    let ready = pods.iter().filter(|p| pod_ready(p)).count() as i64;
+    let mut nrs = rs.clone();
+    {
+        let st = object::map_mut(&mut nrs, "status");
+        st.insert("replicas".into(), json!(replicas));
+        st.insert("fullyLabeledReplicas".into(), json!(replicas));
+        for (k, v) in [("readyReplicas", ready), ("availableReplicas", ready)] {
+            if v > 0 {
+                st.insert(k.into(), json!(v));
+            } else {
+                st.remove(k);
+            }
+        }
+        if replicas == 0 {
+            st.remove("fullyLabeledReplicas");
+        }
+        st.insert("observedGeneration".into(), json!(object::i64_at(rs, "metadata.generation").unwrap_or(1)));
+    }
+    if object::get(&nrs, "status") != object::get(rs, "status") {
+        if let Some(fresh) = c.peek("replicasets", &ns, &rsname) {
+            let mut fresh = fresh.clone();
+            if let Some(st) = object::get(&nrs, "status") {
+                object::set(&mut fresh, "status", st.clone());
+            }
+            c.put_status("replicasets", fresh);
+            changed = true;
+        }
+    }
+    changed
+}

@@ -1,0 +1,236 @@
+//! The scheduler: binds pending pods to nodes that fit (nodeName, nodeSelector, taints and tolerations,
+//! cordoned nodes), spreading pods across nodes; explains itself in a FailedScheduling event.
+
+use super::set_condition;
+use crate::cluster::{object, timestamp, Cluster};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// Why a node does or does not fit a pod; the texts are the scheduler's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fit {
+    Yes,
+    Unschedulable,
+    Selector,
+    Taint(String),
+}
+
+impl Fit {
+    fn reason(&self) -> String {
+        match self {
+            Fit::Yes => String::new(),
+            Fit::Unschedulable => "node(s) were unschedulable".into(),
+            Fit::Selector => "node(s) didn't match Pod's node affinity/selector".into(),
+            Fit::Taint(t) => format!("node(s) had untolerated taint {t}"),
+        }
+    }
+}
+
+/// Whether `toleration` tolerates `taint`.
+pub fn tolerates(toleration: &Value, taint: &Value) -> bool {
+    let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let effect = s(toleration, "effect");
+    if !effect.is_empty() && effect != s(taint, "effect") {
+        return false;
+    }
+    let key = s(toleration, "key");
+    let op = s(toleration, "operator");
+    if key.is_empty() {
+        return op == "Exists";
+    }
+    if key != s(taint, "key") {
+        return false;
+    }
+    match op.as_str() {
+        "Exists" => true,
+        _ => s(toleration, "value") == s(taint, "value"),
+    }
+}
+
+/// Whether a pod may be placed on a node, judged on the scheduler's filters.
+pub fn node_fits(pod: &Value, node: &Value, ignore_unschedulable: bool) -> Fit {
+    let tolerations = object::array(pod, "spec.tolerations");
+    if !ignore_unschedulable && object::get(node, "spec.unschedulable").and_then(Value::as_bool) == Some(true) {
+        let tolerated = tolerations.iter().any(|t| {
+            tolerates(t, &json!({"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}))
+        });
+        if !tolerated {
+            return Fit::Unschedulable;
+        }
+    }
+    let node_labels = object::labels(node);
+    for (k, v) in object::string_map(pod, "spec.nodeSelector") {
+        if node_labels.get(&k) != Some(&v) {
+            return Fit::Selector;
+        }
+    }
+    if !required_affinity_matches(pod, &node_labels) {
+        return Fit::Selector;
+    }
+    for taint in object::array(node, "spec.taints") {
+        let effect = taint.get("effect").and_then(Value::as_str).unwrap_or("");
+        if effect == "PreferNoSchedule" {
+            continue;
+        }
+        if !tolerations.iter().any(|t| tolerates(t, taint)) {
+            let key = taint.get("key").and_then(Value::as_str).unwrap_or("");
+            let value = taint.get("value").and_then(Value::as_str).unwrap_or("");
+            return Fit::Taint(format!("{{{key}: {value}}}"));
+        }
+    }
+    Fit::Yes
+}
+
+/// requiredDuringSchedulingIgnoredDuringExecution node affinity: any term matches, all expressions in a term.
+fn required_affinity_matches(pod: &Value, labels: &BTreeMap<String, String>) -> bool {
+    let terms = object::array(
+        pod,
+        "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms",
+    );
+    if terms.is_empty() {
+        return true;
+    }
+    terms.iter().any(|term| {
+        term.get("matchExpressions").and_then(Value::as_array).map(|v| v.as_slice()).unwrap_or(&[]).iter().all(|e| {
+            let key = e.get("key").and_then(Value::as_str).unwrap_or("");
+            let values: Vec<&str> =
+                e.get("values").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            let have = labels.get(key);
+            match e.get("operator").and_then(Value::as_str).unwrap_or("") {
+                "In" => have.is_some_and(|h| values.contains(&h.as_str())),
+                "NotIn" => have.is_none_or(|h| !values.contains(&h.as_str())),
+                "Exists" => have.is_some(),
+                "DoesNotExist" => have.is_none(),
+                "Gt" => have.and_then(|h| h.parse::<i64>().ok()).zip(values.first().and_then(|v| v.parse::<i64>().ok())).is_some_and(|(h, v)| h > v),
+                "Lt" => have.and_then(|h| h.parse::<i64>().ok()).zip(values.first().and_then(|v| v.parse::<i64>().ok())).is_some_and(|(h, v)| h < v),
+                _ => false,
+            }
+        })
+    })
+}
+
+pub fn reconcile(c: &mut Cluster) -> bool {
+    let pending: Vec<Value> = c
+        .list_all("pods")
+        .into_iter()
+        .filter(|p| object::str_at(p, "spec.nodeName").is_empty() && object::get(p, "metadata.deletionTimestamp").is_none())
+        .cloned()
+        .collect();
+    if pending.is_empty() {
+        return false;
+    }
+    let nodes: Vec<Value> = c.list_all("nodes").into_iter().cloned().collect();
+    let mut load: BTreeMap<String, usize> = BTreeMap::new();
+    for p in c.list_all("pods") {
+        let n = object::str_at(p, "spec.nodeName");
+        if !n.is_empty() {
+            *load.entry(n.to_string()).or_default() += 1;
+        }
+    }
+    let now = timestamp(c.now);
+    let mut changed = false;
+    for mut pod in pending {
+        let scheduler = object::str_at(&pod, "spec.schedulerName");
+        if !scheduler.is_empty() && scheduler != "default-scheduler" {
+            continue; // No such scheduler runs: the pod stays Pending, with no event, as in a real cluster.
+        }
+        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+        let mut best: Option<(usize, String)> = None;
+        for node in &nodes {
+            let name = object::name(node).to_string();
+            match node_fits(&pod, node, false) {
+                Fit::Yes => {
+                    let l = load.get(&name).copied().unwrap_or(0);
+                    if best.as_ref().is_none_or(|(bl, _)| l < *bl) {
+                        best = Some((l, name));
+                    }
+                }
+                other => *reasons.entry(other.reason()).or_default() += 1,
+            }
+        }
+        let pod_ns = object::namespace(&pod).to_string();
+        let pod_name = object::name(&pod).to_string();
+        match best {
+            Some((_, node)) => {
+                *load.entry(node.clone()).or_default() += 1;
+                object::set(&mut pod, "spec.nodeName", json!(node));
+                object::remove(&mut pod, "status.conditions");
+                set_condition(&mut pod, "PodScheduled", "True", None, None, &now, false);
+                object::set(&mut pod, "status.phase", json!("Pending"));
+                let qos = qos_class(&pod);
+                object::set(&mut pod, "status.qosClass", json!(qos));
+                c.put_status("pods", pod.clone());
+                c.record_event(&pod, "Normal", "Scheduled", &format!("Successfully assigned {pod_ns}/{pod_name} to {node}"), "default-scheduler");
+                changed = true;
+            }
+            None => {
+                let total = nodes.len();
+                let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+                parts.sort();
+                let msg = if total == 0 {
+                    "no nodes available to schedule pods".to_string()
+                } else {
+                    format!(
+                        "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.",
+                        parts.join(", ")
+                    )
+                };
+                let before = pod.clone();
+                object::set(&mut pod, "status.phase", json!("Pending"));
+                let qos = qos_class(&pod);
+                object::set(&mut pod, "status.qosClass", json!(qos));
+                set_condition(&mut pod, "PodScheduled", "False", Some("Unschedulable"), Some(&msg), &now, false);
+                if before != pod {
+                    c.put_status("pods", pod.clone());
+                    c.record_event(&pod, "Warning", "FailedScheduling", &msg, "default-scheduler");
+                    changed = true;
+                }
+            }
+        }
+    }
+    changed
+}
+
+/// The pod's QoS class from its containers' requests and limits.
+pub fn qos_class(pod: &Value) -> &'static str {
+    let cs = object::array(pod, "spec.containers");
+    let mut any = false;
+    let mut all_guaranteed = !cs.is_empty();
+    for c in cs {
+        let req = c.get("resources").and_then(|r| r.get("requests"));
+        let lim = c.get("resources").and_then(|r| r.get("limits"));
+        let has = |v: Option<&Value>| v.and_then(Value::as_object).is_some_and(|m| !m.is_empty());
+        if has(req) || has(lim) {
+            any = true;
+        }
+        let guaranteed = ["cpu", "memory"].iter().all(|k| {
+            let l = lim.and_then(|l| l.get(*k));
+            let r = req.and_then(|r| r.get(*k)).or(l);
+            l.is_some() && r == l
+        });
+        if !guaranteed {
+            all_guaranteed = false;
+        }
+    }
+    if !any {
+        "BestEffort"
+    } else if all_guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pod_without_toleration_does_not_fit_a_tainted_node() {
+        let node = json!({"metadata": {"name": "controlplane"}, "spec": {"taints": [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]}});
+        let pod = json!({"spec": {}});
+        assert_eq!(node_fits(&pod, &node, false), Fit::Taint("{node-role.kubernetes.io/control-plane: }".into()));
+        let tolerant = json!({"spec": {"tolerations": [{"key": "node-role.kubernetes.io/control-plane", "operator": "Exists", "effect": "NoSchedule"}]}});
+        assert_eq!(node_fits(&tolerant, &node, false), Fit::Yes);
+    }
+}

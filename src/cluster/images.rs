@@ -1,0 +1,114 @@
+//! The catalogue of images the simulated registry holds (`assets/images.toml`), and how their containers behave.
+
+use serde::Deserialize;
+
+/// How a container of an image behaves without a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Behaviour {
+    /// Runs until stopped.
+    Serve,
+    /// Exits 0 at once.
+    Exit,
+}
+
+/// One image with its tags.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Image {
+    pub name: String,
+    pub tags: Vec<String>,
+    pub behaviour: Behaviour,
+    #[serde(default)]
+    pub ports: Vec<u16>,
+}
+
+/// All known images.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalog {
+    pub version: u32,
+    #[serde(rename = "image")]
+    pub images: Vec<Image>,
+}
+
+/// The catalogue shipped in `assets/images.toml`.
+pub const BUILTIN: &str = include_str!("../../assets/images.toml");
+
+impl Catalog {
+    /// Parses a catalogue.
+    pub fn parse(text: &str) -> Result<Catalog, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The built-in catalogue. It is checked by a test, so a broken file cannot ship; should it
+    /// still fail to parse, the cluster runs with no images rather than crash.
+    pub fn builtin() -> Catalog {
+        Catalog::parse(BUILTIN).unwrap_or(Catalog { version: 1, images: Vec::new() })
+    }
+
+    /// Looks up an image reference (`nginx`, `nginx:1.25`, `docker.io/library/nginx:1.25`).
+    /// `None` when the repository or the tag does not exist, as a registry would answer.
+    pub fn resolve(&self, reference: &str) -> Option<&Image> {
+        let (repo, tag) = split_reference(reference);
+        let repo = normalize_repo(repo);
+        self.images.iter().find(|i| i.name == repo && (tag.is_none() || i.tags.iter().any(|t| Some(t.as_str()) == tag)))
+    }
+}
+
+/// Splits `repo:tag` (or `repo@digest`); the tag is `latest` when absent; a digest resolves to any tag.
+pub fn split_reference(reference: &str) -> (&str, Option<&str>) {
+    if let Some((repo, _digest)) = reference.split_once('@') {
+        return (repo, None);
+    }
+    let last_slash = reference.rfind('/').map(|i| i + 1).unwrap_or(0);
+    match reference[last_slash..].find(':') {
+        Some(i) => (&reference[..last_slash + i], Some(&reference[last_slash + i + 1..])),
+        None => (reference, Some("latest")),
+    }
+}
+
+/// Drops the default registry prefixes (`docker.io/library/nginx` -> `nginx`).
+pub fn normalize_repo(repo: &str) -> &str {
+    let r = repo.strip_prefix("docker.io/").unwrap_or(repo);
+    let r = r.strip_prefix("index.docker.io/").unwrap_or(r);
+    r.strip_prefix("library/").unwrap_or(r)
+}
+
+/// The fully qualified name the runtime reports (`docker.io/library/nginx:latest`).
+pub fn full_name(reference: &str) -> String {
+    let (repo, tag) = split_reference(reference);
+    let first = repo.split('/').next().unwrap_or("");
+    let has_registry = repo.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let repo = if has_registry {
+        repo.to_string()
+    } else if repo.contains('/') {
+        format!("docker.io/{repo}")
+    } else {
+        format!("docker.io/library/{repo}")
+    };
+    format!("{repo}:{}", tag.unwrap_or("latest"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_catalogue_parses() {
+        let c = Catalog::parse(BUILTIN).expect("assets/images.toml parses");
+        assert!(c.images.len() > 20);
+    }
+
+    #[test]
+    fn resolves_tags_and_registries() {
+        let c = Catalog::builtin();
+        assert!(c.resolve("nginx").is_some());
+        assert!(c.resolve("docker.io/library/nginx:1.25").is_some());
+        assert!(c.resolve("nginx:1.999").is_none());
+        assert!(c.resolve("ngnix").is_none());
+        assert!(c.resolve("kodekloud/webapp-color").is_some());
+        assert_eq!(full_name("nginx"), "docker.io/library/nginx:latest");
+        assert_eq!(full_name("registry.k8s.io/pause:3.10"), "registry.k8s.io/pause:3.10");
+    }
+}

@@ -1,0 +1,398 @@
+//! The embedded cluster: an API object store that speaks the Kubernetes API's verbs, with validation,
+//! defaulting, controllers, a scheduler and a kubelet model. It knows nothing of kubectl or the shell.
+
+pub mod api;
+pub mod controllers;
+pub mod defaults;
+pub mod images;
+pub mod object;
+pub mod schema;
+pub mod selector;
+pub mod validate;
+
+use api::ApiError;
+use chrono::{DateTime, SecondsFormat, Utc};
+use schema::ResourceType;
+use selector::Selector;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Objects of one resource type, keyed by (namespace, name); cluster-scoped objects use "" as namespace.
+type Bucket = BTreeMap<(String, String), Value>;
+
+/// One Kubernetes cluster.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub name: String,
+    objects: BTreeMap<&'static str, Bucket>,
+    next_rv: u64,
+    counter: u64,
+    seed: u64,
+    /// The simulated time of the cluster, set by the World before each request.
+    pub now: DateTime<Utc>,
+    pub images: Arc<images::Catalog>,
+    next_service_ip: u32,
+    next_node_port: u32,
+}
+
+/// Formats a timestamp as the API does (`2024-05-01T10:00:00Z`).
+pub fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Parses an API timestamp.
+pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+}
+
+const SAFE_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+
+/// FNV-1a, for stable hashes of templates and names.
+pub fn fnv(data: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in data {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+/// Encodes a number in the alphabet Kubernetes uses for generated names (no vowels, no look-alikes).
+pub fn safe_encode(mut n: u64, len: usize) -> String {
+    let mut s = String::with_capacity(len);
+    for _ in 0..len {
+        s.push(char::from(SAFE_ALPHABET[(n % SAFE_ALPHABET.len() as u64) as usize]));
+        n /= SAFE_ALPHABET.len() as u64;
+    }
+    s
+}
+
+impl Cluster {
+    /// An empty cluster (no nodes, no namespaces): the World's default builder fills it.
+    pub fn empty(name: &str, now: DateTime<Utc>, images: Arc<images::Catalog>) -> Self {
+        Cluster {
+            name: name.to_string(),
+            objects: BTreeMap::new(),
+            next_rv: 1000,
+            counter: 0,
+            seed: fnv(name.as_bytes()),
+            now,
+            images,
+            next_service_ip: 2,
+            next_node_port: 0,
+        }
+    }
+
+    /// A pseudo-random number, deterministic for a cluster's history.
+    pub fn next_random(&mut self) -> u64 {
+        self.counter += 1;
+        let mut x = self.seed ^ self.counter.wrapping_mul(0x9E3779B97F4A7C15);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51afd7ed558ccd);
+        x ^= x >> 33;
+        x
+    }
+
+    /// A UID in the API's format.
+    pub fn new_uid(&mut self) -> String {
+        let a = self.next_random();
+        let b = self.next_random();
+        let hex = format!("{a:016x}{b:016x}");
+        format!("{}-{}-4{}-{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[16..20], &hex[20..32])
+    }
+
+    /// A random suffix for generated names (`-x7k2p`).
+    pub fn random_suffix(&mut self, len: usize) -> String {
+        let n = self.next_random();
+        safe_encode(n, len)
+    }
+
+    /// The next free cluster IP from the service CIDR 10.96.0.0/12.
+    pub fn allocate_cluster_ip(&mut self) -> String {
+        let n = self.next_service_ip;
+        self.next_service_ip += 1;
+        if n == 10 {
+            return self.allocate_cluster_ip();
+        }
+        let ip = 0x0A60_0000u32 + n * 97 % 0x000F_FFFF;
+        format!("{}.{}.{}.{}", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255)
+    }
+
+    /// The next free node port in 30000-32767 (not one in use).
+    pub fn allocate_node_port(&mut self) -> i64 {
+        let used: Vec<i64> = self
+            .list_all("services")
+            .iter()
+            .flat_map(|s| object::array(s, "spec.ports").iter().filter_map(|p| p.get("nodePort").and_then(Value::as_i64)))
+            .collect();
+        loop {
+            self.next_node_port += 1;
+            let p = 30000 + i64::from((self.next_node_port * 7919 + (self.seed % 2768) as u32) % 2768);
+            if !used.contains(&p) {
+                return p;
+            }
+        }
+    }
+
+    fn bump_rv(&mut self) -> String {
+        self.next_rv += 1;
+        self.next_rv.to_string()
+    }
+
+    fn bucket(&self, rt: &ResourceType) -> Option<&Bucket> {
+        self.objects.get(rt.plural)
+    }
+
+    /// Reads one object.
+    pub fn get(&self, rt: &ResourceType, namespace: &str, name: &str) -> Result<Value, ApiError> {
+        let ns = if rt.namespaced { namespace } else { "" };
+        self.bucket(rt)
+            .and_then(|b| b.get(&(ns.to_string(), name.to_string())))
+            .cloned()
+            .ok_or_else(|| ApiError::not_found(&rt.qualified_plural(), name))
+    }
+
+    /// Borrows one object without cloning (controllers and printers use this).
+    pub fn peek(&self, plural: &str, namespace: &str, name: &str) -> Option<&Value> {
+        self.objects.get(plural)?.get(&(namespace.to_string(), name.to_string()))
+    }
+
+    /// Lists objects of a type, in one namespace or all (`None`), filtered by a label selector.
+    pub fn list(&self, rt: &ResourceType, namespace: Option<&str>, selector: Option<&Selector>) -> Vec<Value> {
+        let Some(b) = self.bucket(rt) else { return Vec::new() };
+        b.iter()
+            .filter(|((ns, _), _)| !rt.namespaced || namespace.is_none_or(|want| want == ns))
+            .filter(|(_, o)| selector.is_none_or(|s| s.matches(&object::labels(o))))
+            .map(|(_, o)| o.clone())
+            .collect()
+    }
+
+    /// Borrows every object of a type by plural name, all namespaces.
+    pub fn list_all(&self, plural: &str) -> Vec<&Value> {
+        self.objects.get(plural).map(|b| b.values().collect()).unwrap_or_default()
+    }
+
+    /// Borrows the objects of a type in one namespace.
+    pub fn list_ns(&self, plural: &str, namespace: &str) -> Vec<&Value> {
+        match self.objects.get(plural) {
+            Some(b) => b
+                .range((namespace.to_string(), String::new())..)
+                .take_while(|((ns, _), _)| ns == namespace)
+                .map(|(_, v)| v)
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Creates an object: validates, defaults, fills metadata, stores. `dry_run` validates and defaults only.
+    pub fn create(&mut self, mut obj: Value, dry_run: bool) -> Result<Value, ApiError> {
+        let rt = resource_of(&obj)?;
+        let ns = if rt.namespaced {
+            let ns = object::namespace(&obj);
+            let ns = if ns.is_empty() { "default".to_string() } else { ns.to_string() };
+            object::set(&mut obj, "metadata.namespace", json!(ns));
+            ns
+        } else {
+            object::remove(&mut obj, "metadata.namespace");
+            String::new()
+        };
+        // generateName
+        if object::name(&obj).is_empty() {
+            let gen = object::str_at(&obj, "metadata.generateName").to_string();
+            if !gen.is_empty() {
+                let suffix = self.random_suffix(5);
+                object::set(&mut obj, "metadata.name", json!(format!("{gen}{suffix}")));
+            }
+        }
+        validate::validate(rt, &obj)?;
+        let name = object::name(&obj).to_string();
+        if rt.namespaced && rt.plural != "namespaces" && self.peek("namespaces", "", &ns).is_none() {
+            return Err(ApiError::not_found("namespaces", &ns));
+        }
+        if let Some(ex) = self.peek(rt.plural, &ns, &name) {
+            let _ = ex;
+            return Err(ApiError::already_exists(&rt.qualified_plural(), &name));
+        }
+        defaults::apply(self, rt, &mut obj);
+        let uid = self.new_uid();
+        let rv = self.bump_rv();
+        let ts = timestamp(self.now);
+        {
+            let md = object::map_mut(&mut obj, "metadata");
+            md.insert("uid".into(), json!(uid));
+            md.insert("resourceVersion".into(), json!(rv));
+            md.insert("creationTimestamp".into(), json!(ts));
+            if has_generation(rt) {
+                md.insert("generation".into(), json!(1));
+            }
+        }
+        if !dry_run {
+            self.objects.entry(rt.plural).or_default().insert((ns, name), obj.clone());
+        }
+        Ok(obj)
+    }
+
+    /// Replaces an object (PUT). A set `metadata.resourceVersion` must match the stored one.
+    pub fn update(&mut self, mut obj: Value, dry_run: bool) -> Result<Value, ApiError> {
+        let rt = resource_of(&obj)?;
+        let ns = if rt.namespaced {
+            let ns = object::namespace(&obj);
+            let ns = if ns.is_empty() { "default".to_string() } else { ns.to_string() };
+            object::set(&mut obj, "metadata.namespace", json!(ns));
+            ns
+        } else {
+            String::new()
+        };
+        let name = object::name(&obj).to_string();
+        let old = self.get(rt, &ns, &name)?;
+        let rv = object::str_at(&obj, "metadata.resourceVersion");
+        if !rv.is_empty() && rv != object::str_at(&old, "metadata.resourceVersion") {
+            return Err(ApiError::conflict(
+                &rt.qualified_plural(),
+                &name,
+                "the object has been modified; please apply your changes to the latest version and try again",
+            ));
+        }
+        validate::validate(rt, &obj)?;
+        validate::validate_update(rt, &old, &obj)?;
+        defaults::apply(self, rt, &mut obj);
+        // Metadata the client cannot change.
+        for key in ["uid", "creationTimestamp"] {
+            if let Some(v) = object::get(&old, &format!("metadata.{key}")) {
+                object::set(&mut obj, &format!("metadata.{key}"), v.clone());
+            }
+        }
+        if object::get(&obj, "status").is_none() {
+            if let Some(st) = object::get(&old, "status") {
+                object::set(&mut obj, "status", st.clone());
+            }
+        }
+        if has_generation(rt) {
+            let gen = object::i64_at(&old, "metadata.generation").unwrap_or(1);
+            let spec_changed = object::get(&old, "spec") != object::get(&obj, "spec");
+            object::set(&mut obj, "metadata.generation", json!(if spec_changed { gen + 1 } else { gen }));
+        }
+        let rv = self.bump_rv();
+        object::set(&mut obj, "metadata.resourceVersion", json!(rv));
+        if !dry_run {
+            self.objects.entry(rt.plural).or_default().insert((ns, name), obj.clone());
+        }
+        Ok(obj)
+    }
+
+    /// Writes an object as a controller does: no validation, new resourceVersion. Used by controllers.
+    pub fn put_status(&mut self, plural: &'static str, obj: Value) {
+        let ns = object::namespace(&obj).to_string();
+        let name = object::name(&obj).to_string();
+        let mut obj = obj;
+        let rv = self.bump_rv();
+        object::set(&mut obj, "metadata.resourceVersion", json!(rv));
+        self.objects.entry(plural).or_default().insert((ns, name), obj);
+    }
+
+    /// Inserts an object as a controller creates it (already defaulted by the caller's template).
+    pub fn insert_controlled(&mut self, obj: Value) -> Result<Value, ApiError> {
+        self.create(obj, false)
+    }
+
+    /// Deletes an object. Dependents go with it through the garbage collector on the next settle.
+    pub fn delete(&mut self, rt: &ResourceType, namespace: &str, name: &str) -> Result<Value, ApiError> {
+        let ns = if rt.namespaced { namespace.to_string() } else { String::new() };
+        let removed = self
+            .objects
+            .get_mut(rt.plural)
+            .and_then(|b| b.remove(&(ns.clone(), name.to_string())))
+            .ok_or_else(|| ApiError::not_found(&rt.qualified_plural(), name))?;
+        if rt.plural == "namespaces" {
+            // Everything in the namespace goes with it.
+            for b in self.objects.values_mut() {
+                b.retain(|(ons, _), _| ons != name);
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Runs every controller until nothing changes (bounded), at the cluster's current time.
+    pub fn settle(&mut self) {
+        for _ in 0..30 {
+            if !controllers::reconcile_all(self) {
+                break;
+            }
+        }
+    }
+
+    /// Records an Event about an object, as the components do (counts repeated ones).
+    pub fn record_event(&mut self, about: &Value, type_: &str, reason: &str, message: &str, source: &str) {
+        let ns = object::namespace(about);
+        let ns = if ns.is_empty() { "default" } else { ns }.to_string();
+        let obj_name = object::name(about).to_string();
+        let kind = object::kind(about).to_string();
+        let ts = timestamp(self.now);
+        // Same event again: bump its count.
+        let existing = self.list_ns("events", &ns).into_iter().find(|e| {
+            object::str_at(e, "involvedObject.name") == obj_name
+                && object::str_at(e, "involvedObject.kind") == kind
+                && object::str_at(e, "reason") == reason
+                && object::str_at(e, "message") == message
+        });
+        if let Some(e) = existing {
+            let mut e = e.clone();
+            let count = object::i64_at(&e, "count").unwrap_or(1) + 1;
+            object::set(&mut e, "count", json!(count));
+            object::set(&mut e, "lastTimestamp", json!(ts));
+            self.put_status("events", e);
+            return;
+        }
+        let suffix = format!("{:x}", self.next_random() & 0xffff_ffff_ffff);
+        let uid = self.new_uid();
+        let ev = json!({
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {"name": format!("{obj_name}.{suffix}"), "namespace": ns, "uid": uid, "creationTimestamp": ts},
+            "involvedObject": {
+                "apiVersion": object::str_at(about, "apiVersion"),
+                "kind": kind,
+                "name": obj_name,
+                "namespace": ns,
+                "uid": object::str_at(about, "metadata.uid"),
+            },
+            "type": type_,
+            "reason": reason,
+            "message": message,
+            "source": {"component": source},
+            "count": 1,
+            "firstTimestamp": ts,
+            "lastTimestamp": ts,
+            "reportingComponent": source,
+            "reportingInstance": "",
+        });
+        self.put_status("events", ev);
+    }
+
+    /// Removes an object without cascading (controllers use it).
+    pub fn remove_raw(&mut self, plural: &str, namespace: &str, name: &str) -> Option<Value> {
+        self.objects.get_mut(plural)?.remove(&(namespace.to_string(), name.to_string()))
+    }
+
+    /// Number of stored objects of a type.
+    pub fn count(&self, plural: &str) -> usize {
+        self.objects.get(plural).map(BTreeMap::len).unwrap_or(0)
+    }
+}
+
+fn has_generation(rt: &ResourceType) -> bool {
+    !matches!(rt.kind, "ConfigMap" | "Secret" | "Namespace" | "Event" | "Endpoints" | "ServiceAccount" | "Node")
+}
+
+/// The resource type a manifest names through `apiVersion` and `kind`.
+pub fn resource_of(obj: &Value) -> Result<&'static ResourceType, ApiError> {
+    let kind = object::kind(obj);
+    let av = object::str_at(obj, "apiVersion");
+    if kind.is_empty() {
+        return Err(ApiError::bad_request("Object 'Kind' is missing"));
+    }
+    schema::by_kind(av, kind).ok_or_else(|| {
+        ApiError::bad_request(format!("no matches for kind \"{kind}\" in version \"{av}\""))
+    })
+}

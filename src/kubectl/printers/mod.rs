@@ -1,0 +1,7 @@
+//! kubectl's printers: tables, YAML/JSON, names, JSONPath and custom columns. Pure functions over objects.
+
+pub mod age;
+pub mod custom_columns;
+pub mod jsonpath;
+pub mod table;
+pub mod yaml;

@@ -1,0 +1,224 @@
+//! The virtual file system of one host: directories and text files in memory. Nothing here touches the
+//! real disk.
+
+use std::collections::BTreeMap;
+use thiserror::Error;
+
+/// Why a file operation failed; the texts are the C library's, as shell tools print them.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum VfsError {
+    #[error("No such file or directory")]
+    NotFound,
+    #[error("Is a directory")]
+    IsADirectory,
+    #[error("Not a directory")]
+    NotADirectory,
+    #[error("File exists")]
+    Exists,
+    #[error("Directory not empty")]
+    NotEmpty,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Node {
+    Dir,
+    File(String),
+}
+
+/// A file system: absolute, normalized paths to nodes. The root always exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vfs {
+    nodes: BTreeMap<String, Node>,
+}
+
+impl Default for Vfs {
+    fn default() -> Self {
+        let mut nodes = BTreeMap::new();
+        nodes.insert("/".to_string(), Node::Dir);
+        Vfs { nodes }
+    }
+}
+
+/// Joins `path` onto `cwd` and resolves `.` and `..`, giving an absolute path without a trailing slash.
+pub fn normalize(cwd: &str, path: &str) -> String {
+    let joined = if path.starts_with('/') { path.to_string() } else { format!("{cwd}/{path}") };
+    let mut parts: Vec<&str> = Vec::new();
+    for p in joined.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+fn parent(path: &str) -> &str {
+    match path.rfind('/') {
+        Some(0) | None => "/",
+        Some(i) => &path[..i],
+    }
+}
+
+impl Vfs {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.nodes.contains_key(path)
+    }
+
+    pub fn is_dir(&self, path: &str) -> bool {
+        matches!(self.nodes.get(path), Some(Node::Dir))
+    }
+
+    pub fn is_file(&self, path: &str) -> bool {
+        matches!(self.nodes.get(path), Some(Node::File(_)))
+    }
+
+    /// Reads a file.
+    pub fn read(&self, path: &str) -> Result<&str, VfsError> {
+        match self.nodes.get(path) {
+            Some(Node::File(s)) => Ok(s),
+            Some(Node::Dir) => Err(VfsError::IsADirectory),
+            None => Err(VfsError::NotFound),
+        }
+    }
+
+    /// Writes (creates or truncates) a file; its directory must exist.
+    pub fn write(&mut self, path: &str, content: &str) -> Result<(), VfsError> {
+        self.check_parent(path)?;
+        if self.is_dir(path) {
+            return Err(VfsError::IsADirectory);
+        }
+        self.nodes.insert(path.to_string(), Node::File(content.to_string()));
+        Ok(())
+    }
+
+    /// Appends to a file, creating it when absent.
+    pub fn append(&mut self, path: &str, content: &str) -> Result<(), VfsError> {
+        self.check_parent(path)?;
+        match self.nodes.get_mut(path) {
+            Some(Node::File(s)) => {
+                s.push_str(content);
+                Ok(())
+            }
+            Some(Node::Dir) => Err(VfsError::IsADirectory),
+            None => {
+                self.nodes.insert(path.to_string(), Node::File(content.to_string()));
+                Ok(())
+            }
+        }
+    }
+
+    fn check_parent(&self, path: &str) -> Result<(), VfsError> {
+        match self.nodes.get(parent(path)) {
+            Some(Node::Dir) => Ok(()),
+            Some(Node::File(_)) => Err(VfsError::NotADirectory),
+            None => Err(VfsError::NotFound),
+        }
+    }
+
+    /// Creates a directory and its parents (`mkdir -p`).
+    pub fn mkdir_p(&mut self, path: &str) -> Result<(), VfsError> {
+        let mut cur = String::new();
+        for part in path.split('/').filter(|p| !p.is_empty()) {
+            cur.push('/');
+            cur.push_str(part);
+            match self.nodes.get(&cur) {
+                Some(Node::File(_)) => return Err(VfsError::NotADirectory),
+                Some(Node::Dir) => {}
+                None => {
+                    self.nodes.insert(cur.clone(), Node::Dir);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates one directory (`mkdir`): the parent must exist and the path must not.
+    pub fn mkdir(&mut self, path: &str) -> Result<(), VfsError> {
+        if self.exists(path) {
+            return Err(VfsError::Exists);
+        }
+        self.check_parent(path)?;
+        self.nodes.insert(path.to_string(), Node::Dir);
+        Ok(())
+    }
+
+    /// Removes a file, or a directory with everything below it when `recursive`.
+    pub fn remove(&mut self, path: &str, recursive: bool) -> Result<(), VfsError> {
+        match self.nodes.get(path) {
+            None => Err(VfsError::NotFound),
+            Some(Node::File(_)) => {
+                self.nodes.remove(path);
+                Ok(())
+            }
+            Some(Node::Dir) => {
+                if !recursive {
+                    return Err(VfsError::IsADirectory);
+                }
+                let prefix = if path == "/" { "/".to_string() } else { format!("{path}/") };
+                self.nodes.retain(|k, _| k != path && !k.starts_with(&prefix));
+                self.nodes.insert("/".into(), Node::Dir);
+                Ok(())
+            }
+        }
+    }
+
+    /// The names directly inside a directory, sorted.
+    pub fn list(&self, path: &str) -> Result<Vec<String>, VfsError> {
+        match self.nodes.get(path) {
+            None => return Err(VfsError::NotFound),
+            Some(Node::File(_)) => return Err(VfsError::NotADirectory),
+            Some(Node::Dir) => {}
+        }
+        let prefix = if path == "/" { "/".to_string() } else { format!("{path}/") };
+        Ok(self
+            .nodes
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter(|(k, _)| k.len() > prefix.len() && !k[prefix.len()..].contains('/'))
+            .map(|(k, _)| k[prefix.len()..].to_string())
+            .collect())
+    }
+
+    /// Every file below a directory (recursive), as absolute paths.
+    pub fn walk_files(&self, path: &str) -> Vec<String> {
+        let prefix = if path == "/" { "/".to_string() } else { format!("{path}/") };
+        self.nodes
+            .iter()
+            .filter(|(k, n)| k.starts_with(&prefix) && matches!(n, Node::File(_)))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_and_directories() {
+        let mut fs = Vfs::new();
+        assert_eq!(fs.write("/opt/out.txt", "x"), Err(VfsError::NotFound));
+        fs.mkdir_p("/opt/outputs").expect("mkdir");
+        fs.write("/opt/outputs/a.txt", "a\n").expect("write");
+        fs.append("/opt/outputs/a.txt", "b\n").expect("append");
+        assert_eq!(fs.read("/opt/outputs/a.txt"), Ok("a\nb\n"));
+        assert_eq!(fs.list("/opt"), Ok(vec!["outputs".to_string()]));
+        assert_eq!(fs.read("/opt"), Err(VfsError::IsADirectory));
+        fs.remove("/opt", true).expect("rm -r");
+        assert!(!fs.exists("/opt/outputs/a.txt"));
+    }
+
+    #[test]
+    fn paths_normalize() {
+        assert_eq!(normalize("/root", "x.yaml"), "/root/x.yaml");
+        assert_eq!(normalize("/root", "../etc/./hosts"), "/etc/hosts");
+        assert_eq!(normalize("/", ".."), "/");
+    }
+}

@@ -1,0 +1,438 @@
+//! The World of one attempt: the clusters (picked by kubeconfig context), each host's file system and
+//! services, and the simulated clock. Setup builds a World, commands change it, the grader reads it.
+
+use crate::cluster::images::Catalog;
+use crate::cluster::{fnv, object, timestamp, Cluster};
+use crate::vfs::Vfs;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The simulated clock: manual (tests, `kubedojo sh`, `check`) or following wall time (the TUI).
+#[derive(Debug, Clone)]
+pub enum Clock {
+    Manual(DateTime<Utc>),
+    Wall { origin: DateTime<Utc>, started: std::time::Instant, offset: Duration },
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::Manual(t) => *t,
+            Clock::Wall { origin, started, offset } => {
+                *origin + Duration::milliseconds(started.elapsed().as_millis() as i64) + *offset
+            }
+        }
+    }
+
+    /// Moves simulated time forward (`sleep`, `kubectl wait`, one second per command line in `sh`).
+    pub fn advance(&mut self, d: Duration) {
+        match self {
+            Clock::Manual(t) => *t += d,
+            Clock::Wall { offset, .. } => *offset += d,
+        }
+    }
+}
+
+/// A machine of a cluster: its file system and systemd services.
+#[derive(Debug, Clone)]
+pub struct Host {
+    pub name: String,
+    /// The cluster whose node this host is.
+    pub cluster: String,
+    pub fs: Vfs,
+    /// systemd units and whether they run (`kubelet`, `containerd`).
+    pub services: BTreeMap<String, Service>,
+}
+
+/// A systemd unit's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    pub active: bool,
+    pub enabled: bool,
+}
+
+/// One kubeconfig context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    pub name: String,
+    pub cluster: String,
+    pub user: String,
+    pub namespace: String,
+}
+
+/// The learner's kubeconfig.
+#[derive(Debug, Clone, Default)]
+pub struct KubeConfig {
+    pub contexts: Vec<Context>,
+    pub current: String,
+}
+
+impl KubeConfig {
+    pub fn current_context(&self) -> Option<&Context> {
+        self.contexts.iter().find(|c| c.name == self.current)
+    }
+}
+
+/// Everything an attempt runs in.
+#[derive(Debug, Clone)]
+pub struct World {
+    pub clusters: BTreeMap<String, Cluster>,
+    pub kubeconfig: KubeConfig,
+    pub hosts: BTreeMap<String, Host>,
+    pub clock: Clock,
+    pub images: Arc<Catalog>,
+}
+
+/// The instant every default World starts at (tests and `check` are deterministic).
+pub fn default_epoch() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).single().unwrap_or_default()
+}
+
+const MANIFESTS: &[(&str, &str)] = &[
+    ("etcd.yaml", include_str!("../assets/manifests/etcd.yaml")),
+    ("kube-apiserver.yaml", include_str!("../assets/manifests/kube-apiserver.yaml")),
+    ("kube-controller-manager.yaml", include_str!("../assets/manifests/kube-controller-manager.yaml")),
+    ("kube-scheduler.yaml", include_str!("../assets/manifests/kube-scheduler.yaml")),
+];
+const KUBELET_CONFIG: &str = include_str!("../assets/kubelet-config.yaml");
+
+/// How a cluster of the default shape is built.
+#[derive(Debug, Clone)]
+pub struct ClusterSpec {
+    pub name: String,
+    pub context: String,
+    pub namespace: String,
+    /// The control-plane node's name, then the workers'.
+    pub control_plane: String,
+    pub workers: Vec<String>,
+}
+
+impl Default for ClusterSpec {
+    fn default() -> Self {
+        ClusterSpec {
+            name: "kubernetes".into(),
+            context: "kubernetes-admin@kubernetes".into(),
+            namespace: "default".into(),
+            control_plane: "controlplane".into(),
+            workers: vec!["node01".into(), "node02".into()],
+        }
+    }
+}
+
+impl World {
+    /// An empty World at `now`.
+    pub fn empty(clock: Clock) -> Self {
+        World {
+            clusters: BTreeMap::new(),
+            kubeconfig: KubeConfig::default(),
+            hosts: BTreeMap::new(),
+            clock,
+            images: Arc::new(Catalog::builtin()),
+        }
+    }
+
+    /// The standard practice World: one kubeadm cluster with a control plane and two workers,
+    /// running for ten days, on a manual clock.
+    pub fn standard() -> Self {
+        let mut w = World::empty(Clock::Manual(default_epoch()));
+        w.add_cluster(&ClusterSpec::default());
+        w
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Adds a kubeadm-style cluster with its hosts and a kubeconfig context; the first context becomes current.
+    pub fn add_cluster(&mut self, spec: &ClusterSpec) {
+        let now = self.now();
+        let boot = now - Duration::days(10);
+        let mut c = Cluster::empty(&spec.name, boot, self.images.clone());
+        let cluster_index = self.clusters.len() as u8;
+        for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+            let _ = c.create(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}), false);
+        }
+        let mut all_nodes = vec![spec.control_plane.clone()];
+        all_nodes.extend(spec.workers.iter().cloned());
+        for (i, n) in all_nodes.iter().enumerate() {
+            let _ = c.create(node_object(n, i, i == 0, cluster_index), false);
+        }
+        for obj in system_objects() {
+            let _ = c.create(obj, false);
+        }
+        self.clusters.insert(spec.name.clone(), c);
+        for (i, n) in all_nodes.iter().enumerate() {
+            let mut fs = Vfs::new();
+            for d in ["/root", "/tmp", "/opt", "/etc/kubernetes/pki/etcd", "/var/lib/kubelet", "/var/lib/etcd", "/var/log/pods"] {
+                let _ = fs.mkdir_p(d);
+            }
+            let _ = fs.mkdir_p("/etc/kubernetes/manifests");
+            let _ = fs.write("/var/lib/kubelet/config.yaml", KUBELET_CONFIG);
+            if i == 0 {
+                for (file, text) in MANIFESTS {
+                    let text = text.replace("172.30.1.2", &node_ip(0, cluster_index)).replace("=controlplane=", &format!("={}=", spec.control_plane)).replace("--name=controlplane", &format!("--name={}", spec.control_plane));
+                    let _ = fs.write(&format!("/etc/kubernetes/manifests/{file}"), &text);
+                }
+            }
+            let mut services = BTreeMap::new();
+            for s in ["kubelet", "containerd"] {
+                services.insert(s.to_string(), Service { active: true, enabled: true });
+            }
+            self.hosts.insert(n.clone(), Host { name: n.clone(), cluster: spec.name.clone(), fs, services });
+        }
+        self.kubeconfig.contexts.push(Context {
+            name: spec.context.clone(),
+            cluster: spec.name.clone(),
+            user: format!("kubernetes-admin-{}", spec.name).replace("kubernetes-admin-kubernetes", "kubernetes-admin"),
+            namespace: spec.namespace.clone(),
+        });
+        if self.kubeconfig.current.is_empty() {
+            self.kubeconfig.current = spec.context.clone();
+        }
+        // Let the cluster come up at boot time, then bring it to now.
+        self.settle_at(boot);
+        self.settle();
+    }
+
+    /// The cluster of the current context.
+    pub fn current_cluster_name(&self) -> Option<String> {
+        self.kubeconfig.current_context().map(|c| c.cluster.clone())
+    }
+
+    /// Runs every cluster's kubelets and controllers at the clock's time.
+    pub fn settle(&mut self) {
+        let now = self.now();
+        self.settle_at(now);
+    }
+
+    fn settle_at(&mut self, now: DateTime<Utc>) {
+        let names: Vec<String> = self.clusters.keys().cloned().collect();
+        for name in names {
+            self.sync_static_pods(&name, now);
+            if let Some(c) = self.clusters.get_mut(&name) {
+                c.now = now;
+                c.settle();
+            }
+        }
+    }
+
+    /// Advances the clock by `secs` and settles.
+    pub fn advance(&mut self, secs: i64) {
+        self.clock.advance(Duration::seconds(secs));
+        self.settle();
+    }
+
+    /// The kubelet's static pods: every manifest in a node's staticPodPath becomes a mirror pod `NAME-NODE`.
+    fn sync_static_pods(&mut self, cluster: &str, now: DateTime<Utc>) {
+        let hosts: Vec<&Host> = self.hosts.values().filter(|h| h.cluster == cluster).collect();
+        let mut desired: Vec<(String, Value)> = Vec::new(); // (node, pod)
+        let mut managed_nodes = Vec::new();
+        for h in hosts {
+            let kubelet_up = h.services.get("kubelet").is_some_and(|s| s.active);
+            if !kubelet_up {
+                continue;
+            }
+            managed_nodes.push(h.name.clone());
+            let config = h.fs.read("/var/lib/kubelet/config.yaml").unwrap_or("");
+            let path = serde_yaml::from_str::<Value>(config)
+                .ok()
+                .and_then(|v| v.get("staticPodPath").and_then(Value::as_str).map(String::from))
+                .unwrap_or_else(|| "/etc/kubernetes/manifests".into());
+            let path = crate::vfs::normalize("/", &path);
+            let Ok(files) = h.fs.list(&path) else { continue };
+            for f in files {
+                if f.starts_with('.') {
+                    continue;
+                }
+                let full = format!("{path}/{f}");
+                let Ok(text) = h.fs.read(&full) else { continue };
+                let Ok(mut pod) = serde_yaml::from_str::<Value>(text) else { continue };
+                if object::kind(&pod) != "Pod" || object::name(&pod).is_empty() {
+                    continue;
+                }
+                let hash = format!("{:016x}", fnv(serde_json::to_string(&pod).unwrap_or_default().as_bytes()));
+                let name = format!("{}-{}", object::name(&pod), h.name);
+                object::set(&mut pod, "metadata.name", json!(name));
+                if object::namespace(&pod).is_empty() {
+                    object::set(&mut pod, "metadata.namespace", json!("default"));
+                }
+                object::remove(&mut pod, "status");
+                object::remove(&mut pod, "metadata.creationTimestamp");
+                object::set(&mut pod, "spec.nodeName", json!(h.name));
+                let ann = object::map_mut(&mut pod, "metadata.annotations");
+                ann.insert("kubernetes.io/config.hash".into(), json!(hash));
+                ann.insert("kubernetes.io/config.mirror".into(), json!(hash));
+                ann.insert("kubernetes.io/config.seen".into(), json!(timestamp(now)));
+                ann.insert("kubernetes.io/config.source".into(), json!("file"));
+                desired.push((h.name.clone(), pod));
+            }
+        }
+        let Some(c) = self.clusters.get_mut(cluster) else { return };
+        c.now = now;
+        // Remove mirror pods whose manifest is gone (only on nodes whose kubelet runs).
+        let existing: Vec<(String, String, String, String)> = c
+            .list_all("pods")
+            .iter()
+            .filter_map(|p| {
+                let ann = object::get(p, "metadata.annotations")?;
+                let hash = ann.get("kubernetes.io/config.mirror")?.as_str()?.to_string();
+                Some((object::namespace(p).to_string(), object::name(p).to_string(), object::str_at(p, "spec.nodeName").to_string(), hash))
+            })
+            .collect();
+        for (ns, name, node, hash) in &existing {
+            if !managed_nodes.contains(node) {
+                continue;
+            }
+            let keep = desired.iter().any(|(_, p)| {
+                object::namespace(p) == ns
+                    && object::name(p) == name
+                    && object::get(p, "metadata.annotations").and_then(|a| a.get("kubernetes.io/config.hash")).and_then(Value::as_str) == Some(hash)
+            });
+            if !keep {
+                c.remove_raw("pods", ns, name);
+            }
+        }
+        for (node, mut pod) in desired {
+            if c.peek("pods", object::namespace(&pod), object::name(&pod)).is_some() {
+                continue;
+            }
+            if let Some(n) = c.peek("nodes", "", &node) {
+                let owner = json!([{"apiVersion": "v1", "controller": true, "kind": "Node", "name": node, "uid": object::str_at(n, "metadata.uid")}]);
+                object::set(&mut pod, "metadata.ownerReferences", owner);
+            }
+            let _ = c.create(pod, false);
+        }
+    }
+}
+
+/// The InternalIP of the `i`th node of cluster `cluster_index` (control plane first).
+pub fn node_ip(i: usize, cluster_index: u8) -> String {
+    if i == 0 {
+        format!("172.30.{}.2", 1 + cluster_index * 10)
+    } else {
+        format!("172.30.{}.{}", 2 + cluster_index * 10, 1 + i)
+    }
+}
+
+fn node_object(name: &str, i: usize, control_plane: bool, cluster_index: u8) -> Value {
+    let mut labels = json!({
+        "beta.kubernetes.io/arch": "amd64",
+        "beta.kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64",
+        "kubernetes.io/hostname": name,
+        "kubernetes.io/os": "linux",
+    });
+    let mut taints = json!([]);
+    if control_plane {
+        labels["node-role.kubernetes.io/control-plane"] = json!("");
+        labels["node.kubernetes.io/exclude-from-external-load-balancers"] = json!("");
+        taints = json!([{"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}]);
+    }
+    let ip = node_ip(i, cluster_index);
+    let cidr = format!("10.244.{i}.0/24");
+    let cond = |t: &str, s: &str, reason: &str, msg: &str| {
+        json!({"type": t, "status": s, "reason": reason, "message": msg, "lastHeartbeatTime": null, "lastTransitionTime": null})
+    };
+    let mut node = json!({
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {
+            "name": name,
+            "labels": labels,
+            "annotations": {
+                "kubeadm.alpha.kubernetes.io/cri-socket": "unix:///var/run/containerd/containerd.sock",
+                "node.alpha.kubernetes.io/ttl": "0",
+                "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+            },
+        },
+        "spec": {"podCIDR": cidr, "podCIDRs": [cidr]},
+        "status": {
+            "addresses": [{"address": ip, "type": "InternalIP"}, {"address": name, "type": "Hostname"}],
+            "allocatable": {"cpu": "2", "ephemeral-storage": "19586931083", "hugepages-1Gi": "0", "hugepages-2Mi": "0", "memory": "3912620Ki", "pods": "110"},
+            "capacity": {"cpu": "2", "ephemeral-storage": "20134592Ki", "hugepages-1Gi": "0", "hugepages-2Mi": "0", "memory": "4015020Ki", "pods": "110"},
+            "conditions": [
+                cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+            ],
+            "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+            "nodeInfo": {
+                "architecture": "amd64",
+                "bootID": format!("{:08x}-0000-4000-8000-{:012x}", fnv(name.as_bytes()) as u32, fnv(name.as_bytes()) & 0xffff_ffff_ffff),
+                "containerRuntimeVersion": "containerd://1.7.24",
+                "kernelVersion": "5.15.0-131-generic",
+                "kubeProxyVersion": "v1.32.1",
+                "kubeletVersion": "v1.32.1",
+                "machineID": format!("{:032x}", u128::from(fnv(name.as_bytes()))),
+                "operatingSystem": "linux",
+                "osImage": "Ubuntu 22.04.5 LTS",
+                "systemUUID": format!("{:08x}-0000-4000-8000-{:012x}", fnv(ip.as_bytes()) as u32, fnv(ip.as_bytes()) & 0xffff_ffff_ffff),
+            },
+        },
+    });
+    if control_plane {
+        object::set(&mut node, "spec.taints", taints);
+    }
+    node
+}
+
+fn system_objects() -> Vec<Value> {
+    vec![
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "kubernetes", "namespace": "default",
+            "labels": {"component": "apiserver", "provider": "kubernetes"}},
+            "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}}),
+        json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "kubernetes", "namespace": "default",
+            "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
+            "subsets": [{"addresses": [{"ip": "172.30.1.2"}], "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}]}),
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "kube-dns", "namespace": "kube-system",
+            "labels": {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"},
+            "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}},
+            "spec": {"clusterIP": "10.96.0.10", "selector": {"k8s-app": "kube-dns"}, "ports": [
+                {"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
+                {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
+                {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]}}),
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "coredns", "namespace": "kube-system", "labels": {"k8s-app": "kube-dns"}},
+            "spec": {"replicas": 2, "selector": {"matchLabels": {"k8s-app": "kube-dns"}},
+                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": 1}},
+                "template": {"metadata": {"labels": {"k8s-app": "kube-dns"}}, "spec": {
+                    "containers": [{"name": "coredns", "image": "registry.k8s.io/coredns/coredns:v1.11.3", "args": ["-conf", "/etc/coredns/Corefile"],
+                        "ports": [{"containerPort": 53, "name": "dns", "protocol": "UDP"}, {"containerPort": 53, "name": "dns-tcp", "protocol": "TCP"}, {"containerPort": 9153, "name": "metrics", "protocol": "TCP"}],
+                        "resources": {"limits": {"memory": "170Mi"}, "requests": {"cpu": "100m", "memory": "70Mi"}}}],
+                    "priorityClassName": "system-cluster-critical", "serviceAccountName": "coredns",
+                    "nodeSelector": {"kubernetes.io/os": "linux"},
+                    "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"}, {"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}]}}}}),
+        json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "coredns", "namespace": "kube-system"}}),
+        json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "kube-proxy", "namespace": "kube-system"}}),
+        json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "kube-proxy", "namespace": "kube-system", "labels": {"k8s-app": "kube-proxy"}},
+            "spec": {"selector": {"matchLabels": {"k8s-app": "kube-proxy"}},
+                "template": {"metadata": {"labels": {"k8s-app": "kube-proxy"}}, "spec": {
+                    "containers": [{"name": "kube-proxy", "image": "registry.k8s.io/kube-proxy:v1.32.1",
+                        "command": ["kube-proxy", "--config=/var/lib/kube-proxy/config.conf", "--hostname-override=$(NODE_NAME)"],
+                        "securityContext": {"privileged": true}}],
+                    "hostNetwork": true, "priorityClassName": "system-node-critical", "serviceAccountName": "kube-proxy",
+                    "nodeSelector": {"kubernetes.io/os": "linux"},
+                    "tolerations": [{"operator": "Exists"}]}}}}),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_standard_world_has_three_ready_nodes_and_running_system_pods() {
+        let w = World::standard();
+        let c = &w.clusters["kubernetes"];
+        assert_eq!(c.count("nodes"), 3);
+        let pods = c.list_ns("pods", "kube-system");
+        let names: Vec<&str> = pods.iter().map(|p| object::name(p)).collect();
+        assert!(names.contains(&"etcd-controlplane"), "{names:?}");
+        assert!(names.iter().filter(|n| n.starts_with("kube-proxy-")).count() == 3, "{names:?}");
+        for p in pods {
+            assert_eq!(object::str_at(p, "status.phase"), "Running", "{}", object::name(p));
+        }
+    }
+}
