@@ -22,10 +22,18 @@ pub struct Output {
 
 impl Output {
     pub fn ok(stdout: impl Into<String>) -> Self {
-        Output { stdout: stdout.into(), stderr: String::new(), code: 0 }
+        Output {
+            stdout: stdout.into(),
+            stderr: String::new(),
+            code: 0,
+        }
     }
 
     pub fn err(stderr: impl Into<String>, code: i32) -> Self {
-        Output { stdout: String::new(), stderr: stderr.into(), code }
+        Output {
+            stdout: String::new(),
+            stderr: stderr.into(),
+            code,
+        }
     }
 }

@@ -41,7 +41,11 @@ impl Default for Vfs {
 
 /// Joins `path` onto `cwd` and resolves `.` and `..`, giving an absolute path without a trailing slash.
 pub fn normalize(cwd: &str, path: &str) -> String {
-    let joined = if path.starts_with('/') { path.to_string() } else { format!("{cwd}/{path}") };
+    let joined = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{cwd}/{path}")
+    };
     let mut parts: Vec<&str> = Vec::new();
     for p in joined.split('/') {
         match p {
@@ -94,7 +98,8 @@ impl Vfs {
         if self.is_dir(path) {
             return Err(VfsError::IsADirectory);
         }
-        self.nodes.insert(path.to_string(), Node::File(content.to_string()));
+        self.nodes
+            .insert(path.to_string(), Node::File(content.to_string()));
         Ok(())
     }
 
@@ -108,7 +113,8 @@ impl Vfs {
             }
             Some(Node::Dir) => Err(VfsError::IsADirectory),
             None => {
-                self.nodes.insert(path.to_string(), Node::File(content.to_string()));
+                self.nodes
+                    .insert(path.to_string(), Node::File(content.to_string()));
                 Ok(())
             }
         }
@@ -161,8 +167,13 @@ impl Vfs {
                 if !recursive {
                     return Err(VfsError::IsADirectory);
                 }
-                let prefix = if path == "/" { "/".to_string() } else { format!("{path}/") };
-                self.nodes.retain(|k, _| k != path && !k.starts_with(&prefix));
+                let prefix = if path == "/" {
+                    "/".to_string()
+                } else {
+                    format!("{path}/")
+                };
+                self.nodes
+                    .retain(|k, _| k != path && !k.starts_with(&prefix));
                 self.nodes.insert("/".into(), Node::Dir);
                 Ok(())
             }
@@ -176,7 +187,11 @@ impl Vfs {
             Some(Node::File(_)) => return Err(VfsError::NotADirectory),
             Some(Node::Dir) => {}
         }
-        let prefix = if path == "/" { "/".to_string() } else { format!("{path}/") };
+        let prefix = if path == "/" {
+            "/".to_string()
+        } else {
+            format!("{path}/")
+        };
         Ok(self
             .nodes
             .range(prefix.clone()..)
@@ -188,7 +203,11 @@ impl Vfs {
 
     /// Every file below a directory (recursive), as absolute paths.
     pub fn walk_files(&self, path: &str) -> Vec<String> {
-        let prefix = if path == "/" { "/".to_string() } else { format!("{path}/") };
+        let prefix = if path == "/" {
+            "/".to_string()
+        } else {
+            format!("{path}/")
+        };
         self.nodes
             .iter()
             .filter(|(k, n)| k.starts_with(&prefix) && matches!(n, Node::File(_)))

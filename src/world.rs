@@ -13,16 +13,22 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub enum Clock {
     Manual(DateTime<Utc>),
-    Wall { origin: DateTime<Utc>, started: std::time::Instant, offset: Duration },
+    Wall {
+        origin: DateTime<Utc>,
+        started: std::time::Instant,
+        offset: Duration,
+    },
 }
 
 impl Clock {
     pub fn now(&self) -> DateTime<Utc> {
         match self {
             Clock::Manual(t) => *t,
-            Clock::Wall { origin, started, offset } => {
-                *origin + Duration::milliseconds(started.elapsed().as_millis() as i64) + *offset
-            }
+            Clock::Wall {
+                origin,
+                started,
+                offset,
+            } => *origin + Duration::milliseconds(started.elapsed().as_millis() as i64) + *offset,
         }
     }
 
@@ -87,14 +93,25 @@ pub struct World {
 
 /// The instant every default World starts at (tests and `check` are deterministic).
 pub fn default_epoch() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 const MANIFESTS: &[(&str, &str)] = &[
     ("etcd.yaml", include_str!("../assets/manifests/etcd.yaml")),
-    ("kube-apiserver.yaml", include_str!("../assets/manifests/kube-apiserver.yaml")),
-    ("kube-controller-manager.yaml", include_str!("../assets/manifests/kube-controller-manager.yaml")),
-    ("kube-scheduler.yaml", include_str!("../assets/manifests/kube-scheduler.yaml")),
+    (
+        "kube-apiserver.yaml",
+        include_str!("../assets/manifests/kube-apiserver.yaml"),
+    ),
+    (
+        "kube-controller-manager.yaml",
+        include_str!("../assets/manifests/kube-controller-manager.yaml"),
+    ),
+    (
+        "kube-scheduler.yaml",
+        include_str!("../assets/manifests/kube-scheduler.yaml"),
+    ),
 ];
 const KUBELET_CONFIG: &str = include_str!("../assets/kubelet-config.yaml");
 
@@ -152,7 +169,10 @@ impl World {
         let mut c = Cluster::empty(&spec.name, boot, self.images.clone());
         let cluster_index = self.clusters.len() as u8;
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
-            let _ = c.create(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}), false);
+            let _ = c.create(
+                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+                false,
+            );
         }
         let mut all_nodes = vec![spec.control_plane.clone()];
         all_nodes.extend(spec.workers.iter().cloned());
@@ -165,27 +185,56 @@ impl World {
         self.clusters.insert(spec.name.clone(), c);
         for (i, n) in all_nodes.iter().enumerate() {
             let mut fs = Vfs::new();
-            for d in ["/root", "/tmp", "/opt", "/etc/kubernetes/pki/etcd", "/var/lib/kubelet", "/var/lib/etcd", "/var/log/pods"] {
+            for d in [
+                "/root",
+                "/tmp",
+                "/opt",
+                "/etc/kubernetes/pki/etcd",
+                "/var/lib/kubelet",
+                "/var/lib/etcd",
+                "/var/log/pods",
+            ] {
                 let _ = fs.mkdir_p(d);
             }
             let _ = fs.mkdir_p("/etc/kubernetes/manifests");
             let _ = fs.write("/var/lib/kubelet/config.yaml", KUBELET_CONFIG);
             if i == 0 {
                 for (file, text) in MANIFESTS {
-                    let text = text.replace("172.30.1.2", &node_ip(0, cluster_index)).replace("=controlplane=", &format!("={}=", spec.control_plane)).replace("--name=controlplane", &format!("--name={}", spec.control_plane));
+                    let text = text
+                        .replace("172.30.1.2", &node_ip(0, cluster_index))
+                        .replace("=controlplane=", &format!("={}=", spec.control_plane))
+                        .replace(
+                            "--name=controlplane",
+                            &format!("--name={}", spec.control_plane),
+                        );
                     let _ = fs.write(&format!("/etc/kubernetes/manifests/{file}"), &text);
                 }
             }
             let mut services = BTreeMap::new();
             for s in ["kubelet", "containerd"] {
-                services.insert(s.to_string(), Service { active: true, enabled: true });
+                services.insert(
+                    s.to_string(),
+                    Service {
+                        active: true,
+                        enabled: true,
+                    },
+                );
             }
-            self.hosts.insert(n.clone(), Host { name: n.clone(), cluster: spec.name.clone(), fs, services });
+            self.hosts.insert(
+                n.clone(),
+                Host {
+                    name: n.clone(),
+                    cluster: spec.name.clone(),
+                    fs,
+                    services,
+                },
+            );
         }
         self.kubeconfig.contexts.push(Context {
             name: spec.context.clone(),
             cluster: spec.name.clone(),
-            user: format!("kubernetes-admin-{}", spec.name).replace("kubernetes-admin-kubernetes", "kubernetes-admin"),
+            user: format!("kubernetes-admin-{}", spec.name)
+                .replace("kubernetes-admin-kubernetes", "kubernetes-admin"),
             namespace: spec.namespace.clone(),
         });
         if self.kubeconfig.current.is_empty() {
@@ -226,7 +275,11 @@ impl World {
 
     /// The kubelet's static pods: every manifest in a node's staticPodPath becomes a mirror pod `NAME-NODE`.
     fn sync_static_pods(&mut self, cluster: &str, now: DateTime<Utc>) {
-        let hosts: Vec<&Host> = self.hosts.values().filter(|h| h.cluster == cluster).collect();
+        let hosts: Vec<&Host> = self
+            .hosts
+            .values()
+            .filter(|h| h.cluster == cluster)
+            .collect();
         let mut desired: Vec<(String, Value)> = Vec::new(); // (node, pod)
         let mut managed_nodes = Vec::new();
         for h in hosts {
@@ -238,21 +291,32 @@ impl World {
             let config = h.fs.read("/var/lib/kubelet/config.yaml").unwrap_or("");
             let path = serde_yaml::from_str::<Value>(config)
                 .ok()
-                .and_then(|v| v.get("staticPodPath").and_then(Value::as_str).map(String::from))
+                .and_then(|v| {
+                    v.get("staticPodPath")
+                        .and_then(Value::as_str)
+                        .map(String::from)
+                })
                 .unwrap_or_else(|| "/etc/kubernetes/manifests".into());
             let path = crate::vfs::normalize("/", &path);
-            let Ok(files) = h.fs.list(&path) else { continue };
+            let Ok(files) = h.fs.list(&path) else {
+                continue;
+            };
             for f in files {
                 if f.starts_with('.') {
                     continue;
                 }
                 let full = format!("{path}/{f}");
                 let Ok(text) = h.fs.read(&full) else { continue };
-                let Ok(mut pod) = serde_yaml::from_str::<Value>(text) else { continue };
+                let Ok(mut pod) = serde_yaml::from_str::<Value>(text) else {
+                    continue;
+                };
                 if object::kind(&pod) != "Pod" || object::name(&pod).is_empty() {
                     continue;
                 }
-                let hash = format!("{:016x}", fnv(serde_json::to_string(&pod).unwrap_or_default().as_bytes()));
+                let hash = format!(
+                    "{:016x}",
+                    fnv(serde_json::to_string(&pod).unwrap_or_default().as_bytes())
+                );
                 let name = format!("{}-{}", object::name(&pod), h.name);
                 object::set(&mut pod, "metadata.name", json!(name));
                 if object::namespace(&pod).is_empty() {
@@ -269,7 +333,9 @@ impl World {
                 desired.push((h.name.clone(), pod));
             }
         }
-        let Some(c) = self.clusters.get_mut(cluster) else { return };
+        let Some(c) = self.clusters.get_mut(cluster) else {
+            return;
+        };
         c.now = now;
         // Remove mirror pods whose manifest is gone (only on nodes whose kubelet runs).
         let existing: Vec<(String, String, String, String)> = c
@@ -277,8 +343,16 @@ impl World {
             .iter()
             .filter_map(|p| {
                 let ann = object::get(p, "metadata.annotations")?;
-                let hash = ann.get("kubernetes.io/config.mirror")?.as_str()?.to_string();
-                Some((object::namespace(p).to_string(), object::name(p).to_string(), object::str_at(p, "spec.nodeName").to_string(), hash))
+                let hash = ann
+                    .get("kubernetes.io/config.mirror")?
+                    .as_str()?
+                    .to_string();
+                Some((
+                    object::namespace(p).to_string(),
+                    object::name(p).to_string(),
+                    object::str_at(p, "spec.nodeName").to_string(),
+                    hash,
+                ))
             })
             .collect();
         for (ns, name, node, hash) in &existing {
@@ -288,14 +362,19 @@ impl World {
             let keep = desired.iter().any(|(_, p)| {
                 object::namespace(p) == ns
                     && object::name(p) == name
-                    && object::get(p, "metadata.annotations").and_then(|a| a.get("kubernetes.io/config.hash")).and_then(Value::as_str) == Some(hash)
+                    && object::get(p, "metadata.annotations")
+                        .and_then(|a| a.get("kubernetes.io/config.hash"))
+                        .and_then(Value::as_str)
+                        == Some(hash)
             });
             if !keep {
                 c.remove_raw("pods", ns, name);
             }
         }
         for (node, mut pod) in desired {
-            if c.peek("pods", object::namespace(&pod), object::name(&pod)).is_some() {
+            if c.peek("pods", object::namespace(&pod), object::name(&pod))
+                .is_some()
+            {
                 continue;
             }
             if let Some(n) = c.peek("nodes", "", &node) {
@@ -332,9 +411,7 @@ fn node_object(name: &str, i: usize, control_plane: bool, cluster_index: u8) -> 
     }
     let ip = node_ip(i, cluster_index);
     let cidr = format!("10.244.{i}.0/24");
-    let cond = |t: &str, s: &str, reason: &str, msg: &str| {
-        json!({"type": t, "status": s, "reason": reason, "message": msg, "lastHeartbeatTime": null, "lastTransitionTime": null})
-    };
+    let cond = |t: &str, s: &str, reason: &str, msg: &str| json!({"type": t, "status": s, "reason": reason, "message": msg, "lastHeartbeatTime": null, "lastTransitionTime": null});
     let mut node = json!({
         "apiVersion": "v1",
         "kind": "Node",
@@ -430,9 +507,21 @@ mod tests {
         let pods = c.list_ns("pods", "kube-system");
         let names: Vec<&str> = pods.iter().map(|p| object::name(p)).collect();
         assert!(names.contains(&"etcd-controlplane"), "{names:?}");
-        assert!(names.iter().filter(|n| n.starts_with("kube-proxy-")).count() == 3, "{names:?}");
+        assert!(
+            names
+                .iter()
+                .filter(|n| n.starts_with("kube-proxy-"))
+                .count()
+                == 3,
+            "{names:?}"
+        );
         for p in pods {
-            assert_eq!(object::str_at(p, "status.phase"), "Running", "{}", object::name(p));
+            assert_eq!(
+                object::str_at(p, "status.phase"),
+                "Running",
+                "{}",
+                object::name(p)
+            );
         }
     }
 }

@@ -25,7 +25,12 @@ pub struct Invalid {
 
 impl ApiError {
     fn new(reason: &str, code: u16, message: String) -> Self {
-        ApiError { reason: reason.into(), message, code, invalid: None }
+        ApiError {
+            reason: reason.into(),
+            message,
+            code,
+            invalid: None,
+        }
     }
 
     /// `pods "x" not found`
@@ -35,12 +40,20 @@ impl ApiError {
 
     /// `pods "x" already exists`
     pub fn already_exists(resource: &str, name: &str) -> Self {
-        Self::new("AlreadyExists", 409, format!("{resource} \"{name}\" already exists"))
+        Self::new(
+            "AlreadyExists",
+            409,
+            format!("{resource} \"{name}\" already exists"),
+        )
     }
 
     /// `Operation cannot be fulfilled on pods "x": ...`
     pub fn conflict(resource: &str, name: &str, why: &str) -> Self {
-        Self::new("Conflict", 409, format!("Operation cannot be fulfilled on {resource} \"{name}\": {why}"))
+        Self::new(
+            "Conflict",
+            409,
+            format!("Operation cannot be fulfilled on {resource} \"{name}\": {why}"),
+        )
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -53,7 +66,11 @@ impl ApiError {
 
     /// `Deployment.apps "x" is invalid: [cause, cause]` (the server's message; kubectl prints it its own way).
     pub fn invalid(kind: &str, group: &str, name: &str, causes: Vec<String>) -> Self {
-        let qualified = if group.is_empty() { kind.to_string() } else { format!("{kind}.{group}") };
+        let qualified = if group.is_empty() {
+            kind.to_string()
+        } else {
+            format!("{kind}.{group}")
+        };
         let message = if causes.len() == 1 {
             format!("{qualified} \"{name}\" is invalid: {}", causes[0])
         } else {
@@ -63,7 +80,11 @@ impl ApiError {
             reason: "Invalid".into(),
             message,
             code: 422,
-            invalid: Some(Invalid { kind: kind.into(), name: name.into(), causes }),
+            invalid: Some(Invalid {
+                kind: kind.into(),
+                name: name.into(),
+                causes,
+            }),
         }
     }
 

@@ -47,8 +47,11 @@ pub fn apply(cluster: &mut Cluster, rt: &ResourceType, obj: &mut Value) {
         "Service" => service(cluster, obj),
         "Namespace" => {
             let name = object::name(obj).to_string();
-            object::map_mut(obj, "metadata.labels").insert("kubernetes.io/metadata.name".into(), json!(name));
-            object_at(obj, "spec").entry("finalizers").or_insert(json!(["kubernetes"]));
+            object::map_mut(obj, "metadata.labels")
+                .insert("kubernetes.io/metadata.name".into(), json!(name));
+            object_at(obj, "spec")
+                .entry("finalizers")
+                .or_insert(json!(["kubernetes"]));
             object_at(obj, "status").insert("phase".into(), json!("Active"));
         }
         "Secret" => {
@@ -68,7 +71,9 @@ fn object_at<'a>(obj: &'a mut Value, path: &str) -> &'a mut Map<String, Value> {
 fn template(obj: &mut Value) {
     pod_spec(object::map_mut(obj, "spec.template.spec"));
     // The template keeps creationTimestamp: null as the API server returns it.
-    object::map_mut(obj, "spec.template.metadata").entry("creationTimestamp").or_insert(Value::Null);
+    object::map_mut(obj, "spec.template.metadata")
+        .entry("creationTimestamp")
+        .or_insert(Value::Null);
 }
 
 /// Defaults of a PodSpec, shared by pods and pod templates.
@@ -84,17 +89,28 @@ pub fn pod_spec(spec: &mut Map<String, Value>) {
     }
     spec.entry("dnsPolicy").or_insert(json!("ClusterFirst"));
     spec.entry("restartPolicy").or_insert(json!("Always"));
-    spec.entry("schedulerName").or_insert(json!("default-scheduler"));
+    spec.entry("schedulerName")
+        .or_insert(json!("default-scheduler"));
     spec.entry("securityContext").or_insert(json!({}));
-    spec.entry("terminationGracePeriodSeconds").or_insert(json!(30));
+    spec.entry("terminationGracePeriodSeconds")
+        .or_insert(json!(30));
 }
 
 fn container(c: &mut Map<String, Value>) {
-    let image = c.get("image").and_then(Value::as_str).unwrap_or_default().to_string();
-    let policy = if image_tag(&image).is_none_or(|t| t == "latest") { "Always" } else { "IfNotPresent" };
+    let image = c
+        .get("image")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let policy = if image_tag(&image).is_none_or(|t| t == "latest") {
+        "Always"
+    } else {
+        "IfNotPresent"
+    };
     c.entry("imagePullPolicy").or_insert(json!(policy));
     c.entry("resources").or_insert(json!({}));
-    c.entry("terminationMessagePath").or_insert(json!("/dev/termination-log"));
+    c.entry("terminationMessagePath")
+        .or_insert(json!("/dev/termination-log"));
     c.entry("terminationMessagePolicy").or_insert(json!("File"));
     if let Some(Value::Array(ports)) = c.get_mut("ports") {
         for p in ports.iter_mut() {
@@ -127,20 +143,32 @@ fn pod_service_account(cluster: &mut Cluster, obj: &mut Value) -> Option<String>
     spec.insert("serviceAccountName".into(), json!(sa));
     spec.insert("serviceAccount".into(), json!(sa));
     spec.entry("enableServiceLinks").or_insert(json!(true));
-    spec.entry("preemptionPolicy").or_insert(json!("PreemptLowerPriority"));
+    spec.entry("preemptionPolicy")
+        .or_insert(json!("PreemptLowerPriority"));
     spec.entry("priority").or_insert(json!(0));
     let tolerations = spec.entry("tolerations").or_insert_with(|| json!([]));
     if let Value::Array(t) = tolerations {
-        for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
-            if !t.iter().any(|x| x.get("key").and_then(Value::as_str) == Some(key)) {
+        for key in [
+            "node.kubernetes.io/not-ready",
+            "node.kubernetes.io/unreachable",
+        ] {
+            if !t
+                .iter()
+                .any(|x| x.get("key").and_then(Value::as_str) == Some(key))
+            {
                 t.push(json!({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300}));
             }
         }
     }
-    let automount = spec.get("automountServiceAccountToken").and_then(Value::as_bool).unwrap_or(true);
-    let has_volume = object::array(obj, "spec.volumes")
-        .iter()
-        .any(|v| v.get("name").and_then(Value::as_str).is_some_and(|n| n.starts_with("kube-api-access-")));
+    let automount = spec
+        .get("automountServiceAccountToken")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    let has_volume = object::array(obj, "spec.volumes").iter().any(|v| {
+        v.get("name")
+            .and_then(Value::as_str)
+            .is_some_and(|n| n.starts_with("kube-api-access-"))
+    });
     if !automount || has_volume {
         return None;
     }
@@ -179,9 +207,17 @@ fn mount_token_volume(obj: &mut Value, name: String) {
 
 fn service(cluster: &mut Cluster, obj: &mut Value) {
     let type_ = object::str_at(obj, "spec.type").to_string();
-    let type_ = if type_.is_empty() { "ClusterIP".to_string() } else { type_ };
+    let type_ = if type_.is_empty() {
+        "ClusterIP".to_string()
+    } else {
+        type_
+    };
     let needs_ip = type_ != "ExternalName" && object::str_at(obj, "spec.clusterIP").is_empty();
-    let ip = if needs_ip { Some(cluster.allocate_cluster_ip()) } else { None };
+    let ip = if needs_ip {
+        Some(cluster.allocate_cluster_ip())
+    } else {
+        None
+    };
     let needs_node_ports = type_ == "NodePort" || type_ == "LoadBalancer";
     let mut node_ports = Vec::new();
     if needs_node_ports {
@@ -201,13 +237,15 @@ fn service(cluster: &mut Cluster, obj: &mut Value) {
         }
         let cip = spec.get("clusterIP").cloned().unwrap_or(Value::Null);
         spec.entry("clusterIPs").or_insert(json!([cip]));
-        spec.entry("internalTrafficPolicy").or_insert(json!("Cluster"));
+        spec.entry("internalTrafficPolicy")
+            .or_insert(json!("Cluster"));
         spec.entry("ipFamilies").or_insert(json!(["IPv4"]));
         spec.entry("ipFamilyPolicy").or_insert(json!("SingleStack"));
     }
     spec.entry("sessionAffinity").or_insert(json!("None"));
     if needs_node_ports {
-        spec.entry("externalTrafficPolicy").or_insert(json!("Cluster"));
+        spec.entry("externalTrafficPolicy")
+            .or_insert(json!("Cluster"));
     }
     if let Some(Value::Array(ports)) = spec.get_mut("ports") {
         for (i, p) in ports.iter_mut().enumerate() {

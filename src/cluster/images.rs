@@ -44,7 +44,10 @@ impl Catalog {
     /// The built-in catalogue. It is checked by a test, so a broken file cannot ship; should it
     /// still fail to parse, the cluster runs with no images rather than crash.
     pub fn builtin() -> Catalog {
-        Catalog::parse(BUILTIN).unwrap_or(Catalog { version: 1, images: Vec::new() })
+        Catalog::parse(BUILTIN).unwrap_or(Catalog {
+            version: 1,
+            images: Vec::new(),
+        })
     }
 
     /// Looks up an image reference (`nginx`, `nginx:1.25`, `docker.io/library/nginx:1.25`).
@@ -52,7 +55,9 @@ impl Catalog {
     pub fn resolve(&self, reference: &str) -> Option<&Image> {
         let (repo, tag) = split_reference(reference);
         let repo = normalize_repo(repo);
-        self.images.iter().find(|i| i.name == repo && (tag.is_none() || i.tags.iter().any(|t| Some(t.as_str()) == tag)))
+        self.images.iter().find(|i| {
+            i.name == repo && (tag.is_none() || i.tags.iter().any(|t| Some(t.as_str()) == tag))
+        })
     }
 }
 
@@ -63,7 +68,10 @@ pub fn split_reference(reference: &str) -> (&str, Option<&str>) {
     }
     let last_slash = reference.rfind('/').map(|i| i + 1).unwrap_or(0);
     match reference[last_slash..].find(':') {
-        Some(i) => (&reference[..last_slash + i], Some(&reference[last_slash + i + 1..])),
+        Some(i) => (
+            &reference[..last_slash + i],
+            Some(&reference[last_slash + i + 1..]),
+        ),
         None => (reference, Some("latest")),
     }
 }
@@ -79,7 +87,8 @@ pub fn normalize_repo(repo: &str) -> &str {
 pub fn full_name(reference: &str) -> String {
     let (repo, tag) = split_reference(reference);
     let first = repo.split('/').next().unwrap_or("");
-    let has_registry = repo.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
+    let has_registry =
+        repo.contains('/') && (first.contains('.') || first.contains(':') || first == "localhost");
     let repo = if has_registry {
         repo.to_string()
     } else if repo.contains('/') {
@@ -109,6 +118,9 @@ mod tests {
         assert!(c.resolve("ngnix").is_none());
         assert!(c.resolve("kodekloud/webapp-color").is_some());
         assert_eq!(full_name("nginx"), "docker.io/library/nginx:latest");
-        assert_eq!(full_name("registry.k8s.io/pause:3.10"), "registry.k8s.io/pause:3.10");
+        assert_eq!(
+            full_name("registry.k8s.io/pause:3.10"),
+            "registry.k8s.io/pause:3.10"
+        );
     }
 }

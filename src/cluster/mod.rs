@@ -43,7 +43,9 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
 
 /// Parses an API timestamp.
 pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 const SAFE_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
@@ -62,7 +64,9 @@ pub fn fnv(data: &[u8]) -> u64 {
 pub fn safe_encode(mut n: u64, len: usize) -> String {
     let mut s = String::with_capacity(len);
     for _ in 0..len {
-        s.push(char::from(SAFE_ALPHABET[(n % SAFE_ALPHABET.len() as u64) as usize]));
+        s.push(char::from(
+            SAFE_ALPHABET[(n % SAFE_ALPHABET.len() as u64) as usize],
+        ));
         n /= SAFE_ALPHABET.len() as u64;
     }
     s
@@ -99,7 +103,14 @@ impl Cluster {
         let a = self.next_random();
         let b = self.next_random();
         let hex = format!("{a:016x}{b:016x}");
-        format!("{}-{}-4{}-{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], &hex[16..20], &hex[20..32])
+        format!(
+            "{}-{}-4{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[13..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
     }
 
     /// A random suffix for generated names (`-x7k2p`).
@@ -116,7 +127,13 @@ impl Cluster {
             return self.allocate_cluster_ip();
         }
         let ip = 0x0A60_0000u32 + n * 97 % 0x000F_FFFF;
-        format!("{}.{}.{}.{}", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255)
+        format!(
+            "{}.{}.{}.{}",
+            ip >> 24,
+            (ip >> 16) & 255,
+            (ip >> 8) & 255,
+            ip & 255
+        )
     }
 
     /// The next free node port in 30000-32767 (not one in use).
@@ -124,11 +141,16 @@ impl Cluster {
         let used: Vec<i64> = self
             .list_all("services")
             .iter()
-            .flat_map(|s| object::array(s, "spec.ports").iter().filter_map(|p| p.get("nodePort").and_then(Value::as_i64)))
+            .flat_map(|s| {
+                object::array(s, "spec.ports")
+                    .iter()
+                    .filter_map(|p| p.get("nodePort").and_then(Value::as_i64))
+            })
             .collect();
         loop {
             self.next_node_port += 1;
-            let p = 30000 + i64::from((self.next_node_port * 7919 + (self.seed % 2768) as u32) % 2768);
+            let p =
+                30000 + i64::from((self.next_node_port * 7919 + (self.seed % 2768) as u32) % 2768);
             if !used.contains(&p) {
                 return p;
             }
@@ -155,12 +177,21 @@ impl Cluster {
 
     /// Borrows one object without cloning (controllers and printers use this).
     pub fn peek(&self, plural: &str, namespace: &str, name: &str) -> Option<&Value> {
-        self.objects.get(plural)?.get(&(namespace.to_string(), name.to_string()))
+        self.objects
+            .get(plural)?
+            .get(&(namespace.to_string(), name.to_string()))
     }
 
     /// Lists objects of a type, in one namespace or all (`None`), filtered by a label selector.
-    pub fn list(&self, rt: &ResourceType, namespace: Option<&str>, selector: Option<&Selector>) -> Vec<Value> {
-        let Some(b) = self.bucket(rt) else { return Vec::new() };
+    pub fn list(
+        &self,
+        rt: &ResourceType,
+        namespace: Option<&str>,
+        selector: Option<&Selector>,
+    ) -> Vec<Value> {
+        let Some(b) = self.bucket(rt) else {
+            return Vec::new();
+        };
         b.iter()
             .filter(|((ns, _), _)| !rt.namespaced || namespace.is_none_or(|want| want == ns))
             .filter(|(_, o)| selector.is_none_or(|s| s.matches(&object::labels(o))))
@@ -170,7 +201,10 @@ impl Cluster {
 
     /// Borrows every object of a type by plural name, all namespaces.
     pub fn list_all(&self, plural: &str) -> Vec<&Value> {
-        self.objects.get(plural).map(|b| b.values().collect()).unwrap_or_default()
+        self.objects
+            .get(plural)
+            .map(|b| b.values().collect())
+            .unwrap_or_default()
     }
 
     /// Borrows the objects of a type in one namespace.
@@ -190,7 +224,11 @@ impl Cluster {
         let rt = resource_of(&obj)?;
         let ns = if rt.namespaced {
             let ns = object::namespace(&obj);
-            let ns = if ns.is_empty() { "default".to_string() } else { ns.to_string() };
+            let ns = if ns.is_empty() {
+                "default".to_string()
+            } else {
+                ns.to_string()
+            };
             object::set(&mut obj, "metadata.namespace", json!(ns));
             ns
         } else {
@@ -207,7 +245,8 @@ impl Cluster {
         }
         validate::validate(rt, &obj)?;
         let name = object::name(&obj).to_string();
-        if rt.namespaced && rt.plural != "namespaces" && self.peek("namespaces", "", &ns).is_none() {
+        if rt.namespaced && rt.plural != "namespaces" && self.peek("namespaces", "", &ns).is_none()
+        {
             return Err(ApiError::not_found("namespaces", &ns));
         }
         if let Some(ex) = self.peek(rt.plural, &ns, &name) {
@@ -228,7 +267,10 @@ impl Cluster {
             }
         }
         if !dry_run {
-            self.objects.entry(rt.plural).or_default().insert((ns, name), obj.clone());
+            self.objects
+                .entry(rt.plural)
+                .or_default()
+                .insert((ns, name), obj.clone());
         }
         Ok(obj)
     }
@@ -238,7 +280,11 @@ impl Cluster {
         let rt = resource_of(&obj)?;
         let ns = if rt.namespaced {
             let ns = object::namespace(&obj);
-            let ns = if ns.is_empty() { "default".to_string() } else { ns.to_string() };
+            let ns = if ns.is_empty() {
+                "default".to_string()
+            } else {
+                ns.to_string()
+            };
             object::set(&mut obj, "metadata.namespace", json!(ns));
             ns
         } else {
@@ -271,12 +317,19 @@ impl Cluster {
         if has_generation(rt) {
             let gen = object::i64_at(&old, "metadata.generation").unwrap_or(1);
             let spec_changed = object::get(&old, "spec") != object::get(&obj, "spec");
-            object::set(&mut obj, "metadata.generation", json!(if spec_changed { gen + 1 } else { gen }));
+            object::set(
+                &mut obj,
+                "metadata.generation",
+                json!(if spec_changed { gen + 1 } else { gen }),
+            );
         }
         let rv = self.bump_rv();
         object::set(&mut obj, "metadata.resourceVersion", json!(rv));
         if !dry_run {
-            self.objects.entry(rt.plural).or_default().insert((ns, name), obj.clone());
+            self.objects
+                .entry(rt.plural)
+                .or_default()
+                .insert((ns, name), obj.clone());
         }
         Ok(obj)
     }
@@ -288,7 +341,10 @@ impl Cluster {
         let mut obj = obj;
         let rv = self.bump_rv();
         object::set(&mut obj, "metadata.resourceVersion", json!(rv));
-        self.objects.entry(plural).or_default().insert((ns, name), obj);
+        self.objects
+            .entry(plural)
+            .or_default()
+            .insert((ns, name), obj);
     }
 
     /// Inserts an object as a controller creates it (already defaulted by the caller's template).
@@ -297,8 +353,17 @@ impl Cluster {
     }
 
     /// Deletes an object. Dependents go with it through the garbage collector on the next settle.
-    pub fn delete(&mut self, rt: &ResourceType, namespace: &str, name: &str) -> Result<Value, ApiError> {
-        let ns = if rt.namespaced { namespace.to_string() } else { String::new() };
+    pub fn delete(
+        &mut self,
+        rt: &ResourceType,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Value, ApiError> {
+        let ns = if rt.namespaced {
+            namespace.to_string()
+        } else {
+            String::new()
+        };
         let removed = self
             .objects
             .get_mut(rt.plural)
@@ -323,7 +388,14 @@ impl Cluster {
     }
 
     /// Records an Event about an object, as the components do (counts repeated ones).
-    pub fn record_event(&mut self, about: &Value, type_: &str, reason: &str, message: &str, source: &str) {
+    pub fn record_event(
+        &mut self,
+        about: &Value,
+        type_: &str,
+        reason: &str,
+        message: &str,
+        source: &str,
+    ) {
         let ns = object::namespace(about);
         let ns = if ns.is_empty() { "default" } else { ns }.to_string();
         let obj_name = object::name(about).to_string();
@@ -372,7 +444,9 @@ impl Cluster {
 
     /// Removes an object without cascading (controllers use it).
     pub fn remove_raw(&mut self, plural: &str, namespace: &str, name: &str) -> Option<Value> {
-        self.objects.get_mut(plural)?.remove(&(namespace.to_string(), name.to_string()))
+        self.objects
+            .get_mut(plural)?
+            .remove(&(namespace.to_string(), name.to_string()))
     }
 
     /// Number of stored objects of a type.
@@ -382,7 +456,10 @@ impl Cluster {
 }
 
 fn has_generation(rt: &ResourceType) -> bool {
-    !matches!(rt.kind, "ConfigMap" | "Secret" | "Namespace" | "Event" | "Endpoints" | "ServiceAccount" | "Node")
+    !matches!(
+        rt.kind,
+        "ConfigMap" | "Secret" | "Namespace" | "Event" | "Endpoints" | "ServiceAccount" | "Node"
+    )
 }
 
 /// The resource type a manifest names through `apiVersion` and `kind`.
@@ -393,6 +470,8 @@ pub fn resource_of(obj: &Value) -> Result<&'static ResourceType, ApiError> {
         return Err(ApiError::bad_request("Object 'Kind' is missing"));
     }
     schema::by_kind(av, kind).ok_or_else(|| {
-        ApiError::bad_request(format!("no matches for kind \"{kind}\" in version \"{av}\""))
+        ApiError::bad_request(format!(
+            "no matches for kind \"{kind}\" in version \"{av}\""
+        ))
     })
 }

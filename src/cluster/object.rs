@@ -37,7 +37,9 @@ pub fn map_mut<'a>(obj: &'a mut Value, path: &str) -> &'a mut Map<String, Value>
             Value::Object(m) => m,
             _ => unreachable_map(),
         };
-        cur = m.entry(part.to_string()).or_insert_with(|| Value::Object(Map::new()));
+        cur = m
+            .entry(part.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
     }
     if !cur.is_object() {
         *cur = Value::Object(Map::new());
@@ -110,12 +112,19 @@ pub fn labels(obj: &Value) -> BTreeMap<String, String> {
 
 /// Turns a string map into a JSON object.
 pub fn to_json_map(m: &BTreeMap<String, String>) -> Value {
-    Value::Object(m.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
+    Value::Object(
+        m.iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
 }
 
 /// The elements of the array at `path` (empty when absent).
 pub fn array<'a>(obj: &'a Value, path: &str) -> &'a [Value] {
-    get(obj, path).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+    get(obj, path)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 
 /// Whether `v` is null, an empty map, empty list or empty string.
@@ -136,7 +145,8 @@ mod tests {
 
     #[test]
     fn get_and_set_paths() {
-        let mut o = json!({"metadata": {"name": "web"}, "spec": {"containers": [{"image": "nginx"}]}});
+        let mut o =
+            json!({"metadata": {"name": "web"}, "spec": {"containers": [{"image": "nginx"}]}});
         assert_eq!(name(&o), "web");
         assert_eq!(str_at(&o, "spec.containers.0.image"), "nginx");
         set(&mut o, "metadata.labels.app", json!("web"));

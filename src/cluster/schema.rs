@@ -52,44 +52,300 @@ macro_rules! rt {
 /// Every resource type the cluster knows, in `kubectl api-resources` order.
 pub static RESOURCES: &[ResourceType] = &[
     rt!("Binding", "bindings", "binding", [], "", "v1", true),
-    rt!("ComponentStatus", "componentstatuses", "componentstatus", ["cs"], "", "v1", false),
-    rt!("ConfigMap", "configmaps", "configmap", ["cm"], "", "v1", true),
-    rt!("Endpoints", "endpoints", "endpoints", ["ep"], "", "v1", true),
+    rt!(
+        "ComponentStatus",
+        "componentstatuses",
+        "componentstatus",
+        ["cs"],
+        "",
+        "v1",
+        false
+    ),
+    rt!(
+        "ConfigMap",
+        "configmaps",
+        "configmap",
+        ["cm"],
+        "",
+        "v1",
+        true
+    ),
+    rt!(
+        "Endpoints",
+        "endpoints",
+        "endpoints",
+        ["ep"],
+        "",
+        "v1",
+        true
+    ),
     rt!("Event", "events", "event", ["ev"], "", "v1", true),
-    rt!("LimitRange", "limitranges", "limitrange", ["limits"], "", "v1", true),
-    rt!("Namespace", "namespaces", "namespace", ["ns"], "", "v1", false),
+    rt!(
+        "LimitRange",
+        "limitranges",
+        "limitrange",
+        ["limits"],
+        "",
+        "v1",
+        true
+    ),
+    rt!(
+        "Namespace",
+        "namespaces",
+        "namespace",
+        ["ns"],
+        "",
+        "v1",
+        false
+    ),
     rt!("Node", "nodes", "node", ["no"], "", "v1", false),
-    rt!("PersistentVolumeClaim", "persistentvolumeclaims", "persistentvolumeclaim", ["pvc"], "", "v1", true),
-    rt!("PersistentVolume", "persistentvolumes", "persistentvolume", ["pv"], "", "v1", false),
+    rt!(
+        "PersistentVolumeClaim",
+        "persistentvolumeclaims",
+        "persistentvolumeclaim",
+        ["pvc"],
+        "",
+        "v1",
+        true
+    ),
+    rt!(
+        "PersistentVolume",
+        "persistentvolumes",
+        "persistentvolume",
+        ["pv"],
+        "",
+        "v1",
+        false
+    ),
     rt!("Pod", "pods", "pod", ["po"], "", "v1", true),
-    rt!("PodTemplate", "podtemplates", "podtemplate", [], "", "v1", true),
-    rt!("ReplicationController", "replicationcontrollers", "replicationcontroller", ["rc"], "", "v1", true),
-    rt!("ResourceQuota", "resourcequotas", "resourcequota", ["quota"], "", "v1", true),
+    rt!(
+        "PodTemplate",
+        "podtemplates",
+        "podtemplate",
+        [],
+        "",
+        "v1",
+        true
+    ),
+    rt!(
+        "ReplicationController",
+        "replicationcontrollers",
+        "replicationcontroller",
+        ["rc"],
+        "",
+        "v1",
+        true
+    ),
+    rt!(
+        "ResourceQuota",
+        "resourcequotas",
+        "resourcequota",
+        ["quota"],
+        "",
+        "v1",
+        true
+    ),
     rt!("Secret", "secrets", "secret", [], "", "v1", true),
-    rt!("ServiceAccount", "serviceaccounts", "serviceaccount", ["sa"], "", "v1", true),
+    rt!(
+        "ServiceAccount",
+        "serviceaccounts",
+        "serviceaccount",
+        ["sa"],
+        "",
+        "v1",
+        true
+    ),
     rt!("Service", "services", "service", ["svc"], "", "v1", true),
-    rt!("CustomResourceDefinition", "customresourcedefinitions", "customresourcedefinition", ["crd", "crds"], "apiextensions.k8s.io", "v1", false),
-    rt!("ControllerRevision", "controllerrevisions", "controllerrevision", [], "apps", "v1", true),
-    rt!("DaemonSet", "daemonsets", "daemonset", ["ds"], "apps", "v1", true),
-    rt!("Deployment", "deployments", "deployment", ["deploy"], "apps", "v1", true),
-    rt!("ReplicaSet", "replicasets", "replicaset", ["rs"], "apps", "v1", true),
-    rt!("StatefulSet", "statefulsets", "statefulset", ["sts"], "apps", "v1", true),
-    rt!("HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler", ["hpa"], "autoscaling", "v2", true),
-    rt!("CronJob", "cronjobs", "cronjob", ["cj"], "batch", "v1", true),
+    rt!(
+        "CustomResourceDefinition",
+        "customresourcedefinitions",
+        "customresourcedefinition",
+        ["crd", "crds"],
+        "apiextensions.k8s.io",
+        "v1",
+        false
+    ),
+    rt!(
+        "ControllerRevision",
+        "controllerrevisions",
+        "controllerrevision",
+        [],
+        "apps",
+        "v1",
+        true
+    ),
+    rt!(
+        "DaemonSet",
+        "daemonsets",
+        "daemonset",
+        ["ds"],
+        "apps",
+        "v1",
+        true
+    ),
+    rt!(
+        "Deployment",
+        "deployments",
+        "deployment",
+        ["deploy"],
+        "apps",
+        "v1",
+        true
+    ),
+    rt!(
+        "ReplicaSet",
+        "replicasets",
+        "replicaset",
+        ["rs"],
+        "apps",
+        "v1",
+        true
+    ),
+    rt!(
+        "StatefulSet",
+        "statefulsets",
+        "statefulset",
+        ["sts"],
+        "apps",
+        "v1",
+        true
+    ),
+    rt!(
+        "HorizontalPodAutoscaler",
+        "horizontalpodautoscalers",
+        "horizontalpodautoscaler",
+        ["hpa"],
+        "autoscaling",
+        "v2",
+        true
+    ),
+    rt!(
+        "CronJob",
+        "cronjobs",
+        "cronjob",
+        ["cj"],
+        "batch",
+        "v1",
+        true
+    ),
     rt!("Job", "jobs", "job", [], "batch", "v1", true),
-    rt!("CertificateSigningRequest", "certificatesigningrequests", "certificatesigningrequest", ["csr"], "certificates.k8s.io", "v1", false),
-    rt!("Lease", "leases", "lease", [], "coordination.k8s.io", "v1", true),
-    rt!("EndpointSlice", "endpointslices", "endpointslice", [], "discovery.k8s.io", "v1", true),
-    rt!("IngressClass", "ingressclasses", "ingressclass", [], "networking.k8s.io", "v1", false),
-    rt!("Ingress", "ingresses", "ingress", ["ing"], "networking.k8s.io", "v1", true),
-    rt!("NetworkPolicy", "networkpolicies", "networkpolicy", ["netpol"], "networking.k8s.io", "v1", true),
-    rt!("PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", ["pdb"], "policy", "v1", true),
-    rt!("ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding", [], "rbac.authorization.k8s.io", "v1", false),
-    rt!("ClusterRole", "clusterroles", "clusterrole", [], "rbac.authorization.k8s.io", "v1", false),
-    rt!("RoleBinding", "rolebindings", "rolebinding", [], "rbac.authorization.k8s.io", "v1", true),
-    rt!("Role", "roles", "role", [], "rbac.authorization.k8s.io", "v1", true),
-    rt!("PriorityClass", "priorityclasses", "priorityclass", ["pc"], "scheduling.k8s.io", "v1", false),
-    rt!("StorageClass", "storageclasses", "storageclass", ["sc"], "storage.k8s.io", "v1", false),
+    rt!(
+        "CertificateSigningRequest",
+        "certificatesigningrequests",
+        "certificatesigningrequest",
+        ["csr"],
+        "certificates.k8s.io",
+        "v1",
+        false
+    ),
+    rt!(
+        "Lease",
+        "leases",
+        "lease",
+        [],
+        "coordination.k8s.io",
+        "v1",
+        true
+    ),
+    rt!(
+        "EndpointSlice",
+        "endpointslices",
+        "endpointslice",
+        [],
+        "discovery.k8s.io",
+        "v1",
+        true
+    ),
+    rt!(
+        "IngressClass",
+        "ingressclasses",
+        "ingressclass",
+        [],
+        "networking.k8s.io",
+        "v1",
+        false
+    ),
+    rt!(
+        "Ingress",
+        "ingresses",
+        "ingress",
+        ["ing"],
+        "networking.k8s.io",
+        "v1",
+        true
+    ),
+    rt!(
+        "NetworkPolicy",
+        "networkpolicies",
+        "networkpolicy",
+        ["netpol"],
+        "networking.k8s.io",
+        "v1",
+        true
+    ),
+    rt!(
+        "PodDisruptionBudget",
+        "poddisruptionbudgets",
+        "poddisruptionbudget",
+        ["pdb"],
+        "policy",
+        "v1",
+        true
+    ),
+    rt!(
+        "ClusterRoleBinding",
+        "clusterrolebindings",
+        "clusterrolebinding",
+        [],
+        "rbac.authorization.k8s.io",
+        "v1",
+        false
+    ),
+    rt!(
+        "ClusterRole",
+        "clusterroles",
+        "clusterrole",
+        [],
+        "rbac.authorization.k8s.io",
+        "v1",
+        false
+    ),
+    rt!(
+        "RoleBinding",
+        "rolebindings",
+        "rolebinding",
+        [],
+        "rbac.authorization.k8s.io",
+        "v1",
+        true
+    ),
+    rt!(
+        "Role",
+        "roles",
+        "role",
+        [],
+        "rbac.authorization.k8s.io",
+        "v1",
+        true
+    ),
+    rt!(
+        "PriorityClass",
+        "priorityclasses",
+        "priorityclass",
+        ["pc"],
+        "scheduling.k8s.io",
+        "v1",
+        false
+    ),
+    rt!(
+        "StorageClass",
+        "storageclasses",
+        "storageclass",
+        ["sc"],
+        "storage.k8s.io",
+        "v1",
+        false
+    ),
 ];
 
 /// Finds a resource type by any name kubectl accepts: plural, singular, short name, kind, or `plural.group`.
@@ -106,7 +362,11 @@ pub fn lookup(name: &str) -> Option<&'static ResourceType> {
             || r.kind.eq_ignore_ascii_case(&base);
         let group_ok = match &group {
             None => true,
-            Some(g) => r.group == g || g.starts_with(&format!("{}/", r.version)) || r.group.starts_with(g.as_str()),
+            Some(g) => {
+                r.group == g
+                    || g.starts_with(&format!("{}/", r.version))
+                    || r.group.starts_with(g.as_str())
+            }
         };
         name_ok && group_ok
     })
@@ -114,7 +374,9 @@ pub fn lookup(name: &str) -> Option<&'static ResourceType> {
 
 /// Finds a resource type by kind and apiVersion, as written in a manifest.
 pub fn by_kind(api_version: &str, kind: &str) -> Option<&'static ResourceType> {
-    RESOURCES.iter().find(|r| r.kind == kind && (api_version.is_empty() || r.api_version() == api_version))
+    RESOURCES
+        .iter()
+        .find(|r| r.kind == kind && (api_version.is_empty() || r.api_version() == api_version))
 }
 
 /// Finds a resource type by kind alone.
@@ -128,10 +390,24 @@ mod tests {
 
     #[test]
     fn looks_up_all_the_names_kubectl_takes() {
-        for n in ["po", "pod", "pods", "Pod", "deploy", "deployments.apps", "svc", "no", "ns", "rs"] {
+        for n in [
+            "po",
+            "pod",
+            "pods",
+            "Pod",
+            "deploy",
+            "deployments.apps",
+            "svc",
+            "no",
+            "ns",
+            "rs",
+        ] {
             assert!(lookup(n).is_some(), "{n}");
         }
-        assert_eq!(lookup("deploy").map(|r| r.qualified_singular()), Some("deployment.apps".into()));
+        assert_eq!(
+            lookup("deploy").map(|r| r.qualified_singular()),
+            Some("deployment.apps".into())
+        );
         assert!(lookup("dev").is_none());
     }
 

@@ -38,28 +38,48 @@ impl Selector {
     /// Builds a selector from a `matchLabels`/`matchExpressions` object, or a plain map (a service selector).
     pub fn from_label_selector(v: &Value) -> Selector {
         let mut reqs = Vec::new();
-        let Some(m) = v.as_object() else { return Selector { reqs } };
+        let Some(m) = v.as_object() else {
+            return Selector { reqs };
+        };
         let is_structured = m.contains_key("matchLabels") || m.contains_key("matchExpressions");
         if !is_structured {
             for (k, val) in m {
-                reqs.push(Requirement::Eq(k.clone(), val.as_str().unwrap_or_default().to_string()));
+                reqs.push(Requirement::Eq(
+                    k.clone(),
+                    val.as_str().unwrap_or_default().to_string(),
+                ));
             }
             return Selector { reqs };
         }
         if let Some(Value::Object(ml)) = m.get("matchLabels") {
             for (k, val) in ml {
-                reqs.push(Requirement::Eq(k.clone(), val.as_str().unwrap_or_default().to_string()));
+                reqs.push(Requirement::Eq(
+                    k.clone(),
+                    val.as_str().unwrap_or_default().to_string(),
+                ));
             }
         }
         if let Some(Value::Array(exprs)) = m.get("matchExpressions") {
             for e in exprs {
-                let key = e.get("key").and_then(Value::as_str).unwrap_or_default().to_string();
+                let key = e
+                    .get("key")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
                 let values: Vec<String> = e
                     .get("values")
                     .and_then(Value::as_array)
-                    .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|x| x.as_str().map(String::from))
+                            .collect()
+                    })
                     .unwrap_or_default();
-                match e.get("operator").and_then(Value::as_str).unwrap_or_default() {
+                match e
+                    .get("operator")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                {
                     "In" => reqs.push(Requirement::In(key, values)),
                     "NotIn" => reqs.push(Requirement::NotIn(key, values)),
                     "Exists" => reqs.push(Requirement::Exists(key)),
@@ -131,15 +151,22 @@ fn split_top(s: &str) -> Vec<String> {
 fn valid_key(k: &str) -> bool {
     !k.is_empty()
         && k.len() <= 316
-        && k.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
         && k.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
 fn parse_req(p: &str) -> Result<Requirement, String> {
-    let bad = || format!("unable to parse requirement: found '{p}', expected: in, notin, =, ==, !=, gt, lt");
+    let bad = || {
+        format!("unable to parse requirement: found '{p}', expected: in, notin, =, ==, !=, gt, lt")
+    };
     if let Some(k) = p.strip_prefix('!') {
         let k = k.trim();
-        return if valid_key(k) { Ok(Requirement::DoesNotExist(k.into())) } else { Err(bad()) };
+        return if valid_key(k) {
+            Ok(Requirement::DoesNotExist(k.into()))
+        } else {
+            Err(bad())
+        };
     }
     if let Some((k, v)) = p.split_once("!=") {
         return Ok(Requirement::NotEq(k.trim().into(), v.trim().into()));
@@ -162,9 +189,20 @@ fn parse_req(p: &str) -> Result<Requirement, String> {
             return Err(bad());
         };
         let list = list.trim();
-        let inner = list.strip_prefix('(').and_then(|l| l.strip_suffix(')')).ok_or_else(bad)?;
-        let vals: Vec<String> = inner.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
-        return Ok(if op == "in" { Requirement::In(key.into(), vals) } else { Requirement::NotIn(key.into(), vals) });
+        let inner = list
+            .strip_prefix('(')
+            .and_then(|l| l.strip_suffix(')'))
+            .ok_or_else(bad)?;
+        let vals: Vec<String> = inner
+            .split(',')
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect();
+        return Ok(if op == "in" {
+            Requirement::In(key.into(), vals)
+        } else {
+            Requirement::NotIn(key.into(), vals)
+        });
     }
     if valid_key(p) {
         Ok(Requirement::Exists(p.into()))
@@ -178,7 +216,10 @@ mod tests {
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]

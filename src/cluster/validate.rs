@@ -14,7 +14,8 @@ const DNS1035_MSG: &str = "a DNS-1035 label must consist of lower case alphanume
 pub fn is_dns_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -78,7 +79,8 @@ fn valid_label_key(k: &str) -> bool {
 fn valid_label_value(v: &str) -> bool {
     v.is_empty()
         || (v.len() <= 63
-            && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
             && v.starts_with(|c: char| c.is_ascii_alphanumeric())
             && v.ends_with(|c: char| c.is_ascii_alphanumeric()))
 }
@@ -89,18 +91,32 @@ fn pod_spec(obj: &Value, at: &str, causes: &mut Vec<String>) {
         causes.push(format!("{at}.containers: Required value"));
     }
     let mut seen = Vec::new();
-    for (list, cs) in [("initContainers", object::array(obj, &format!("{at}.initContainers"))), ("containers", containers)] {
+    for (list, cs) in [
+        (
+            "initContainers",
+            object::array(obj, &format!("{at}.initContainers")),
+        ),
+        ("containers", containers),
+    ] {
         for (i, c) in cs.iter().enumerate() {
             let cname = c.get("name").and_then(Value::as_str).unwrap_or("");
             if cname.is_empty() {
                 causes.push(format!("{at}.{list}[{i}].name: Required value"));
             } else if !is_dns_label(cname) {
-                causes.push(format!("{at}.{list}[{i}].name: Invalid value: \"{cname}\": {LABEL_MSG}"));
+                causes.push(format!(
+                    "{at}.{list}[{i}].name: Invalid value: \"{cname}\": {LABEL_MSG}"
+                ));
             } else if seen.contains(&cname) {
-                causes.push(format!("{at}.{list}[{i}].name: Duplicate value: \"{cname}\""));
+                causes.push(format!(
+                    "{at}.{list}[{i}].name: Duplicate value: \"{cname}\""
+                ));
             }
             seen.push(cname);
-            if c.get("image").and_then(Value::as_str).unwrap_or("").is_empty() {
+            if c.get("image")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .is_empty()
+            {
                 causes.push(format!("{at}.{list}[{i}].image: Required value"));
             }
         }
@@ -137,7 +153,9 @@ fn workload(obj: &Value, causes: &mut Vec<String>) {
     }
     if let Some(r) = object::get(obj, "spec.replicas") {
         if r.as_i64().is_some_and(|r| r < 0) {
-            causes.push(format!("spec.replicas: Invalid value: {r}: must be greater than or equal to 0"));
+            causes.push(format!(
+                "spec.replicas: Invalid value: {r}: must be greater than or equal to 0"
+            ));
         }
     }
     pod_spec(obj, "spec.template.spec", causes);
@@ -155,9 +173,9 @@ fn service(obj: &Value, causes: &mut Vec<String>) {
     for (i, p) in ports.iter().enumerate() {
         match p.get("port").and_then(Value::as_i64) {
             None => causes.push(format!("spec.ports[{i}].port: Required value")),
-            Some(n) if !(1..=65535).contains(&n) => {
-                causes.push(format!("spec.ports[{i}].port: Invalid value: {n}: must be between 1 and 65535, inclusive"))
-            }
+            Some(n) if !(1..=65535).contains(&n) => causes.push(format!(
+                "spec.ports[{i}].port: Invalid value: {n}: must be between 1 and 65535, inclusive"
+            )),
             _ => {}
         }
         if let Some(np) = p.get("nodePort").and_then(Value::as_i64) {
@@ -167,7 +185,12 @@ fn service(obj: &Value, causes: &mut Vec<String>) {
                 ));
             }
         }
-        if ports.len() > 1 && p.get("name").and_then(Value::as_str).unwrap_or("").is_empty() {
+        if ports.len() > 1
+            && p.get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .is_empty()
+        {
             causes.push(format!("spec.ports[{i}].name: Required value"));
         }
     }
@@ -191,7 +214,12 @@ pub fn validate_update(rt: &ResourceType, old: &Value, new: &Value) -> Result<()
                     }
                 }
                 if let Some(m) = s.as_object_mut() {
-                    for k in ["activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds", "nodeName"] {
+                    for k in [
+                        "activeDeadlineSeconds",
+                        "tolerations",
+                        "terminationGracePeriodSeconds",
+                        "nodeName",
+                    ] {
                         m.remove(k);
                     }
                 }
@@ -202,8 +230,12 @@ pub fn validate_update(rt: &ResourceType, old: &Value, new: &Value) -> Result<()
             }
         }
         "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet" => {
-            if object::get(old, "spec.selector") != object::get(new, "spec.selector") && rt.kind != "ReplicaSet" {
-                let sel = Selector::from_label_selector(object::get(new, "spec.selector").unwrap_or(&Value::Null));
+            if object::get(old, "spec.selector") != object::get(new, "spec.selector")
+                && rt.kind != "ReplicaSet"
+            {
+                let sel = Selector::from_label_selector(
+                    object::get(new, "spec.selector").unwrap_or(&Value::Null),
+                );
                 causes.push(format!(
                     "spec.selector: Invalid value: v1.LabelSelector{{MatchLabels:{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}: field is immutable",
                     go_map(&object::string_map(new, "spec.selector.matchLabels"))
@@ -215,7 +247,11 @@ pub fn validate_update(rt: &ResourceType, old: &Value, new: &Value) -> Result<()
             let oip = object::str_at(old, "spec.clusterIP");
             let nip = object::str_at(new, "spec.clusterIP");
             if !nip.is_empty() && oip != nip {
-                causes.push("spec.clusterIPs[0]: Invalid value: []string{\"".to_string() + nip + "\"}: may not change once set");
+                causes.push(
+                    "spec.clusterIPs[0]: Invalid value: []string{\"".to_string()
+                        + nip
+                        + "\"}: may not change once set",
+                );
             }
         }
         _ => {}

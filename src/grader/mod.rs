@@ -1,5 +1,7 @@
 //! The grader: assertions evaluated over a World give per-assertion findings, points and feedback.
 
+pub mod eval;
+
 use serde::Serialize;
 
 /// The result of one assertion.

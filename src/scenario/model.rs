@@ -180,7 +180,11 @@ fn default_namespace() -> String {
 
 impl Default for ContextSpec {
     fn default() -> Self {
-        ContextSpec { name: default_context_name(), cluster: default_cluster(), namespace: default_namespace() }
+        ContextSpec {
+            name: default_context_name(),
+            cluster: default_cluster(),
+            namespace: default_namespace(),
+        }
     }
 }
 
@@ -268,9 +272,19 @@ fn one() -> u32 {
 #[serde(tag = "check", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Check {
     /// The object exists.
-    Exists { resource: String, name: String, #[serde(default)] namespace: Option<String> },
+    Exists {
+        resource: String,
+        name: String,
+        #[serde(default)]
+        namespace: Option<String>,
+    },
     /// The object does not exist.
-    Absent { resource: String, name: String, #[serde(default)] namespace: Option<String> },
+    Absent {
+        resource: String,
+        name: String,
+        #[serde(default)]
+        namespace: Option<String>,
+    },
     /// A field of the object (dotted path with `[i]` indexes, e.g. `spec.containers[0].image`).
     Field {
         resource: String,
@@ -286,7 +300,11 @@ pub enum Check {
         matches: Option<String>,
     },
     /// The pod is Running with all containers ready.
-    PodRunning { name: String, #[serde(default)] namespace: Option<String> },
+    PodRunning {
+        name: String,
+        #[serde(default)]
+        namespace: Option<String>,
+    },
     /// The count of objects of a kind matching a label selector.
     Count {
         resource: String,
@@ -297,9 +315,19 @@ pub enum Check {
         equals: i64,
     },
     /// The deployment has this many ready replicas.
-    DeploymentReady { name: String, #[serde(default)] namespace: Option<String>, replicas: i64 },
+    DeploymentReady {
+        name: String,
+        #[serde(default)]
+        namespace: Option<String>,
+        replicas: i64,
+    },
     /// The service has this many endpoint addresses (ready pods behind it).
-    ServiceEndpoints { name: String, #[serde(default)] namespace: Option<String>, count: i64 },
+    ServiceEndpoints {
+        name: String,
+        #[serde(default)]
+        namespace: Option<String>,
+        count: i64,
+    },
     /// A file on a host exists and (optionally) has content that equals / contains / matches.
     File {
         path: String,

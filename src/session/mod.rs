@@ -1,11 +1,23 @@
 //! An attempt at a task: the scenario, its World and shell, the timer, grading. Headless: the TUI,
 //! `kubedojo sh` and `kubedojo check` all drive this same API.
 
+use crate::grader::eval::{evaluate, Target};
 use crate::grader::Report;
-use crate::scenario::Scenario;
+use crate::scenario::setup::{build_world, instantiate};
+use crate::scenario::{Loaded, Scenario};
 use crate::shell::Shell;
-use crate::world::World;
+use crate::world::{default_epoch, Clock, World};
 use crate::Output;
+use thiserror::Error;
+
+/// Why a session could not start.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SessionError {
+    #[error("{0}")]
+    Scenario(#[from] crate::scenario::ScenarioError),
+    #[error("scenario {id}: setup failed: {message}")]
+    Setup { id: String, message: String },
+}
 
 /// A scenario with its parameters drawn: every `{{param}}` replaced.
 #[derive(Debug, Clone)]
@@ -26,10 +38,84 @@ pub struct Session {
     pub tick_per_command: bool,
 }
 
+/// Which clock a session runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockMode {
+    /// Manual: one simulated second per command line (tests, `kubedojo sh`, `kubedojo check`).
+    Manual,
+    /// Follows wall time (the TUI).
+    Wall,
+}
+
+fn clock(mode: ClockMode) -> Clock {
+    match mode {
+        ClockMode::Manual => Clock::Manual(default_epoch()),
+        ClockMode::Wall => Clock::Wall {
+            origin: default_epoch(),
+            started: std::time::Instant::now(),
+            offset: chrono::Duration::zero(),
+        },
+    }
+}
+
 impl Session {
     /// A free practice session in the standard World, with no task.
-    pub fn sandbox() -> Session {
-        Session { world: World::standard(), shell: Shell::new("controlplane"), task: None, transcript: Vec::new(), tick_per_command: true }
+    pub fn sandbox(mode: ClockMode) -> Session {
+        let mut world = World::standard();
+        world.clock = match mode {
+            ClockMode::Manual => world.clock,
+            ClockMode::Wall => Clock::Wall {
+                origin: world.now(),
+                started: std::time::Instant::now(),
+                offset: chrono::Duration::zero(),
+            },
+        };
+        Session {
+            world,
+            shell: Shell::new("controlplane"),
+            task: None,
+            transcript: Vec::new(),
+            tick_per_command: mode == ClockMode::Manual,
+        }
+    }
+
+    /// Starts an attempt at a scenario: parameters drawn with `seed`, World built, setup commands run.
+    pub fn start(loaded: &Loaded, seed: u64, mode: ClockMode) -> Result<Session, SessionError> {
+        let scenario = instantiate(loaded, seed)?;
+        let setup_err = |message: String| SessionError::Setup {
+            id: scenario.id.clone(),
+            message,
+        };
+        let world = build_world(&scenario, clock(ClockMode::Manual)).map_err(setup_err)?;
+        let mut shell = Shell::new("controlplane");
+        let mut session = Session {
+            world,
+            shell: shell.clone(),
+            task: None,
+            transcript: Vec::new(),
+            tick_per_command: true,
+        };
+        for line in &scenario.setup.commands {
+            let out = shell.run_line(&mut session.world, line);
+            if out.code != 0 {
+                return Err(SessionError::Setup {
+                    id: scenario.id.clone(),
+                    message: format!("`{line}` failed: {}{}", out.stdout, out.stderr),
+                });
+            }
+        }
+        session.world.advance(scenario.setup.settle_seconds.max(0));
+        if mode == ClockMode::Wall {
+            let now = session.world.now();
+            session.world.clock = Clock::Wall {
+                origin: now,
+                started: std::time::Instant::now(),
+                offset: chrono::Duration::zero(),
+            };
+        }
+        session.tick_per_command = mode == ClockMode::Manual;
+        session.task = Some(Task { scenario, seed });
+        Ok(session)
     }
 
     /// The shell prompt.
@@ -37,7 +123,7 @@ impl Session {
         self.shell.prompt()
     }
 
-    /// Runs one command line as the terminal pane would.
+    /// Runs one command line (or a block with a here-document) as the terminal pane would.
     pub fn run(&mut self, line: &str) -> Output {
         if !line.trim().is_empty() {
             self.transcript.push(line.to_string());
@@ -51,9 +137,45 @@ impl Session {
         out
     }
 
-    /// Grades the current World against the task's assertions.
-    pub fn grade(&self) -> Option<Report> {
-        let _ = &self.task;
-        None
+    /// Grades the current World against the task's assertions (`None` in a sandbox).
+    pub fn grade(&mut self) -> Option<Report> {
+        self.world.settle();
+        let task = self.task.as_ref()?;
+        let s = &task.scenario;
+        let world = &self.world;
+        let query = |cmd: &str| -> String {
+            let mut w = world.clone();
+            let mut sh = Shell::new("controlplane");
+            sh.run_line(&mut w, cmd).stdout
+        };
+        let target = Target {
+            cluster: &s.context.cluster,
+            namespace: &s.context.namespace,
+            query: &query,
+        };
+        let findings = evaluate(world, &target, &s.assertions);
+        let possible = findings.iter().map(|f| f.points).sum();
+        let earned = findings.iter().filter(|f| f.passed).map(|f| f.points).sum();
+        Some(Report {
+            scenario: s.id.clone(),
+            findings,
+            earned,
+            possible,
+        })
+    }
+
+    /// Runs the scenario's reference solution in this session.
+    pub fn run_solution(&mut self) -> Vec<(String, Output)> {
+        let cmds = self
+            .task
+            .as_ref()
+            .map(|t| t.scenario.solution.commands.clone())
+            .unwrap_or_default();
+        cmds.into_iter()
+            .map(|c| {
+                let out = self.run(&c);
+                (c, out)
+            })
+            .collect()
     }
 }

@@ -28,7 +28,10 @@ impl Shell {
         vars.insert("HOME".to_string(), "/root".to_string());
         vars.insert("USER".to_string(), "root".to_string());
         vars.insert("SHELL".to_string(), "/bin/bash".to_string());
-        vars.insert("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());
+        vars.insert(
+            "PATH".to_string(),
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
+        );
         Shell {
             host: host.to_string(),
             home_host: host.to_string(),
@@ -49,10 +52,20 @@ impl Shell {
     pub fn run_line(&mut self, world: &mut World, line: &str) -> Output {
         self.history.push(line.to_string());
         let words: Vec<String> = line.split_whitespace().map(String::from).collect();
-        let Some(first) = words.first() else { return Output::default() };
-        let cmd = self.aliases.get(first).cloned().unwrap_or_else(|| first.clone());
+        let Some(first) = words.first() else {
+            return Output::default();
+        };
+        let cmd = self
+            .aliases
+            .get(first)
+            .cloned()
+            .unwrap_or_else(|| first.clone());
         if cmd == "kubectl" {
-            let inv = crate::kubectl::Invocation { host: &self.host, cwd: &self.cwd, stdin: "" };
+            let inv = crate::kubectl::Invocation {
+                host: &self.host,
+                cwd: &self.cwd,
+                stdin: "",
+            };
             return crate::kubectl::run(world, &words[1..], inv);
         }
         Output::err(format!("bash: {first}: command not found\n"), 127)

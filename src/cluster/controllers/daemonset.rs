@@ -12,11 +12,18 @@ pub fn reconcile(c: &mut Cluster) -> bool {
     for ds in sets {
         let ns = object::namespace(&ds).to_string();
         let uid = object::str_at(&ds, "metadata.uid").to_string();
-        let pods: Vec<Value> =
-            c.list_ns("pods", &ns).into_iter().filter(|p| controller_uid(p) == Some(uid.as_str())).cloned().collect();
-        let mut template_pod = json!({"spec": object::get(&ds, "spec.template.spec").cloned().unwrap_or(json!({}))});
+        let pods: Vec<Value> = c
+            .list_ns("pods", &ns)
+            .into_iter()
+            .filter(|p| controller_uid(p) == Some(uid.as_str()))
+            .cloned()
+            .collect();
+        let mut template_pod =
+            json!({"spec": object::get(&ds, "spec.template.spec").cloned().unwrap_or(json!({}))});
         // DaemonSet pods tolerate unschedulable nodes and node problems, as the controller adds these.
-        let tol = object::map_mut(&mut template_pod, "spec").entry("tolerations").or_insert_with(|| json!([]));
+        let tol = object::map_mut(&mut template_pod, "spec")
+            .entry("tolerations")
+            .or_insert_with(|| json!([]));
         if let Value::Array(t) = tol {
             t.push(json!({"key": "node.kubernetes.io/unschedulable", "operator": "Exists", "effect": "NoSchedule"}));
         }
@@ -27,14 +34,35 @@ pub fn reconcile(c: &mut Cluster) -> bool {
                 continue;
             }
             desired += 1;
-            if pods.iter().any(|p| object::str_at(p, "spec.nodeName") == node_name) {
+            if pods
+                .iter()
+                .any(|p| object::str_at(p, "spec.nodeName") == node_name)
+            {
                 continue;
             }
             let name = format!("{}-{}", object::name(&ds), c.random_suffix(5));
-            let mut pod = super::pod_from_template(&ds, &name, &[("controller-revision-hash", &super::deployment::template_hash(object::get(&ds, "spec.template").unwrap_or(&Value::Null))), ("pod-template-generation", "1")]);
+            let mut pod = super::pod_from_template(
+                &ds,
+                &name,
+                &[
+                    (
+                        "controller-revision-hash",
+                        &super::deployment::template_hash(
+                            object::get(&ds, "spec.template").unwrap_or(&Value::Null),
+                        ),
+                    ),
+                    ("pod-template-generation", "1"),
+                ],
+            );
             object::set(&mut pod, "spec.nodeName", json!(node_name));
-            object::set(&mut pod, "metadata.ownerReferences", json!([controller_ref(&ds)]));
-            let tol = object::map_mut(&mut pod, "spec").entry("tolerations").or_insert_with(|| json!([]));
+            object::set(
+                &mut pod,
+                "metadata.ownerReferences",
+                json!([controller_ref(&ds)]),
+            );
+            let tol = object::map_mut(&mut pod, "spec")
+                .entry("tolerations")
+                .or_insert_with(|| json!([]));
             if let Value::Array(t) = tol {
                 for (key, effect) in [
                     ("node.kubernetes.io/not-ready", "NoExecute"),
@@ -48,11 +76,21 @@ pub fn reconcile(c: &mut Cluster) -> bool {
                 }
             }
             if c.create(pod, false).is_ok() {
-                c.record_event(&ds, "Normal", "SuccessfulCreate", &format!("Created pod: {name}"), "daemonset-controller");
+                c.record_event(
+                    &ds,
+                    "Normal",
+                    "SuccessfulCreate",
+                    &format!("Created pod: {name}"),
+                    "daemonset-controller",
+                );
                 changed = true;
             }
         }
-        let pods: Vec<&Value> = c.list_ns("pods", &ns).into_iter().filter(|p| controller_uid(p) == Some(uid.as_str())).collect();
+        let pods: Vec<&Value> = c
+            .list_ns("pods", &ns)
+            .into_iter()
+            .filter(|p| controller_uid(p) == Some(uid.as_str()))
+            .collect();
         let current = pods.len() as i64;
         let ready = pods.iter().filter(|p| pod_ready(p)).count() as i64;
         let mut nds = ds.clone();
@@ -64,7 +102,10 @@ pub fn reconcile(c: &mut Cluster) -> bool {
             st.insert("numberReady".into(), json!(ready));
             st.insert("numberAvailable".into(), json!(ready));
             st.insert("updatedNumberScheduled".into(), json!(current));
-            st.insert("observedGeneration".into(), json!(object::i64_at(&ds, "metadata.generation").unwrap_or(1)));
+            st.insert(
+                "observedGeneration".into(),
+                json!(object::i64_at(&ds, "metadata.generation").unwrap_or(1)),
+            );
             if ready < desired {
                 st.insert("numberUnavailable".into(), json!(desired - ready));
             } else {

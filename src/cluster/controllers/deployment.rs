@@ -76,13 +76,19 @@ fn reconcile_one(c: &mut Cluster, d: Value) -> bool {
     let ns = object::namespace(&d).to_string();
     let name = object::name(&d).to_string();
     let desired = object::i64_at(&d, "spec.replicas").unwrap_or(1);
-    let paused = object::get(&d, "spec.paused").and_then(Value::as_bool).unwrap_or(false);
-    let template = object::get(&d, "spec.template").cloned().unwrap_or(json!({}));
+    let paused = object::get(&d, "spec.paused")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let template = object::get(&d, "spec.template")
+        .cloned()
+        .unwrap_or(json!({}));
     let hash = template_hash(&template);
     let mut changed = false;
     let mut rss = owned_replicasets(c, &d);
     let max_rev = rss.iter().map(revision).max().unwrap_or(0);
-    let new_idx = rss.iter().position(|rs| object::str_at(rs, "spec.template.metadata.labels.pod-template-hash") == hash);
+    let new_idx = rss.iter().position(|rs| {
+        object::str_at(rs, "spec.template.metadata.labels.pod-template-hash") == hash
+    });
 
     if paused {
         return update_status(c, &d, &rss, new_idx);
@@ -94,7 +100,13 @@ fn reconcile_one(c: &mut Cluster, d: Value) -> bool {
             let rs = &mut rss[i];
             let rev = revision(rs);
             if rev < max_rev || annotation(rs, REVISION).is_empty() {
-                set_annotation(rs, REVISION, &(max_rev.max(rev) + if rev < max_rev { 1 } else { 0 }).max(1).to_string());
+                set_annotation(
+                    rs,
+                    REVISION,
+                    &(max_rev.max(rev) + if rev < max_rev { 1 } else { 0 })
+                        .max(1)
+                        .to_string(),
+                );
                 let cause = annotation(&d, CHANGE_CAUSE);
                 if !cause.is_empty() {
                     set_annotation(rs, CHANGE_CAUSE, &cause);
@@ -106,14 +118,22 @@ fn reconcile_one(c: &mut Cluster, d: Value) -> bool {
             i
         }
         None => {
-            let first = rss.iter().all(|rs| object::i64_at(rs, "spec.replicas").unwrap_or(0) == 0);
+            let first = rss
+                .iter()
+                .all(|rs| object::i64_at(rs, "spec.replicas").unwrap_or(0) == 0);
             let recreate = object::str_at(&d, "spec.strategy.type") == "Recreate";
             let start = if first && !recreate { desired } else { 0 };
             let mut tmpl = template.clone();
-            object::map_mut(&mut tmpl, "metadata.labels").insert("pod-template-hash".into(), json!(hash));
-            let mut selector = object::get(&d, "spec.selector").cloned().unwrap_or(json!({}));
-            object::map_mut(&mut selector, "matchLabels").insert("pod-template-hash".into(), json!(hash));
-            let mut labels = object::get(&tmpl, "metadata.labels").cloned().unwrap_or(json!({}));
+            object::map_mut(&mut tmpl, "metadata.labels")
+                .insert("pod-template-hash".into(), json!(hash));
+            let mut selector = object::get(&d, "spec.selector")
+                .cloned()
+                .unwrap_or(json!({}));
+            object::map_mut(&mut selector, "matchLabels")
+                .insert("pod-template-hash".into(), json!(hash));
+            let mut labels = object::get(&tmpl, "metadata.labels")
+                .cloned()
+                .unwrap_or(json!({}));
             if labels.is_null() {
                 labels = json!({});
             }
@@ -142,7 +162,13 @@ fn reconcile_one(c: &mut Cluster, d: Value) -> bool {
             }
             match c.create(rs, false) {
                 Ok(created) => {
-                    c.record_event(&d, "Normal", "ScalingReplicaSet", &format!("Scaled up replica set {name}-{hash} from 0 to {start}"), "deployment-controller");
+                    c.record_event(
+                        &d,
+                        "Normal",
+                        "ScalingReplicaSet",
+                        &format!("Scaled up replica set {name}-{hash} from 0 to {start}"),
+                        "deployment-controller",
+                    );
                     rss.push(created);
                     changed = true;
                     rss.len() - 1
@@ -155,13 +181,20 @@ fn reconcile_one(c: &mut Cluster, d: Value) -> bool {
     changed |= rollout(c, &d, &mut rss, new_idx, desired);
     changed |= cleanup_history(c, &d, &rss, new_idx);
     let rss = owned_replicasets(c, &d);
-    let new_idx = rss.iter().position(|rs| object::str_at(rs, "spec.template.metadata.labels.pod-template-hash") == hash);
+    let new_idx = rss.iter().position(|rs| {
+        object::str_at(rs, "spec.template.metadata.labels.pod-template-hash") == hash
+    });
     changed |= update_status(c, &d, &rss, new_idx);
     changed
 }
 
 fn max_surge(d: &Value, desired: i64) -> i64 {
-    int_or_percent(object::get(d, "spec.strategy.rollingUpdate.maxSurge"), desired, true, "25%")
+    int_or_percent(
+        object::get(d, "spec.strategy.rollingUpdate.maxSurge"),
+        desired,
+        true,
+        "25%",
+    )
 }
 
 fn scale(c: &mut Cluster, d: &Value, rs: &mut Value, to: i64) {
@@ -171,24 +204,40 @@ fn scale(c: &mut Cluster, d: &Value, rs: &mut Value, to: i64) {
     }
     object::set(rs, "spec.replicas", json!(to));
     let desired = object::i64_at(d, "spec.replicas").unwrap_or(1);
-    set_annotation(rs, "deployment.kubernetes.io/desired-replicas", &desired.to_string());
+    set_annotation(
+        rs,
+        "deployment.kubernetes.io/desired-replicas",
+        &desired.to_string(),
+    );
     let g = object::i64_at(rs, "metadata.generation").unwrap_or(1) + 1;
     object::set(rs, "metadata.generation", json!(g));
     c.put_status("replicasets", rs.clone());
     let verb = if to > from { "up" } else { "down" };
     let rsname = object::name(rs).to_string();
-    c.record_event(d, "Normal", "ScalingReplicaSet", &format!("Scaled {verb} replica set {rsname} from {from} to {to}"), "deployment-controller");
+    c.record_event(
+        d,
+        "Normal",
+        "ScalingReplicaSet",
+        &format!("Scaled {verb} replica set {rsname} from {from} to {to}"),
+        "deployment-controller",
+    );
 }
 
 fn rollout(c: &mut Cluster, d: &Value, rss: &mut [Value], new_idx: usize, desired: i64) -> bool {
-    let before: Vec<i64> = rss.iter().map(|r| object::i64_at(r, "spec.replicas").unwrap_or(0)).collect();
+    let before: Vec<i64> = rss
+        .iter()
+        .map(|r| object::i64_at(r, "spec.replicas").unwrap_or(0))
+        .collect();
     let available = |r: &Value| object::i64_at(r, "status.availableReplicas").unwrap_or(0);
     if object::str_at(d, "spec.strategy.type") == "Recreate" {
         let old_running: i64 = rss
             .iter()
             .enumerate()
             .filter(|(i, _)| *i != new_idx)
-            .map(|(_, r)| object::i64_at(r, "status.replicas").unwrap_or(0) + object::i64_at(r, "spec.replicas").unwrap_or(0))
+            .map(|(_, r)| {
+                object::i64_at(r, "status.replicas").unwrap_or(0)
+                    + object::i64_at(r, "spec.replicas").unwrap_or(0)
+            })
             .sum();
         for i in 0..rss.len() {
             if i != new_idx {
@@ -204,13 +253,20 @@ fn rollout(c: &mut Cluster, d: &Value, rss: &mut [Value], new_idx: usize, desire
         }
     } else {
         let surge = max_surge(d, desired);
-        let mut unavailable =
-            int_or_percent(object::get(d, "spec.strategy.rollingUpdate.maxUnavailable"), desired, false, "25%");
+        let mut unavailable = int_or_percent(
+            object::get(d, "spec.strategy.rollingUpdate.maxUnavailable"),
+            desired,
+            false,
+            "25%",
+        );
         if surge == 0 && unavailable == 0 {
             unavailable = 1;
         }
         // Scale up the new ReplicaSet within maxSurge.
-        let total: i64 = rss.iter().map(|r| object::i64_at(r, "spec.replicas").unwrap_or(0)).sum();
+        let total: i64 = rss
+            .iter()
+            .map(|r| object::i64_at(r, "spec.replicas").unwrap_or(0))
+            .sum();
         let new_now = object::i64_at(&rss[new_idx], "spec.replicas").unwrap_or(0);
         let target_new = if new_now > desired {
             desired
@@ -251,16 +307,25 @@ fn rollout(c: &mut Cluster, d: &Value, rss: &mut [Value], new_idx: usize, desire
             }
         }
     }
-    let after: Vec<i64> = rss.iter().map(|r| object::i64_at(r, "spec.replicas").unwrap_or(0)).collect();
+    let after: Vec<i64> = rss
+        .iter()
+        .map(|r| object::i64_at(r, "spec.replicas").unwrap_or(0))
+        .collect();
     before != after
 }
 
 fn cleanup_history(c: &mut Cluster, d: &Value, rss: &[Value], new_idx: usize) -> bool {
-    let limit = object::i64_at(d, "spec.revisionHistoryLimit").unwrap_or(10).max(0) as usize;
+    let limit = object::i64_at(d, "spec.revisionHistoryLimit")
+        .unwrap_or(10)
+        .max(0) as usize;
     let mut old: Vec<&Value> = rss
         .iter()
         .enumerate()
-        .filter(|(i, r)| *i != new_idx && object::i64_at(r, "spec.replicas").unwrap_or(0) == 0 && object::i64_at(r, "status.replicas").unwrap_or(0) == 0)
+        .filter(|(i, r)| {
+            *i != new_idx
+                && object::i64_at(r, "spec.replicas").unwrap_or(0) == 0
+                && object::i64_at(r, "status.replicas").unwrap_or(0) == 0
+        })
         .map(|(_, r)| r)
         .collect();
     if old.len() <= limit {
@@ -268,7 +333,16 @@ fn cleanup_history(c: &mut Cluster, d: &Value, rss: &[Value], new_idx: usize) ->
     }
     old.sort_by_key(|r| revision(r));
     let n = old.len() - limit;
-    let doomed: Vec<(String, String)> = old.iter().take(n).map(|r| (object::namespace(r).to_string(), object::name(r).to_string())).collect();
+    let doomed: Vec<(String, String)> = old
+        .iter()
+        .take(n)
+        .map(|r| {
+            (
+                object::namespace(r).to_string(),
+                object::name(r).to_string(),
+            )
+        })
+        .collect();
     for (ns, name) in doomed {
         c.remove_raw("replicasets", &ns, &name);
     }
@@ -276,13 +350,21 @@ fn cleanup_history(c: &mut Cluster, d: &Value, rss: &[Value], new_idx: usize) ->
 }
 
 fn update_status(c: &mut Cluster, d: &Value, rss: &[Value], new_idx: Option<usize>) -> bool {
-    let sum = |f: &str| -> i64 { rss.iter().map(|r| object::i64_at(r, &format!("status.{f}")).unwrap_or(0)).sum() };
+    let sum = |f: &str| -> i64 {
+        rss.iter()
+            .map(|r| object::i64_at(r, &format!("status.{f}")).unwrap_or(0))
+            .sum()
+    };
     let desired = object::i64_at(d, "spec.replicas").unwrap_or(1);
     let replicas = sum("replicas");
     let ready = sum("readyReplicas");
     let available = sum("availableReplicas");
-    let updated = new_idx.map(|i| object::i64_at(&rss[i], "status.replicas").unwrap_or(0)).unwrap_or(0);
-    let new_name = new_idx.map(|i| object::name(&rss[i]).to_string()).unwrap_or_default();
+    let updated = new_idx
+        .map(|i| object::i64_at(&rss[i], "status.replicas").unwrap_or(0))
+        .unwrap_or(0);
+    let new_name = new_idx
+        .map(|i| object::name(&rss[i]).to_string())
+        .unwrap_or_default();
     let now = timestamp(c.now);
     let mut nd = d.clone();
     let generation = object::i64_at(d, "metadata.generation").unwrap_or(1);
@@ -306,23 +388,59 @@ fn update_status(c: &mut Cluster, d: &Value, rss: &[Value], new_idx: Option<usiz
             st.remove("unavailableReplicas");
         }
     }
-    let max_unavailable =
-        int_or_percent(object::get(d, "spec.strategy.rollingUpdate.maxUnavailable"), desired, false, "25%");
-    let min_ok = if object::str_at(d, "spec.strategy.type") == "Recreate" { desired } else { desired - max_unavailable };
-    if available >= min_ok {
-        set_condition(&mut nd, "Available", "True", Some("MinimumReplicasAvailable"), Some("Deployment has minimum availability."), &now, true);
+    let max_unavailable = int_or_percent(
+        object::get(d, "spec.strategy.rollingUpdate.maxUnavailable"),
+        desired,
+        false,
+        "25%",
+    );
+    let min_ok = if object::str_at(d, "spec.strategy.type") == "Recreate" {
+        desired
     } else {
-        set_condition(&mut nd, "Available", "False", Some("MinimumReplicasUnavailable"), Some("Deployment does not have minimum availability."), &now, true);
+        desired - max_unavailable
+    };
+    if available >= min_ok {
+        set_condition(
+            &mut nd,
+            "Available",
+            "True",
+            Some("MinimumReplicasAvailable"),
+            Some("Deployment has minimum availability."),
+            &now,
+            true,
+        );
+    } else {
+        set_condition(
+            &mut nd,
+            "Available",
+            "False",
+            Some("MinimumReplicasUnavailable"),
+            Some("Deployment does not have minimum availability."),
+            &now,
+            true,
+        );
     }
     let complete = updated == desired && available >= desired && replicas == desired;
-    let progressing_reason = if complete { "NewReplicaSetAvailable" } else { "ReplicaSetUpdated" };
+    let progressing_reason = if complete {
+        "NewReplicaSetAvailable"
+    } else {
+        "ReplicaSetUpdated"
+    };
     let msg = if complete {
         format!("ReplicaSet \"{new_name}\" has successfully progressed.")
     } else {
         format!("ReplicaSet \"{new_name}\" is progressing.")
     };
     // Keep the ordering real clusters show: Available first, then Progressing.
-    set_condition(&mut nd, "Progressing", "True", Some(progressing_reason), Some(&msg), &now, true);
+    set_condition(
+        &mut nd,
+        "Progressing",
+        "True",
+        Some(progressing_reason),
+        Some(&msg),
+        &now,
+        true,
+    );
     if object::get(&nd, "status") != object::get(d, "status") {
         // lastUpdateTime changes alone would make the loop never settle: compare without times.
         let strip = |v: &Value| {

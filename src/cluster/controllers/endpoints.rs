@@ -14,7 +14,9 @@ pub fn resolve_target_port(port: &Value, pod: &Value) -> Option<i64> {
             Ok(n) => Some(n),
             Err(_) => object::array(pod, "spec.containers").iter().find_map(|c| {
                 c.get("ports")?.as_array()?.iter().find_map(|p| {
-                    (p.get("name").and_then(Value::as_str) == Some(s.as_str())).then(|| p.get("containerPort").and_then(Value::as_i64)).flatten()
+                    (p.get("name").and_then(Value::as_str) == Some(s.as_str()))
+                        .then(|| p.get("containerPort").and_then(Value::as_i64))
+                        .flatten()
                 })
             }),
         },
@@ -26,7 +28,9 @@ pub fn reconcile(c: &mut Cluster) -> bool {
     let services: Vec<Value> = c.list_all("services").into_iter().cloned().collect();
     let mut changed = false;
     for svc in services {
-        let Some(sel) = object::get(&svc, "spec.selector").filter(|s| s.as_object().is_some_and(|m| !m.is_empty())) else {
+        let Some(sel) = object::get(&svc, "spec.selector")
+            .filter(|s| s.as_object().is_some_and(|m| !m.is_empty()))
+        else {
             continue;
         };
         let selector = Selector::from_label_selector(sel);
@@ -35,7 +39,10 @@ pub fn reconcile(c: &mut Cluster) -> bool {
         let pods: Vec<Value> = c
             .list_ns("pods", &ns)
             .into_iter()
-            .filter(|p| selector.matches(&object::labels(p)) && !object::str_at(p, "status.podIP").is_empty())
+            .filter(|p| {
+                selector.matches(&object::labels(p))
+                    && !object::str_at(p, "status.podIP").is_empty()
+            })
             .filter(|p| object::get(p, "metadata.deletionTimestamp").is_none())
             .filter(|p| !matches!(object::str_at(p, "status.phase"), "Succeeded" | "Failed"))
             .cloned()
@@ -76,7 +83,8 @@ pub fn reconcile(c: &mut Cluster) -> bool {
         if !not_ready.is_empty() {
             subset["notReadyAddresses"] = Value::Array(not_ready);
         }
-        let has_any = subset.get("addresses").is_some() || subset.get("notReadyAddresses").is_some();
+        let has_any =
+            subset.get("addresses").is_some() || subset.get("notReadyAddresses").is_some();
         let labels = object::get(&svc, "metadata.labels").cloned();
         match c.peek("endpoints", &ns, &name).cloned() {
             Some(mut ep) => {
@@ -87,7 +95,10 @@ pub fn reconcile(c: &mut Cluster) -> bool {
                     object::remove(&mut ep, "subsets");
                 }
                 if ep != before {
-                    object::map_mut(&mut ep, "metadata.annotations").insert("endpoints.kubernetes.io/last-change-trigger-time".into(), json!(timestamp(c.now)));
+                    object::map_mut(&mut ep, "metadata.annotations").insert(
+                        "endpoints.kubernetes.io/last-change-trigger-time".into(),
+                        json!(timestamp(c.now)),
+                    );
                     c.put_status("endpoints", ep);
                     changed = true;
                 }
@@ -108,8 +119,16 @@ pub fn reconcile(c: &mut Cluster) -> bool {
     let orphans: Vec<(String, String)> = c
         .list_all("endpoints")
         .iter()
-        .filter(|e| c.peek("services", object::namespace(e), object::name(e)).is_none())
-        .map(|e| (object::namespace(e).to_string(), object::name(e).to_string()))
+        .filter(|e| {
+            c.peek("services", object::namespace(e), object::name(e))
+                .is_none()
+        })
+        .map(|e| {
+            (
+                object::namespace(e).to_string(),
+                object::name(e).to_string(),
+            )
+        })
         .collect();
     for (ns, n) in orphans {
         c.remove_raw("endpoints", &ns, &n);

@@ -4,11 +4,28 @@ use crate::cluster::{object, Cluster};
 use serde_json::Value;
 use std::collections::HashSet;
 
-const OWNED_KINDS: &[&str] = &["replicasets", "pods", "endpoints", "controllerrevisions", "jobs", "events"];
+const OWNED_KINDS: &[&str] = &[
+    "replicasets",
+    "pods",
+    "endpoints",
+    "controllerrevisions",
+    "jobs",
+    "events",
+];
 
 pub fn reconcile(c: &mut Cluster) -> bool {
     let mut uids: HashSet<String> = HashSet::new();
-    for plural in ["deployments", "replicasets", "daemonsets", "statefulsets", "jobs", "cronjobs", "nodes", "services", "pods"] {
+    for plural in [
+        "deployments",
+        "replicasets",
+        "daemonsets",
+        "statefulsets",
+        "jobs",
+        "cronjobs",
+        "nodes",
+        "services",
+        "pods",
+    ] {
         for o in c.list_all(plural) {
             uids.insert(object::str_at(o, "metadata.uid").to_string());
         }
@@ -20,9 +37,15 @@ pub fn reconcile(c: &mut Cluster) -> bool {
             if refs.is_empty() {
                 continue;
             }
-            let all_gone = refs.iter().all(|r| !uids.contains(r.get("uid").and_then(Value::as_str).unwrap_or("")));
+            let all_gone = refs
+                .iter()
+                .all(|r| !uids.contains(r.get("uid").and_then(Value::as_str).unwrap_or("")));
             if all_gone {
-                doomed.push((plural, object::namespace(o).to_string(), object::name(o).to_string()));
+                doomed.push((
+                    plural,
+                    object::namespace(o).to_string(),
+                    object::name(o).to_string(),
+                ));
             }
         }
     }

@@ -36,15 +36,21 @@ fn node_ip(c: &Cluster, node: &str) -> String {
 }
 
 fn allocate_pod_ip(c: &Cluster, node: &str) -> String {
-    let cidr = c.peek("nodes", "", node).map(|n| object::str_at(n, "spec.podCIDR").to_string()).unwrap_or_default();
+    let cidr = c
+        .peek("nodes", "", node)
+        .map(|n| object::str_at(n, "spec.podCIDR").to_string())
+        .unwrap_or_default();
     let base = cidr.split('/').next().unwrap_or("10.244.0.0");
     let octets: Vec<&str> = base.split('.').collect();
     if octets.len() != 4 {
         return String::new();
     }
     let prefix = format!("{}.{}.{}", octets[0], octets[1], octets[2]);
-    let used: std::collections::HashSet<String> =
-        c.list_all("pods").iter().map(|p| object::str_at(p, "status.podIP").to_string()).collect();
+    let used: std::collections::HashSet<String> = c
+        .list_all("pods")
+        .iter()
+        .map(|p| object::str_at(p, "status.podIP").to_string())
+        .collect();
     for i in 2..255 {
         let ip = format!("{prefix}.{i}");
         if !used.contains(&ip) {
@@ -60,7 +66,9 @@ fn secs_between(a: DateTime<Utc>, b: DateTime<Utc>) -> i64 {
 
 fn reconcile_pod(c: &mut Cluster, pod: Value) -> bool {
     let node = object::str_at(&pod, "spec.nodeName").to_string();
-    let host_network = object::get(&pod, "spec.hostNetwork").and_then(Value::as_bool).unwrap_or(false);
+    let host_network = object::get(&pod, "spec.hostNetwork")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let mut np = pod.clone();
     let now = c.now;
     let t0 = match parse_timestamp(object::str_at(&pod, "status.startTime")) {
@@ -71,7 +79,11 @@ fn reconcile_pod(c: &mut Cluster, pod: Value) -> bool {
         }
     };
     if object::str_at(&np, "status.podIP").is_empty() {
-        let ip = if host_network { node_ip(c, &node) } else { allocate_pod_ip(c, &node) };
+        let ip = if host_network {
+            node_ip(c, &node)
+        } else {
+            allocate_pod_ip(c, &node)
+        };
         let hip = node_ip(c, &node);
         let st = object::map_mut(&mut np, "status");
         st.insert("hostIP".into(), json!(hip));
@@ -81,8 +93,16 @@ fn reconcile_pod(c: &mut Cluster, pod: Value) -> bool {
     }
     let elapsed = secs_between(t0, now).max(0);
     let policy = object::str_at(&pod, "spec.restartPolicy").to_string();
-    let policy = if policy.is_empty() { "Always".to_string() } else { policy };
-    let init_policy = if policy == "Never" { "Never" } else { "OnFailure" };
+    let policy = if policy.is_empty() {
+        "Always".to_string()
+    } else {
+        policy
+    };
+    let init_policy = if policy == "Never" {
+        "Never"
+    } else {
+        "OnFailure"
+    };
     let catalog = c.images.clone();
 
     // Init containers run one after another.
@@ -95,7 +115,13 @@ fn reconcile_pod(c: &mut Cluster, pod: Value) -> bool {
         let prog = runtime::program(ic, &catalog);
         let image_ok = catalog.resolve(image).is_some();
         if !init_done {
-            init_statuses.push(status_json(ic, &waiting("PodInitializing"), t0, false, image_ok));
+            init_statuses.push(status_json(
+                ic,
+                &waiting("PodInitializing"),
+                t0,
+                false,
+                image_ok,
+            ));
             continue;
         }
         let snap = runtime::snapshot(&prog, image_ok, start, elapsed, init_policy);
@@ -125,7 +151,11 @@ fn reconcile_pod(c: &mut Cluster, pod: Value) -> bool {
         let image = ct.get("image").and_then(Value::as_str).unwrap_or("");
         let image_ok = catalog.resolve(image).is_some();
         if !init_done {
-            let reason = if init_failed { "PodInitializing" } else { "PodInitializing" };
+            let reason = if init_failed {
+                "PodInitializing"
+            } else {
+                "PodInitializing"
+            };
             statuses.push(status_json(ct, &waiting(reason), t0, false, image_ok));
             all_ready = false;
             all_done = false;
@@ -136,7 +166,8 @@ fn reconcile_pod(c: &mut Cluster, pod: Value) -> bool {
         let snap = runtime::snapshot(&prog, image_ok, start, elapsed, &policy);
         let ready = matches!(snap.state, State::Running { started } if elapsed - started >= readiness_delay(ct));
         all_ready &= ready;
-        any_running |= matches!(snap.state, State::Running { .. }) || (snap.started_once && !snap.done);
+        any_running |=
+            matches!(snap.state, State::Running { .. }) || (snap.started_once && !snap.done);
         all_done &= snap.done;
         all_started &= snap.started_once;
         if let State::Terminated { code, .. } = snap.state {
@@ -172,14 +203,40 @@ fn reconcile_pod(c: &mut Cluster, pod: Value) -> bool {
         st.insert("qosClass".into(), json!(super::scheduler::qos_class(&pod)));
     }
     let _ = ts;
-    let ready_str = if all_ready && init_done && phase == "Running" { "True" } else { "False" };
+    let ready_str = if all_ready && init_done && phase == "Running" {
+        "True"
+    } else {
+        "False"
+    };
     let started_str = if elapsed >= 1 { "True" } else { "False" };
-    set_condition(&mut np, "PodReadyToStartContainers", started_str, None, None, &t(1.min(elapsed)), false);
+    set_condition(
+        &mut np,
+        "PodReadyToStartContainers",
+        started_str,
+        None,
+        None,
+        &t(1.min(elapsed)),
+        false,
+    );
     if init_done {
         set_condition(&mut np, "Initialized", "True", None, None, &t(start), false);
     } else {
-        let names: Vec<&str> = object::array(&pod, "spec.initContainers").iter().filter_map(|c| c.get("name").and_then(Value::as_str)).collect();
-        set_condition(&mut np, "Initialized", "False", Some("ContainersNotInitialized"), Some(&format!("containers with incomplete status: [{}]", names.join(" "))), &t(0), false);
+        let names: Vec<&str> = object::array(&pod, "spec.initContainers")
+            .iter()
+            .filter_map(|c| c.get("name").and_then(Value::as_str))
+            .collect();
+        set_condition(
+            &mut np,
+            "Initialized",
+            "False",
+            Some("ContainersNotInitialized"),
+            Some(&format!(
+                "containers with incomplete status: [{}]",
+                names.join(" ")
+            )),
+            &t(0),
+            false,
+        );
     }
     let not_ready: Vec<String> = object::array(&np, "status.containerStatuses")
         .iter()
@@ -189,15 +246,45 @@ fn reconcile_pod(c: &mut Cluster, pod: Value) -> bool {
     let transition = t(elapsed);
     if ready_str == "True" {
         set_condition(&mut np, "Ready", "True", None, None, &transition, false);
-        set_condition(&mut np, "ContainersReady", "True", None, None, &transition, false);
+        set_condition(
+            &mut np,
+            "ContainersReady",
+            "True",
+            None,
+            None,
+            &transition,
+            false,
+        );
     } else {
         let (reason, msg) = if phase == "Succeeded" || phase == "Failed" {
             ("PodCompleted", None)
         } else {
-            ("ContainersNotReady", Some(format!("containers with unready status: [{}]", not_ready.join(" "))))
+            (
+                "ContainersNotReady",
+                Some(format!(
+                    "containers with unready status: [{}]",
+                    not_ready.join(" ")
+                )),
+            )
         };
-        set_condition(&mut np, "Ready", "False", Some(reason), msg.as_deref(), &transition, false);
-        set_condition(&mut np, "ContainersReady", "False", Some(reason), msg.as_deref(), &transition, false);
+        set_condition(
+            &mut np,
+            "Ready",
+            "False",
+            Some(reason),
+            msg.as_deref(),
+            &transition,
+            false,
+        );
+        set_condition(
+            &mut np,
+            "ContainersReady",
+            "False",
+            Some(reason),
+            msg.as_deref(),
+            &transition,
+            false,
+        );
     }
     sort_conditions(&mut np);
     if np != pod {
@@ -208,19 +295,36 @@ fn reconcile_pod(c: &mut Cluster, pod: Value) -> bool {
 }
 
 fn sort_conditions(pod: &mut Value) {
-    const ORDER: [&str; 5] = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"];
+    const ORDER: [&str; 5] = [
+        "PodReadyToStartContainers",
+        "Initialized",
+        "Ready",
+        "ContainersReady",
+        "PodScheduled",
+    ];
     if let Some(Value::Array(cs)) = object::get_mut(pod, "status.conditions") {
-        cs.sort_by_key(|c| ORDER.iter().position(|o| c.get("type").and_then(Value::as_str) == Some(*o)).unwrap_or(9));
+        cs.sort_by_key(|c| {
+            ORDER
+                .iter()
+                .position(|o| c.get("type").and_then(Value::as_str) == Some(*o))
+                .unwrap_or(9)
+        });
     }
 }
 
 fn readiness_delay(ct: &Value) -> i64 {
-    ct.get("readinessProbe").and_then(|p| p.get("initialDelaySeconds")).and_then(Value::as_i64).unwrap_or(0)
+    ct.get("readinessProbe")
+        .and_then(|p| p.get("initialDelaySeconds"))
+        .and_then(Value::as_i64)
+        .unwrap_or(0)
 }
 
 fn waiting(reason: &str) -> Snapshot {
     Snapshot {
-        state: State::Waiting { reason: reason.into(), message: None },
+        state: State::Waiting {
+            reason: reason.into(),
+            message: None,
+        },
         last: None,
         restarts: 0,
         since: 0,
@@ -254,7 +358,13 @@ fn state_json(s: &State, t0: DateTime<Utc>, image: &str) -> Value {
             json!({"waiting": w})
         }
         State::Running { started } => json!({"running": {"startedAt": t(*started)}}),
-        State::Terminated { reason, code, started, finished, message } => {
+        State::Terminated {
+            reason,
+            code,
+            started,
+            finished,
+            message,
+        } => {
             let mut term = json!({
                 "containerID": format!("containerd://{}", container_id(&format!("{image}{started}"))),
                 "exitCode": code,
@@ -276,7 +386,13 @@ pub fn pull_error(image: &str) -> String {
     format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found")
 }
 
-fn status_json(ct: &Value, snap: &Snapshot, t0: DateTime<Utc>, ready: bool, image_ok: bool) -> Value {
+fn status_json(
+    ct: &Value,
+    snap: &Snapshot,
+    t0: DateTime<Utc>,
+    ready: bool,
+    image_ok: bool,
+) -> Value {
     let name = ct.get("name").and_then(Value::as_str).unwrap_or("");
     let image = ct.get("image").and_then(Value::as_str).unwrap_or("");
     let mut s = json!({
@@ -293,12 +409,22 @@ fn status_json(ct: &Value, snap: &Snapshot, t0: DateTime<Utc>, ready: bool, imag
         let full = full_name(image);
         let (repo, _) = crate::cluster::images::split_reference(&full);
         s["imageID"] = json!(format!("{repo}@sha256:{}", container_id(repo)));
-        s["containerID"] = json!(format!("containerd://{}", container_id(&format!("{name}{}{}", image, snap.restarts))));
+        s["containerID"] = json!(format!(
+            "containerd://{}",
+            container_id(&format!("{name}{}{}", image, snap.restarts))
+        ));
     }
     s
 }
 
-fn emit_events(c: &mut Cluster, pod: &Value, ct: &Value, snap: &Snapshot, prog: &Program, image_ok: bool) {
+fn emit_events(
+    c: &mut Cluster,
+    pod: &Value,
+    ct: &Value,
+    snap: &Snapshot,
+    prog: &Program,
+    image_ok: bool,
+) {
     let name = ct.get("name").and_then(Value::as_str).unwrap_or("");
     let image = ct.get("image").and_then(Value::as_str).unwrap_or("");
     let old = object::array(pod, "status.containerStatuses")
@@ -312,15 +438,25 @@ fn emit_events(c: &mut Cluster, pod: &Value, ct: &Value, snap: &Snapshot, prog: 
             if st.get("running").is_some() {
                 "Running".to_string()
             } else if let Some(w) = st.get("waiting") {
-                w.get("reason").and_then(Value::as_str).unwrap_or("").to_string()
+                w.get("reason")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string()
             } else if let Some(t) = st.get("terminated") {
-                t.get("reason").and_then(Value::as_str).unwrap_or("").to_string()
+                t.get("reason")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string()
             } else {
                 String::new()
             }
         })
         .unwrap_or_default();
-    let old_restarts = old.as_ref().and_then(|o| o.get("restartCount")).and_then(Value::as_i64).unwrap_or(0);
+    let old_restarts = old
+        .as_ref()
+        .and_then(|o| o.get("restartCount"))
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
     let new_reason = match &snap.state {
         State::Waiting { reason, .. } => reason.clone(),
         State::Running { .. } => "Running".into(),
@@ -336,34 +472,103 @@ fn emit_events(c: &mut Cluster, pod: &Value, ct: &Value, snap: &Snapshot, prog: 
     let _ = path;
     match new_reason.as_str() {
         "ErrImagePull" => {
-            c.record_event(pod, "Normal", "Pulling", &format!("Pulling image \"{image}\""), "kubelet");
-            c.record_event(pod, "Warning", "Failed", &format!("Failed to pull image \"{image}\": {}", pull_error(image)), "kubelet");
+            c.record_event(
+                pod,
+                "Normal",
+                "Pulling",
+                &format!("Pulling image \"{image}\""),
+                "kubelet",
+            );
+            c.record_event(
+                pod,
+                "Warning",
+                "Failed",
+                &format!("Failed to pull image \"{image}\": {}", pull_error(image)),
+                "kubelet",
+            );
             c.record_event(pod, "Warning", "Failed", "Error: ErrImagePull", "kubelet");
         }
         "ImagePullBackOff" => {
-            c.record_event(pod, "Normal", "BackOff", &format!("Back-off pulling image \"{image}\""), "kubelet");
-            c.record_event(pod, "Warning", "Failed", "Error: ImagePullBackOff", "kubelet");
+            c.record_event(
+                pod,
+                "Normal",
+                "BackOff",
+                &format!("Back-off pulling image \"{image}\""),
+                "kubelet",
+            );
+            c.record_event(
+                pod,
+                "Warning",
+                "Failed",
+                "Error: ImagePullBackOff",
+                "kubelet",
+            );
         }
         "Running" | "Completed" | "Error" | "StartError" | "RunContainerError" if image_ok => {
-            if old_restarts == 0 && snap.restarts == 0 && !old_reason.is_empty() && matches!(old_reason.as_str(), "ContainerCreating" | "PodInitializing") {
-                c.record_event(pod, "Normal", "Pulling", &format!("Pulling image \"{image}\""), "kubelet");
+            if old_restarts == 0
+                && snap.restarts == 0
+                && !old_reason.is_empty()
+                && matches!(old_reason.as_str(), "ContainerCreating" | "PodInitializing")
+            {
+                c.record_event(
+                    pod,
+                    "Normal",
+                    "Pulling",
+                    &format!("Pulling image \"{image}\""),
+                    "kubelet",
+                );
                 c.record_event(pod, "Normal", "Pulled", &format!("Successfully pulled image \"{image}\" in 1.2s (1.2s including waiting). Image size: 4269183 bytes."), "kubelet");
             } else if snap.restarts > old_restarts {
-                c.record_event(pod, "Normal", "Pulled", &format!("Container image \"{image}\" already present on machine"), "kubelet");
+                c.record_event(
+                    pod,
+                    "Normal",
+                    "Pulled",
+                    &format!("Container image \"{image}\" already present on machine"),
+                    "kubelet",
+                );
             }
-            c.record_event(pod, "Normal", "Created", &format!("Created container: {name}"), "kubelet");
+            c.record_event(
+                pod,
+                "Normal",
+                "Created",
+                &format!("Created container: {name}"),
+                "kubelet",
+            );
             if let Program::NotFound(_) = prog {
-                if let State::Terminated { message: Some(m), .. } | State::Waiting { message: Some(m), .. } = &snap.state {
+                if let State::Terminated {
+                    message: Some(m), ..
+                }
+                | State::Waiting {
+                    message: Some(m), ..
+                } = &snap.state
+                {
                     c.record_event(pod, "Warning", "Failed", &format!("Error: {m}"), "kubelet");
-                } else if let Some(State::Terminated { message: Some(m), .. }) = &snap.last {
+                } else if let Some(State::Terminated {
+                    message: Some(m), ..
+                }) = &snap.last
+                {
                     c.record_event(pod, "Warning", "Failed", &format!("Error: {m}"), "kubelet");
                 }
             } else {
-                c.record_event(pod, "Normal", "Started", &format!("Started container {name}"), "kubelet");
+                c.record_event(
+                    pod,
+                    "Normal",
+                    "Started",
+                    &format!("Started container {name}"),
+                    "kubelet",
+                );
             }
         }
         "CrashLoopBackOff" => {
-            c.record_event(pod, "Warning", "BackOff", &format!("Back-off restarting failed container {name} in pod {pod_name}_{pod_ns}({uid})"), "kubelet");
+            c.record_event(
+                pod,
+                "Warning",
+                "BackOff",
+                &format!(
+                    "Back-off restarting failed container {name} in pod {pod_name}_{pod_ns}({uid})"
+                ),
+                "kubelet",
+            );
         }
         _ => {}
     }

@@ -51,21 +51,26 @@ pub fn controller_uid(obj: &Value) -> Option<&str> {
 
 /// Whether a pod counts as ready (its Ready condition is True).
 pub fn pod_ready(pod: &Value) -> bool {
-    object::array(pod, "status.conditions")
-        .iter()
-        .any(|c| c.get("type").and_then(Value::as_str) == Some("Ready") && c.get("status").and_then(Value::as_str) == Some("True"))
+    object::array(pod, "status.conditions").iter().any(|c| {
+        c.get("type").and_then(Value::as_str) == Some("Ready")
+            && c.get("status").and_then(Value::as_str) == Some("True")
+    })
 }
 
 /// Whether a pod is finished (Succeeded or Failed) or being deleted.
 pub fn pod_inactive(pod: &Value) -> bool {
     let phase = object::str_at(pod, "status.phase");
-    phase == "Succeeded" || phase == "Failed" || object::get(pod, "metadata.deletionTimestamp").is_some()
+    phase == "Succeeded"
+        || phase == "Failed"
+        || object::get(pod, "metadata.deletionTimestamp").is_some()
 }
 
 /// Builds a pod from a workload's template, owned by `owner`.
 pub fn pod_from_template(owner: &Value, name: &str, extra_labels: &[(&str, &str)]) -> Value {
     let mut pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {}, "spec": {}});
-    let tmpl_md = object::get(owner, "spec.template.metadata").cloned().unwrap_or(json!({}));
+    let tmpl_md = object::get(owner, "spec.template.metadata")
+        .cloned()
+        .unwrap_or(json!({}));
     if let Value::Object(m) = tmpl_md {
         for (k, v) in m {
             if k != "creationTimestamp" && k != "name" {
@@ -77,8 +82,16 @@ pub fn pod_from_template(owner: &Value, name: &str, extra_labels: &[(&str, &str)
         object::map_mut(&mut pod, "metadata.labels").insert((*k).to_string(), json!(v));
     }
     object::set(&mut pod, "metadata.name", json!(name));
-    object::set(&mut pod, "metadata.namespace", json!(object::namespace(owner)));
-    object::set(&mut pod, "metadata.ownerReferences", json!([controller_ref(owner)]));
+    object::set(
+        &mut pod,
+        "metadata.namespace",
+        json!(object::namespace(owner)),
+    );
+    object::set(
+        &mut pod,
+        "metadata.ownerReferences",
+        json!([controller_ref(owner)]),
+    );
     if let Some(spec) = object::get(owner, "spec.template.spec") {
         object::set(&mut pod, "spec", spec.clone());
     }
@@ -86,10 +99,22 @@ pub fn pod_from_template(owner: &Value, name: &str, extra_labels: &[(&str, &str)
 }
 
 /// Sets a condition in `status.conditions`, keeping lastTransitionTime when the status did not change.
-pub fn set_condition(obj: &mut Value, type_: &str, status: &str, reason: Option<&str>, message: Option<&str>, now: &str, with_update_time: bool) {
-    let conds = object::map_mut(obj, "status").entry("conditions").or_insert_with(|| json!([]));
+pub fn set_condition(
+    obj: &mut Value,
+    type_: &str,
+    status: &str,
+    reason: Option<&str>,
+    message: Option<&str>,
+    now: &str,
+    with_update_time: bool,
+) {
+    let conds = object::map_mut(obj, "status")
+        .entry("conditions")
+        .or_insert_with(|| json!([]));
     let Value::Array(list) = conds else { return };
-    let existing = list.iter_mut().find(|c| c.get("type").and_then(Value::as_str) == Some(type_));
+    let existing = list
+        .iter_mut()
+        .find(|c| c.get("type").and_then(Value::as_str) == Some(type_));
     let mut cond = json!({"type": type_, "status": status, "lastTransitionTime": now});
     if with_update_time {
         cond["lastUpdateTime"] = json!(now);

@@ -7,7 +7,11 @@ use serde_json::json;
 pub const ROOT_CA: &str = "-----BEGIN CERTIFICATE-----\nMIIDBTCCAe2gAwIBAgIIKubedojoCAwDQYJKoZIhvcNAQELBQAwFTETMBEGA1UE\nAxMKa3ViZXJuZXRlczAeFw0yNTAxMDEwMDAwMDBaFw0zNTAxMDEwMDAwMDBaMBUx\nEzARBgNVBAMTCmt1YmVybmV0ZXMwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEK\n-----END CERTIFICATE-----\n";
 
 pub fn reconcile(c: &mut Cluster) -> bool {
-    let namespaces: Vec<String> = c.list_all("namespaces").iter().map(|n| object::name(n).to_string()).collect();
+    let namespaces: Vec<String> = c
+        .list_all("namespaces")
+        .iter()
+        .map(|n| object::name(n).to_string())
+        .collect();
     let mut changed = false;
     for ns in namespaces {
         if c.peek("serviceaccounts", &ns, "default").is_none() {

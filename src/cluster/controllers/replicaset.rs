@@ -17,18 +17,32 @@ pub fn reconcile(c: &mut Cluster) -> bool {
 fn reconcile_one(c: &mut Cluster, rs: &Value) -> bool {
     let ns = object::namespace(rs).to_string();
     let uid = object::str_at(rs, "metadata.uid").to_string();
-    let selector = Selector::from_label_selector(object::get(rs, "spec.selector").unwrap_or(&Value::Null));
+    let selector =
+        Selector::from_label_selector(object::get(rs, "spec.selector").unwrap_or(&Value::Null));
     let mut changed = false;
     // Adopt orphans that match.
     let orphans: Vec<Value> = c
         .list_ns("pods", &ns)
         .into_iter()
-        .filter(|p| controller_uid(p).is_none() && !selector.is_empty() && selector.matches(&object::labels(p)) && !pod_inactive(p))
-        .filter(|p| object::get(p, "metadata.annotations").and_then(|a| a.get("kubernetes.io/config.mirror")).is_none())
+        .filter(|p| {
+            controller_uid(p).is_none()
+                && !selector.is_empty()
+                && selector.matches(&object::labels(p))
+                && !pod_inactive(p)
+        })
+        .filter(|p| {
+            object::get(p, "metadata.annotations")
+                .and_then(|a| a.get("kubernetes.io/config.mirror"))
+                .is_none()
+        })
         .cloned()
         .collect();
     for mut p in orphans {
-        object::set(&mut p, "metadata.ownerReferences", json!([controller_ref(rs)]));
+        object::set(
+            &mut p,
+            "metadata.ownerReferences",
+            json!([controller_ref(rs)]),
+        );
         c.put_status("pods", p);
         changed = true;
     }
@@ -46,12 +60,24 @@ fn reconcile_one(c: &mut Cluster, rs: &Value) -> bool {
             let pod = pod_from_template(rs, &name, &[]);
             match c.create(pod, false) {
                 Ok(p) => {
-                    c.record_event(rs, "Normal", "SuccessfulCreate", &format!("Created pod: {name}"), "replicaset-controller");
+                    c.record_event(
+                        rs,
+                        "Normal",
+                        "SuccessfulCreate",
+                        &format!("Created pod: {name}"),
+                        "replicaset-controller",
+                    );
                     pods.push(p);
                     changed = true;
                 }
                 Err(e) => {
-                    c.record_event(rs, "Warning", "FailedCreate", &format!("Error creating: {}", e.message), "replicaset-controller");
+                    c.record_event(
+                        rs,
+                        "Warning",
+                        "FailedCreate",
+                        &format!("Error creating: {}", e.message),
+                        "replicaset-controller",
+                    );
                     break;
                 }
             }
@@ -69,7 +95,13 @@ fn reconcile_one(c: &mut Cluster, rs: &Value) -> bool {
         for p in pods.drain(..extra) {
             let name = object::name(&p).to_string();
             c.remove_raw("pods", &ns, &name);
-            c.record_event(rs, "Normal", "SuccessfulDelete", &format!("Deleted pod: {name}"), "replicaset-controller");
+            c.record_event(
+                rs,
+                "Normal",
+                "SuccessfulDelete",
+                &format!("Deleted pod: {name}"),
+                "replicaset-controller",
+            );
             changed = true;
         }
     }
@@ -91,7 +123,10 @@ fn reconcile_one(c: &mut Cluster, rs: &Value) -> bool {
         if replicas == 0 {
             st.remove("fullyLabeledReplicas");
         }
-        st.insert("observedGeneration".into(), json!(object::i64_at(rs, "metadata.generation").unwrap_or(1)));
+        st.insert(
+            "observedGeneration".into(),
+            json!(object::i64_at(rs, "metadata.generation").unwrap_or(1)),
+        );
     }
     if object::get(&nrs, "status") != object::get(rs, "status") {
         if let Some(fresh) = c.peek("replicasets", &ns, &rsname) {

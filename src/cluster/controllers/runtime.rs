@@ -17,12 +17,71 @@ pub enum Program {
 
 /// Binaries the simulated images have.
 const KNOWN_BINARIES: &[&str] = &[
-    "sh", "bash", "ash", "sleep", "echo", "cat", "tail", "head", "env", "printenv", "date", "ls", "true", "false",
-    "wget", "curl", "nc", "ping", "nslookup", "top", "nginx", "redis-server", "httpd", "mysqld", "postgres",
-    "mongod", "python", "python3", "perl", "node", "kubectl", "touch", "mkdir", "cp", "mv", "rm", "grep", "yes",
-    "watch", "whoami", "id", "hostname", "dd", "stress", "timeout", "tee", "find", "du", "df", "free", "uptime",
-    "docker-entrypoint.sh", "/docker-entrypoint.sh", "entrypoint.sh", "memcached", "etcd", "kube-apiserver",
-    "kube-scheduler", "kube-controller-manager", "kube-proxy", "coredns", "pause", "printf", "expr", "seq",
+    "sh",
+    "bash",
+    "ash",
+    "sleep",
+    "echo",
+    "cat",
+    "tail",
+    "head",
+    "env",
+    "printenv",
+    "date",
+    "ls",
+    "true",
+    "false",
+    "wget",
+    "curl",
+    "nc",
+    "ping",
+    "nslookup",
+    "top",
+    "nginx",
+    "redis-server",
+    "httpd",
+    "mysqld",
+    "postgres",
+    "mongod",
+    "python",
+    "python3",
+    "perl",
+    "node",
+    "kubectl",
+    "touch",
+    "mkdir",
+    "cp",
+    "mv",
+    "rm",
+    "grep",
+    "yes",
+    "watch",
+    "whoami",
+    "id",
+    "hostname",
+    "dd",
+    "stress",
+    "timeout",
+    "tee",
+    "find",
+    "du",
+    "df",
+    "free",
+    "uptime",
+    "docker-entrypoint.sh",
+    "/docker-entrypoint.sh",
+    "entrypoint.sh",
+    "memcached",
+    "etcd",
+    "kube-apiserver",
+    "kube-scheduler",
+    "kube-controller-manager",
+    "kube-proxy",
+    "coredns",
+    "pause",
+    "printf",
+    "expr",
+    "seq",
 ];
 
 fn duration_secs(s: &str) -> Option<i64> {
@@ -43,12 +102,20 @@ fn duration_secs(s: &str) -> Option<i64> {
 /// Reads a shell script the way it would run: loops run forever, `sleep N` takes N seconds, `exit K` ends it.
 fn script(text: &str) -> Program {
     let lower = text.to_ascii_lowercase();
-    if lower.contains("while true") || lower.contains("while :") || lower.contains("tail -f") || lower.contains("sleep infinity") || lower.contains("for ((;;))") {
+    if lower.contains("while true")
+        || lower.contains("while :")
+        || lower.contains("tail -f")
+        || lower.contains("sleep infinity")
+        || lower.contains("for ((;;))")
+    {
         return Program::Forever;
     }
     let mut secs = 0i64;
     let mut code = 0i64;
-    let words: Vec<&str> = text.split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|').filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|')
+        .filter(|w| !w.is_empty())
+        .collect();
     let mut i = 0;
     while i < words.len() {
         match words[i] {
@@ -76,12 +143,27 @@ fn script(text: &str) -> Program {
 /// Decides what a container does from its image, `command` and `args`.
 pub fn program(container: &Value, catalog: &Catalog) -> Program {
     let strs = |k: &str| -> Vec<String> {
-        container.get(k).and_then(Value::as_array).map(|a| a.iter().map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())).collect()).unwrap_or_default()
+        container
+            .get(k)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .map(|v| {
+                        v.as_str()
+                            .map(String::from)
+                            .unwrap_or_else(|| v.to_string())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let command = strs("command");
     let args = strs("args");
     let image = container.get("image").and_then(Value::as_str).unwrap_or("");
-    let behaviour = catalog.resolve(image).map(|i| i.behaviour).unwrap_or(Behaviour::Serve);
+    let behaviour = catalog
+        .resolve(image)
+        .map(|i| i.behaviour)
+        .unwrap_or(Behaviour::Serve);
     let argv: Vec<String> = if command.is_empty() {
         if args.is_empty() {
             return match behaviour {
@@ -103,7 +185,9 @@ pub fn program(container: &Value, catalog: &Catalog) -> Program {
     }
     match bin.as_str() {
         "sh" | "bash" | "ash" => {
-            let pos = argv.iter().position(|a| a == "-c" || a == "-ec" || a == "-xc");
+            let pos = argv
+                .iter()
+                .position(|a| a == "-c" || a == "-ec" || a == "-xc");
             match pos.and_then(|p| argv.get(p + 1)) {
                 Some(s) => script(s),
                 None => Program::Exits { secs: 0, code: 0 },
@@ -115,12 +199,26 @@ pub fn program(container: &Value, catalog: &Catalog) -> Program {
             None => Program::Exits { secs: 0, code: 1 },
         },
         "tail" if argv.iter().any(|a| a == "-f" || a == "-F") => Program::Forever,
-        "true" | "echo" | "printenv" | "env" | "date" | "cat" | "ls" | "printf" | "hostname" | "whoami" | "id" => {
-            Program::Exits { secs: 0, code: 0 }
-        }
+        "true" | "echo" | "printenv" | "env" | "date" | "cat" | "ls" | "printf" | "hostname"
+        | "whoami" | "id" => Program::Exits { secs: 0, code: 0 },
         "false" => Program::Exits { secs: 0, code: 1 },
-        "watch" | "top" | "yes" | "nginx" | "redis-server" | "httpd" | "mysqld" | "postgres" | "mongod" | "memcached" | "etcd"
-        | "kube-apiserver" | "kube-scheduler" | "kube-controller-manager" | "kube-proxy" | "coredns" | "pause" => Program::Forever,
+        "watch"
+        | "top"
+        | "yes"
+        | "nginx"
+        | "redis-server"
+        | "httpd"
+        | "mysqld"
+        | "postgres"
+        | "mongod"
+        | "memcached"
+        | "etcd"
+        | "kube-apiserver"
+        | "kube-scheduler"
+        | "kube-controller-manager"
+        | "kube-proxy"
+        | "coredns"
+        | "pause" => Program::Forever,
         "docker-entrypoint.sh" | "entrypoint.sh" => Program::Forever,
         _ => Program::Exits { secs: 0, code: 0 },
     }
@@ -129,9 +227,20 @@ pub fn program(container: &Value, catalog: &Catalog) -> Program {
 /// The state of one container at a moment, with what the status API reports.
 #[derive(Debug, Clone, PartialEq)]
 pub enum State {
-    Waiting { reason: String, message: Option<String> },
-    Running { started: i64 },
-    Terminated { reason: String, code: i64, started: i64, finished: i64, message: Option<String> },
+    Waiting {
+        reason: String,
+        message: Option<String>,
+    },
+    Running {
+        started: i64,
+    },
+    Terminated {
+        reason: String,
+        code: i64,
+        started: i64,
+        finished: i64,
+        message: Option<String>,
+    },
 }
 
 /// A container's status at `now` (seconds since the pod's start); `restart_always` follows the pod's restartPolicy.
@@ -155,15 +264,40 @@ const ERR_PULL_SECS: i64 = 5;
 /// Runs the container's timeline from `start` (seconds since pod start at which this container may begin)
 /// until `now`. `policy` is the pod's restartPolicy.
 pub fn snapshot(program: &Program, image_ok: bool, start: i64, now: i64, policy: &str) -> Snapshot {
-    let waiting = |r: &str, m: Option<String>| State::Waiting { reason: r.into(), message: m };
+    let waiting = |r: &str, m: Option<String>| State::Waiting {
+        reason: r.into(),
+        message: m,
+    };
     if now < start + CREATE_SECS {
-        let reason = if start == 0 { "ContainerCreating" } else { "PodInitializing" };
-        return Snapshot { state: waiting(reason, None), last: None, restarts: 0, since: start, done: false, started_once: false };
+        let reason = if start == 0 {
+            "ContainerCreating"
+        } else {
+            "PodInitializing"
+        };
+        return Snapshot {
+            state: waiting(reason, None),
+            last: None,
+            restarts: 0,
+            since: start,
+            done: false,
+            started_once: false,
+        };
     }
     if !image_ok {
         let t = now - start - CREATE_SECS;
-        let reason = if t < ERR_PULL_SECS || (t / 30) % 3 == 2 && t % 30 < ERR_PULL_SECS { "ErrImagePull" } else { "ImagePullBackOff" };
-        return Snapshot { state: waiting(reason, None), last: None, restarts: 0, since: start + CREATE_SECS, done: false, started_once: false };
+        let reason = if t < ERR_PULL_SECS || (t / 30) % 3 == 2 && t % 30 < ERR_PULL_SECS {
+            "ErrImagePull"
+        } else {
+            "ImagePullBackOff"
+        };
+        return Snapshot {
+            state: waiting(reason, None),
+            last: None,
+            restarts: 0,
+            since: start + CREATE_SECS,
+            done: false,
+            started_once: false,
+        };
     }
     let mut t = start + CREATE_SECS;
     let mut restarts = 0i64;
@@ -183,22 +317,59 @@ pub fn snapshot(program: &Program, image_ok: bool, start: i64, now: i64, policy:
         };
         let end = t.saturating_add(run_for);
         if now < end {
-            return Snapshot { state: State::Running { started: t }, last, restarts, since: t, done: false, started_once: true };
+            return Snapshot {
+                state: State::Running { started: t },
+                last,
+                restarts,
+                since: t,
+                done: false,
+                started_once: true,
+            };
         }
-        let term = State::Terminated { reason: reason.into(), code, started: t, finished: end, message: message.clone() };
+        let term = State::Terminated {
+            reason: reason.into(),
+            code,
+            started: t,
+            finished: end,
+            message: message.clone(),
+        };
         let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
         if !restart {
-            return Snapshot { state: term, last, restarts, since: end, done: true, started_once: true };
+            return Snapshot {
+                state: term,
+                last,
+                restarts,
+                since: end,
+                done: true,
+                started_once: true,
+            };
         }
         let backoff = (10i64 << restarts.min(5)).min(300);
         // Right after it ends the container shows its terminated state for a moment.
         if now < end + 1 {
-            return Snapshot { state: term, last, restarts, since: end, done: false, started_once: true };
+            return Snapshot {
+                state: term,
+                last,
+                restarts,
+                since: end,
+                done: false,
+                started_once: true,
+            };
         }
         if now < end + backoff {
             let msg = None;
             return Snapshot {
-                state: State::Waiting { reason: if matches!(program, Program::NotFound(_)) && restarts == 0 && now < end + 2 { "RunContainerError".into() } else { "CrashLoopBackOff".into() }, message: msg },
+                state: State::Waiting {
+                    reason: if matches!(program, Program::NotFound(_))
+                        && restarts == 0
+                        && now < end + 2
+                    {
+                        "RunContainerError".into()
+                    } else {
+                        "CrashLoopBackOff".into()
+                    },
+                    message: msg,
+                },
                 last: Some(term),
                 restarts,
                 since: end,
@@ -210,7 +381,17 @@ pub fn snapshot(program: &Program, image_ok: bool, start: i64, now: i64, policy:
         restarts += 1;
         t = end + backoff;
     }
-    Snapshot { state: State::Waiting { reason: "CrashLoopBackOff".into(), message: None }, last, restarts, since: t, done: false, started_once: true }
+    Snapshot {
+        state: State::Waiting {
+            reason: "CrashLoopBackOff".into(),
+            message: None,
+        },
+        last,
+        restarts,
+        since: t,
+        done: false,
+        started_once: true,
+    }
 }
 
 #[cfg(test)]
@@ -225,20 +406,47 @@ mod tests {
     #[test]
     fn programs_come_from_image_and_command() {
         assert_eq!(prog(json!({"image": "nginx"})), Program::Forever);
-        assert_eq!(prog(json!({"image": "busybox"})), Program::Exits { secs: 0, code: 0 });
-        assert_eq!(prog(json!({"image": "busybox", "command": ["sleep", "3600"]})), Program::Exits { secs: 3600, code: 0 });
-        assert_eq!(prog(json!({"image": "busybox", "command": ["sh", "-c", "echo hi; exit 1"]})), Program::Exits { secs: 0, code: 1 });
-        assert_eq!(prog(json!({"image": "busybox", "command": ["sh", "-c", "while true; do date; sleep 5; done"]})), Program::Forever);
-        assert_eq!(prog(json!({"image": "busybox", "command": ["sleeep", "2"]})), Program::NotFound("sleeep".into()));
-        assert_eq!(prog(json!({"image": "busybox", "args": ["sleep", "10"]})), Program::Exits { secs: 10, code: 0 });
+        assert_eq!(
+            prog(json!({"image": "busybox"})),
+            Program::Exits { secs: 0, code: 0 }
+        );
+        assert_eq!(
+            prog(json!({"image": "busybox", "command": ["sleep", "3600"]})),
+            Program::Exits {
+                secs: 3600,
+                code: 0
+            }
+        );
+        assert_eq!(
+            prog(json!({"image": "busybox", "command": ["sh", "-c", "echo hi; exit 1"]})),
+            Program::Exits { secs: 0, code: 1 }
+        );
+        assert_eq!(
+            prog(
+                json!({"image": "busybox", "command": ["sh", "-c", "while true; do date; sleep 5; done"]})
+            ),
+            Program::Forever
+        );
+        assert_eq!(
+            prog(json!({"image": "busybox", "command": ["sleeep", "2"]})),
+            Program::NotFound("sleeep".into())
+        );
+        assert_eq!(
+            prog(json!({"image": "busybox", "args": ["sleep", "10"]})),
+            Program::Exits { secs: 10, code: 0 }
+        );
     }
 
     #[test]
     fn a_crashing_container_backs_off_with_growing_restarts() {
         let p = Program::Exits { secs: 0, code: 1 };
-        assert!(matches!(snapshot(&p, true, 0, 1, "Always").state, State::Waiting { ref reason, .. } if reason == "ContainerCreating"));
+        assert!(
+            matches!(snapshot(&p, true, 0, 1, "Always").state, State::Waiting { ref reason, .. } if reason == "ContainerCreating")
+        );
         let s = snapshot(&p, true, 0, 5, "Always");
-        assert!(matches!(s.state, State::Waiting { ref reason, .. } if reason == "CrashLoopBackOff"));
+        assert!(
+            matches!(s.state, State::Waiting { ref reason, .. } if reason == "CrashLoopBackOff")
+        );
         assert_eq!(s.restarts, 0);
         let s = snapshot(&p, true, 0, 100, "Always");
         assert!(s.restarts >= 2);

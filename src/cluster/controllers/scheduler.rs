@@ -50,9 +50,14 @@ pub fn tolerates(toleration: &Value, taint: &Value) -> bool {
 /// Whether a pod may be placed on a node, judged on the scheduler's filters.
 pub fn node_fits(pod: &Value, node: &Value, ignore_unschedulable: bool) -> Fit {
     let tolerations = object::array(pod, "spec.tolerations");
-    if !ignore_unschedulable && object::get(node, "spec.unschedulable").and_then(Value::as_bool) == Some(true) {
+    if !ignore_unschedulable
+        && object::get(node, "spec.unschedulable").and_then(Value::as_bool) == Some(true)
+    {
         let tolerated = tolerations.iter().any(|t| {
-            tolerates(t, &json!({"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}))
+            tolerates(
+                t,
+                &json!({"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}),
+            )
         });
         if !tolerated {
             return Fit::Unschedulable;
@@ -91,21 +96,35 @@ fn required_affinity_matches(pod: &Value, labels: &BTreeMap<String, String>) -> 
         return true;
     }
     terms.iter().any(|term| {
-        term.get("matchExpressions").and_then(Value::as_array).map(|v| v.as_slice()).unwrap_or(&[]).iter().all(|e| {
-            let key = e.get("key").and_then(Value::as_str).unwrap_or("");
-            let values: Vec<&str> =
-                e.get("values").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-            let have = labels.get(key);
-            match e.get("operator").and_then(Value::as_str).unwrap_or("") {
-                "In" => have.is_some_and(|h| values.contains(&h.as_str())),
-                "NotIn" => have.is_none_or(|h| !values.contains(&h.as_str())),
-                "Exists" => have.is_some(),
-                "DoesNotExist" => have.is_none(),
-                "Gt" => have.and_then(|h| h.parse::<i64>().ok()).zip(values.first().and_then(|v| v.parse::<i64>().ok())).is_some_and(|(h, v)| h > v),
-                "Lt" => have.and_then(|h| h.parse::<i64>().ok()).zip(values.first().and_then(|v| v.parse::<i64>().ok())).is_some_and(|(h, v)| h < v),
-                _ => false,
-            }
-        })
+        term.get("matchExpressions")
+            .and_then(Value::as_array)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .all(|e| {
+                let key = e.get("key").and_then(Value::as_str).unwrap_or("");
+                let values: Vec<&str> = e
+                    .get("values")
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                let have = labels.get(key);
+                match e.get("operator").and_then(Value::as_str).unwrap_or("") {
+                    "In" => have.is_some_and(|h| values.contains(&h.as_str())),
+                    "NotIn" => have.is_none_or(|h| !values.contains(&h.as_str())),
+                    "Exists" => have.is_some(),
+                    "DoesNotExist" => have.is_none(),
+                    "Gt" => have
+                        .and_then(|h| h.parse::<i64>().ok())
+                        .zip(values.first().and_then(|v| v.parse::<i64>().ok()))
+                        .is_some_and(|(h, v)| h > v),
+                    "Lt" => have
+                        .and_then(|h| h.parse::<i64>().ok())
+                        .zip(values.first().and_then(|v| v.parse::<i64>().ok()))
+                        .is_some_and(|(h, v)| h < v),
+                    _ => false,
+                }
+            })
     })
 }
 
@@ -113,7 +132,10 @@ pub fn reconcile(c: &mut Cluster) -> bool {
     let pending: Vec<Value> = c
         .list_all("pods")
         .into_iter()
-        .filter(|p| object::str_at(p, "spec.nodeName").is_empty() && object::get(p, "metadata.deletionTimestamp").is_none())
+        .filter(|p| {
+            object::str_at(p, "spec.nodeName").is_empty()
+                && object::get(p, "metadata.deletionTimestamp").is_none()
+        })
         .cloned()
         .collect();
     if pending.is_empty() {
@@ -160,12 +182,19 @@ pub fn reconcile(c: &mut Cluster) -> bool {
                 let qos = qos_class(&pod);
                 object::set(&mut pod, "status.qosClass", json!(qos));
                 c.put_status("pods", pod.clone());
-                c.record_event(&pod, "Normal", "Scheduled", &format!("Successfully assigned {pod_ns}/{pod_name} to {node}"), "default-scheduler");
+                c.record_event(
+                    &pod,
+                    "Normal",
+                    "Scheduled",
+                    &format!("Successfully assigned {pod_ns}/{pod_name} to {node}"),
+                    "default-scheduler",
+                );
                 changed = true;
             }
             None => {
                 let total = nodes.len();
-                let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+                let mut parts: Vec<String> =
+                    reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
                 parts.sort();
                 let msg = if total == 0 {
                     "no nodes available to schedule pods".to_string()
@@ -179,10 +208,24 @@ pub fn reconcile(c: &mut Cluster) -> bool {
                 object::set(&mut pod, "status.phase", json!("Pending"));
                 let qos = qos_class(&pod);
                 object::set(&mut pod, "status.qosClass", json!(qos));
-                set_condition(&mut pod, "PodScheduled", "False", Some("Unschedulable"), Some(&msg), &now, false);
+                set_condition(
+                    &mut pod,
+                    "PodScheduled",
+                    "False",
+                    Some("Unschedulable"),
+                    Some(&msg),
+                    &now,
+                    false,
+                );
                 if before != pod {
                     c.put_status("pods", pod.clone());
-                    c.record_event(&pod, "Warning", "FailedScheduling", &msg, "default-scheduler");
+                    c.record_event(
+                        &pod,
+                        "Warning",
+                        "FailedScheduling",
+                        &msg,
+                        "default-scheduler",
+                    );
                     changed = true;
                 }
             }
@@ -229,7 +272,10 @@ mod tests {
     fn a_pod_without_toleration_does_not_fit_a_tainted_node() {
         let node = json!({"metadata": {"name": "controlplane"}, "spec": {"taints": [{"key": "node-role.kubernetes.io/control-plane", "effect": "NoSchedule"}]}});
         let pod = json!({"spec": {}});
-        assert_eq!(node_fits(&pod, &node, false), Fit::Taint("{node-role.kubernetes.io/control-plane: }".into()));
+        assert_eq!(
+            node_fits(&pod, &node, false),
+            Fit::Taint("{node-role.kubernetes.io/control-plane: }".into())
+        );
         let tolerant = json!({"spec": {"tolerations": [{"key": "node-role.kubernetes.io/control-plane", "operator": "Exists", "effect": "NoSchedule"}]}});
         assert_eq!(node_fits(&tolerant, &node, false), Fit::Yes);
     }

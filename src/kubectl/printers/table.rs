@@ -9,9 +9,14 @@ pub fn render(headers: &[String], rows: &[Vec<String>]) -> String {
 
 /// Renders rows, with or without a header (`--no-headers`).
 pub fn render_into(out: &mut String, headers: Option<&[String]>, rows: &[Vec<String>]) {
-    let ncols = headers.map(|h| h.len()).unwrap_or_else(|| rows.iter().map(Vec::len).max().unwrap_or(0));
+    let ncols = headers
+        .map(|h| h.len())
+        .unwrap_or_else(|| rows.iter().map(Vec::len).max().unwrap_or(0));
     let mut widths = vec![0usize; ncols];
-    let all = headers.into_iter().map(|h| h.to_vec()).chain(rows.iter().cloned());
+    let all = headers
+        .into_iter()
+        .map(|h| h.to_vec())
+        .chain(rows.iter().cloned());
     let all: Vec<Vec<String>> = all.collect();
     for r in &all {
         for (i, cell) in r.iter().enumerate().take(ncols) {
@@ -39,8 +44,17 @@ mod tests {
 
     #[test]
     fn lays_out_like_kubectl() {
-        let h: Vec<String> = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"].iter().map(|s| s.to_string()).collect();
-        let rows = vec![vec!["foo".into(), "0/0".into(), "".into(), "0".into(), "<unknown>".into()]];
+        let h: Vec<String> = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let rows = vec![vec![
+            "foo".into(),
+            "0/0".into(),
+            "".into(),
+            "0".into(),
+            "<unknown>".into(),
+        ]];
         assert_eq!(render(&h, &rows), "NAME   READY   STATUS   RESTARTS   AGE\nfoo    0/0              0          <unknown>\n");
     }
 }

@@ -1,0 +1,402 @@
+//! Evaluating assertions: pure, `&World` in, findings out.
+
+use super::Finding;
+use crate::cluster::controllers::pod_ready;
+use crate::cluster::selector::Selector;
+use crate::cluster::{object, schema, Cluster};
+use crate::scenario::model::{Assertion, Check};
+use crate::world::World;
+use serde_json::Value;
+
+/// Where the assertions look: the task's cluster and default namespace, and a way to run a kubectl
+/// query at grading time (for "write the output of ... to a file" tasks).
+pub struct Target<'a> {
+    pub cluster: &'a str,
+    pub namespace: &'a str,
+    pub query: &'a dyn Fn(&str) -> String,
+}
+
+/// Evaluates every assertion.
+pub fn evaluate(world: &World, target: &Target<'_>, assertions: &[Assertion]) -> Vec<Finding> {
+    assertions
+        .iter()
+        .map(|a| evaluate_one(world, target, a))
+        .collect()
+}
+
+fn finding(description: String, a: &Assertion, result: Result<(), String>) -> Finding {
+    match result {
+        Ok(()) => Finding {
+            description,
+            points: a.points,
+            passed: true,
+            feedback: String::new(),
+        },
+        Err(found) => Finding {
+            description,
+            points: a.points,
+            passed: false,
+            feedback: format!("{} ({found})", a.feedback.trim_end_matches('.')),
+        },
+    }
+}
+
+/// `spec.containers[0].image` -> `spec.containers.0.image`; `metadata.labels['app.kubernetes.io/name']` keeps the key whole.
+fn lookup_path<'a>(obj: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut cur = obj;
+    let mut rest = path.trim_start_matches('.');
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix("['") {
+            let end = r.find("']")?;
+            cur = cur.get(&r[..end])?;
+            rest = r[end + 2..].trim_start_matches('.');
+            continue;
+        }
+        if let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']')?;
+            let idx: usize = r[..end].parse().ok()?;
+            cur = cur.get(idx)?;
+            rest = r[end + 1..].trim_start_matches('.');
+            continue;
+        }
+        let end = rest.find(['.', '[']).unwrap_or(rest.len());
+        let key = &rest[..end];
+        cur = match cur {
+            Value::Array(a) => a.get(key.parse::<usize>().ok()?)?,
+            _ => cur.get(key)?,
+        };
+        rest = rest[end..].trim_start_matches('.');
+    }
+    Some(cur)
+}
+
+/// A value as text for comparison and messages (strings without quotes).
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn toml_to_json(v: &toml::Value) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// Loose equality: `6379` equals `"6379"`, as a grader that never fails a correct answer must accept.
+fn loosely_equal(found: &Value, want: &Value) -> bool {
+    found == want || text(found) == text(want)
+}
+
+fn get_obj<'a>(
+    c: &'a Cluster,
+    resource: &str,
+    ns: &str,
+    name: &str,
+) -> Result<(&'a Value, &'static schema::ResourceType), String> {
+    let rt = schema::lookup(resource).ok_or_else(|| format!("unknown resource type {resource}"))?;
+    let ns = if rt.namespaced { ns } else { "" };
+    c.peek(rt.plural, ns, name).map(|o| (o, rt)).ok_or_else(|| {
+        if rt.namespaced {
+            format!("{} {name} not found in namespace {ns}", rt.singular)
+        } else {
+            format!("{} {name} not found", rt.singular)
+        }
+    })
+}
+
+fn pod_summary(p: &Value) -> String {
+    let phase = object::str_at(p, "status.phase");
+    let waiting: Vec<String> = object::array(p, "status.containerStatuses")
+        .iter()
+        .chain(object::array(p, "status.initContainerStatuses"))
+        .filter_map(|s| {
+            s.get("state")
+                .and_then(|st| st.get("waiting"))
+                .and_then(|w| w.get("reason"))
+                .and_then(Value::as_str)
+                .map(String::from)
+        })
+        .collect();
+    if waiting.is_empty() {
+        phase.to_string()
+    } else {
+        format!("{phase}, {}", waiting.join(", "))
+    }
+}
+
+fn evaluate_one(world: &World, t: &Target<'_>, a: &Assertion) -> Finding {
+    let Some(c) = world.clusters.get(t.cluster) else {
+        return finding(
+            format!("cluster {}", t.cluster),
+            a,
+            Err(format!("cluster {} does not exist", t.cluster)),
+        );
+    };
+    let ns_of = |n: &Option<String>| n.clone().unwrap_or_else(|| t.namespace.to_string());
+    match &a.check {
+        Check::Exists {
+            resource,
+            name,
+            namespace,
+        } => {
+            let ns = ns_of(namespace);
+            finding(
+                format!("{resource} {ns}/{name} exists"),
+                a,
+                get_obj(c, resource, &ns, name).map(|_| ()),
+            )
+        }
+        Check::Absent {
+            resource,
+            name,
+            namespace,
+        } => {
+            let ns = ns_of(namespace);
+            let r = match get_obj(c, resource, &ns, name) {
+                Ok(_) => Err(format!("{resource} {name} still exists")),
+                Err(_) => Ok(()),
+            };
+            finding(format!("{resource} {ns}/{name} is gone"), a, r)
+        }
+        Check::Field {
+            resource,
+            name,
+            namespace,
+            path,
+            equals,
+            contains,
+            matches,
+        } => {
+            let ns = ns_of(namespace);
+            let desc = format!("{resource} {ns}/{name}: {path}");
+            let r = get_obj(c, resource, &ns, name).and_then(|(o, _)| {
+                let found = lookup_path(o, path);
+                let shown = found.map(text).unwrap_or_else(|| "<none>".into());
+                if let Some(want) = equals {
+                    let want = toml_to_json(want);
+                    if !found.is_some_and(|f| loosely_equal(f, &want)) {
+                        return Err(format!("expected {}, found {shown}", text(&want)));
+                    }
+                }
+                if let Some(sub) = contains {
+                    let ok = match found {
+                        Some(Value::Array(items)) => items
+                            .iter()
+                            .any(|i| text(i) == *sub || text(i).contains(sub.as_str())),
+                        Some(v) => text(v).contains(sub.as_str()),
+                        None => false,
+                    };
+                    if !ok {
+                        return Err(format!("expected it to contain {sub:?}, found {shown}"));
+                    }
+                }
+                if let Some(re) = matches {
+                    let ok = regex::Regex::new(re)
+                        .map(|r| found.is_some_and(|f| r.is_match(&text(f))))
+                        .unwrap_or(false);
+                    if !ok {
+                        return Err(format!("expected it to match /{re}/, found {shown}"));
+                    }
+                }
+                Ok(())
+            });
+            finding(desc, a, r)
+        }
+        Check::PodRunning { name, namespace } => {
+            let ns = ns_of(namespace);
+            let r = get_obj(c, "pod", &ns, name).and_then(|(p, _)| {
+                if object::str_at(p, "status.phase") == "Running" && pod_ready(p) {
+                    Ok(())
+                } else {
+                    Err(format!("pod is {}", pod_summary(p)))
+                }
+            });
+            finding(format!("pod {ns}/{name} is Running and Ready"), a, r)
+        }
+        Check::Count {
+            resource,
+            namespace,
+            selector,
+            equals,
+        } => {
+            let ns = ns_of(namespace);
+            let r = (|| {
+                let rt = schema::lookup(resource)
+                    .ok_or_else(|| format!("unknown resource type {resource}"))?;
+                let sel = Selector::parse(selector)?;
+                let n = c
+                    .list(
+                        rt,
+                        if rt.namespaced {
+                            Some(ns.as_str())
+                        } else {
+                            None
+                        },
+                        Some(&sel),
+                    )
+                    .len() as i64;
+                if n == *equals {
+                    Ok(())
+                } else {
+                    Err(format!("expected {equals}, found {n}"))
+                }
+            })();
+            let sel = if selector.is_empty() {
+                String::new()
+            } else {
+                format!(" with {selector}")
+            };
+            finding(format!("{equals} {resource}{sel} in {ns}"), a, r)
+        }
+        Check::DeploymentReady {
+            name,
+            namespace,
+            replicas,
+        } => {
+            let ns = ns_of(namespace);
+            let r = get_obj(c, "deployment", &ns, name).and_then(|(d, _)| {
+                let ready = object::i64_at(d, "status.readyReplicas").unwrap_or(0);
+                if ready == *replicas && object::i64_at(d, "spec.replicas") == Some(*replicas) {
+                    return Ok(());
+                }
+                // Say why pods are not ready.
+                let sel = Selector::from_label_selector(
+                    object::get(d, "spec.selector").unwrap_or(&Value::Null),
+                );
+                let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
+                for p in c.list_ns("pods", &ns) {
+                    if sel.matches(&object::labels(p)) && !pod_ready(p) {
+                        *reasons.entry(pod_summary(p)).or_default() += 1;
+                    }
+                }
+                let why: Vec<String> = reasons
+                    .iter()
+                    .map(|(r, n)| format!("{n} pods {r}"))
+                    .collect();
+                let why = if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", why.join("; "))
+                };
+                Err(format!(
+                    "expected {replicas} ready replicas, found {ready}{why}"
+                ))
+            });
+            finding(
+                format!("deployment {ns}/{name} has {replicas} ready replicas"),
+                a,
+                r,
+            )
+        }
+        Check::ServiceEndpoints {
+            name,
+            namespace,
+            count,
+        } => {
+            let ns = ns_of(namespace);
+            let r = get_obj(c, "service", &ns, name).and_then(|_| {
+                let n = c
+                    .peek("endpoints", &ns, name)
+                    .map(|e| {
+                        object::array(e, "subsets")
+                            .iter()
+                            .map(|s| {
+                                s.get("addresses")
+                                    .and_then(Value::as_array)
+                                    .map(Vec::len)
+                                    .unwrap_or(0)
+                            })
+                            .sum::<usize>()
+                    })
+                    .unwrap_or(0) as i64;
+                if n == *count {
+                    Ok(())
+                } else {
+                    Err(format!("expected {count} endpoints, found {n}"))
+                }
+            });
+            finding(format!("service {ns}/{name} has {count} endpoints"), a, r)
+        }
+        Check::File {
+            path,
+            host,
+            equals,
+            contains,
+            matches,
+            equals_output_of,
+        } => {
+            let r = (|| {
+                let h = world
+                    .hosts
+                    .get(host)
+                    .ok_or_else(|| format!("no host {host}"))?;
+                let content = h.fs.read(path).map_err(|e| format!("{path}: {e}"))?;
+                let shown = if content.len() > 80 {
+                    format!("{:?}...", &content.chars().take(80).collect::<String>())
+                } else {
+                    format!("{content:?}")
+                };
+                if let Some(want) = equals {
+                    if content.trim() != want.trim() {
+                        return Err(format!("expected {want:?}, found {shown}"));
+                    }
+                }
+                if let Some(sub) = contains {
+                    if !content.contains(sub.as_str()) {
+                        return Err(format!("expected it to contain {sub:?}, found {shown}"));
+                    }
+                }
+                if let Some(re) = matches {
+                    let ok = regex::Regex::new(re)
+                        .map(|r| r.is_match(content))
+                        .unwrap_or(false);
+                    if !ok {
+                        return Err(format!("expected it to match /{re}/, found {shown}"));
+                    }
+                }
+                if let Some(cmd) = equals_output_of {
+                    let want = (t.query)(cmd);
+                    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if norm(content) != norm(&want) {
+                        return Err(format!(
+                            "expected the output of `{cmd}` ({:?}), found {shown}",
+                            want.trim()
+                        ));
+                    }
+                }
+                Ok(())
+            })();
+            finding(format!("file {host}:{path}"), a, r)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paths_with_indexes_and_quoted_keys() {
+        let o = json!({"spec": {"containers": [{"image": "nginx"}]}, "metadata": {"labels": {"app.kubernetes.io/name": "web"}}});
+        assert_eq!(
+            lookup_path(&o, "spec.containers[0].image"),
+            Some(&json!("nginx"))
+        );
+        assert_eq!(
+            lookup_path(&o, ".spec.containers.0.image"),
+            Some(&json!("nginx"))
+        );
+        assert_eq!(
+            lookup_path(&o, "metadata.labels['app.kubernetes.io/name']"),
+            Some(&json!("web"))
+        );
+        assert_eq!(lookup_path(&o, "spec.nope"), None);
+    }
+
+    #[test]
+    fn numbers_and_strings_compare_loosely() {
+        assert!(loosely_equal(&json!(6379), &json!("6379")));
+        assert!(!loosely_equal(&json!(6379), &json!(6380)));
+    }
+}
