@@ -223,6 +223,7 @@ fn scale(c: &mut Cluster, d: &Value, rs: &mut Value, to: i64) {
     );
 }
 
+#[allow(clippy::needless_range_loop)] // indexes pair each ReplicaSet with new_idx
 fn rollout(c: &mut Cluster, d: &Value, rss: &mut [Value], new_idx: usize, desired: i64) -> bool {
     let before: Vec<i64> = rss
         .iter()

@@ -44,7 +44,7 @@ pub fn submit(ctx: &mut Ctx<'_>, mut obj: Value, verb: &str) -> Option<Value> {
     let result = if dr == DryRun::Client {
         obj
     } else {
-        let Some(c) = ctx.cluster() else { return None };
+        let c = ctx.cluster()?;
         match c.create(obj, dr == DryRun::Server) {
             Ok(o) => o,
             Err(e) => {

@@ -8,6 +8,7 @@ pub fn render(headers: &[String], rows: &[Vec<String>]) -> String {
 }
 
 /// Renders rows, with or without a header (`--no-headers`).
+#[allow(clippy::needless_range_loop)]
 pub fn render_into(out: &mut String, headers: Option<&[String]>, rows: &[Vec<String>]) {
     let ncols = headers
         .map(|h| h.len())
