@@ -4,7 +4,7 @@ use super::Finding;
 use crate::cluster::controllers::pod_ready;
 use crate::cluster::selector::Selector;
 use crate::cluster::{object, schema, Cluster};
-use crate::scenario::model::{Assertion, Check};
+use crate::scenario::model::{as_int, Assertion, Check};
 use crate::world::World;
 use serde_json::Value;
 
@@ -220,6 +220,7 @@ fn evaluate_one(world: &World, t: &Target<'_>, a: &Assertion) -> Finding {
             equals,
         } => {
             let ns = ns_of(namespace);
+            let equals = &as_int(equals).unwrap_or(-1);
             let r = (|| {
                 let rt = schema::lookup(resource)
                     .ok_or_else(|| format!("unknown resource type {resource}"))?;
@@ -254,6 +255,7 @@ fn evaluate_one(world: &World, t: &Target<'_>, a: &Assertion) -> Finding {
             replicas,
         } => {
             let ns = ns_of(namespace);
+            let replicas = &as_int(replicas).unwrap_or(-1);
             let r = get_obj(c, "deployment", &ns, name).and_then(|(d, _)| {
                 let ready = object::i64_at(d, "status.readyReplicas").unwrap_or(0);
                 if ready == *replicas && object::i64_at(d, "spec.replicas") == Some(*replicas) {
@@ -294,6 +296,7 @@ fn evaluate_one(world: &World, t: &Target<'_>, a: &Assertion) -> Finding {
             count,
         } => {
             let ns = ns_of(namespace);
+            let count = &as_int(count).unwrap_or(-1);
             let r = get_obj(c, "service", &ns, name).and_then(|_| {
                 let n = c
                     .peek("endpoints", &ns, name)

@@ -1,10 +1,19 @@
 //! The kubectl client: argv -> API calls on the World's current cluster -> printed output, with
 //! kubectl's own messages. One module per verb family under `cmd/`; printers under `printers/`.
 
+pub mod cmd;
+pub mod describe;
+pub mod errors;
+pub mod flags;
 pub mod printers;
+pub mod resources;
+pub mod tables;
+pub mod tabwriter;
 
+use crate::cluster::Cluster;
 use crate::world::World;
 use crate::Output;
+use flags::{flag, val, FlagSpec, Parsed};
 
 /// Where a kubectl process runs: which host's file system relative paths (`-f pod.yaml`) resolve on,
 /// the working directory, and its standard input (`-f -`).
@@ -15,8 +24,199 @@ pub struct Invocation<'a> {
     pub stdin: &'a str,
 }
 
+/// Flags every command takes.
+pub const GLOBAL: &[FlagSpec] = &[
+    val("namespace", Some('n')),
+    val("context", None),
+    val("kubeconfig", None),
+    val("cluster", None),
+    val("user", None),
+    val("v", Some('v')),
+    val("request-timeout", None),
+    flag("help", Some('h')),
+];
+
+/// One kubectl command being run: the World, where it runs, its parsed flags, and the resolved context.
+pub struct Ctx<'a> {
+    pub world: &'a mut World,
+    pub inv: Invocation<'a>,
+    /// The command path for messages (`kubectl create deployment`).
+    pub path: String,
+    pub flags: Parsed,
+    pub cluster: String,
+    /// The namespace from `-n`, else the context's, else `default`.
+    pub namespace: String,
+    /// Whether `-n` was given explicitly.
+    pub explicit_namespace: bool,
+    pub out: Output,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn cluster(&mut self) -> Option<&mut Cluster> {
+        self.world.clusters.get_mut(&self.cluster)
+    }
+
+    pub fn cluster_ref(&self) -> Option<&Cluster> {
+        self.world.clusters.get(&self.cluster)
+    }
+
+    pub fn print(&mut self, s: &str) {
+        self.out.stdout.push_str(s);
+    }
+
+    pub fn println(&mut self, s: &str) {
+        self.out.stdout.push_str(s);
+        self.out.stdout.push('\n');
+    }
+
+    /// Writes an error line to stderr (kubectl's `error: ` prefix added when missing) and sets exit 1.
+    pub fn error(&mut self, msg: &str) {
+        let line = if msg.starts_with("error: ")
+            || msg.starts_with("Error from server")
+            || msg.starts_with("The ")
+        {
+            msg.to_string()
+        } else {
+            format!("error: {msg}")
+        };
+        self.out.stderr.push_str(&line);
+        if !line.ends_with('\n') {
+            self.out.stderr.push('\n');
+        }
+        self.out.code = 1;
+    }
+
+    pub fn warn(&mut self, msg: &str) {
+        self.out.stderr.push_str(msg);
+        if !msg.ends_with('\n') {
+            self.out.stderr.push('\n');
+        }
+    }
+
+    /// A usage error: `error: MSG\nSee 'kubectl X -h' for help and examples`.
+    pub fn usage_error(&mut self, msg: &str) {
+        let path = self.path.clone();
+        self.error(&format!("{msg}\nSee '{path} -h' for help and examples"));
+    }
+
+    /// Reads a file argument (`-f`) from the host's file system, or stdin for `-`.
+    pub fn read_file(&self, path: &str) -> Result<String, String> {
+        if path == "-" {
+            return Ok(self.inv.stdin.to_string());
+        }
+        let full = crate::vfs::normalize(self.inv.cwd, path);
+        let host = self
+            .world
+            .hosts
+            .get(self.inv.host)
+            .ok_or_else(|| format!("the path \"{path}\" does not exist"))?;
+        match host.fs.read(&full) {
+            Ok(s) => Ok(s.to_string()),
+            Err(crate::vfs::VfsError::NotFound) => {
+                Err(format!("the path \"{path}\" does not exist"))
+            }
+            Err(e) => Err(format!("error reading {path}: {e}")),
+        }
+    }
+}
+
+/// Finds the verb: the first argument that is neither a flag nor a global flag's value.
+fn split_verb(args: &[String]) -> (Option<String>, Vec<String>) {
+    let mut rest = Vec::with_capacity(args.len());
+    let mut verb = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if verb.is_none() && !a.starts_with('-') {
+            verb = Some(a.clone());
+            i += 1;
+            continue;
+        }
+        if verb.is_none()
+            && matches!(
+                a.as_str(),
+                "-n" | "--namespace" | "--context" | "--kubeconfig" | "--cluster" | "--user" | "-v"
+            )
+        {
+            rest.push(a.clone());
+            if let Some(v) = args.get(i + 1) {
+                rest.push(v.clone());
+            }
+            i += 2;
+            continue;
+        }
+        rest.push(a.clone());
+        i += 1;
+    }
+    (verb, rest)
+}
+
 /// Runs `kubectl ARGS...` (without the leading `kubectl`) against the World.
 pub fn run(world: &mut World, args: &[String], inv: Invocation<'_>) -> Output {
-    let _ = (world, args, inv);
-    Output::err("error: kubectl is being built\n", 1)
+    let (verb, rest) = split_verb(args);
+    let Some(verb) = verb else {
+        if args.iter().any(|a| a == "-h" || a == "--help") || args.is_empty() {
+            return Output::ok(cmd::help::ROOT);
+        }
+        if args.iter().any(|a| a == "--version") {
+            return Output::err(
+                "error: unknown flag: --version\nSee 'kubectl --help' for usage.\n",
+                1,
+            );
+        }
+        return Output::ok(cmd::help::ROOT);
+    };
+    cmd::dispatch(world, &verb, &rest, inv)
+}
+
+/// Builds a Ctx once the command's flags parsed; `None` (with the error in `out`) when they did not.
+pub fn context<'a>(
+    world: &'a mut World,
+    inv: Invocation<'a>,
+    path: &str,
+    argv: &[String],
+    specs: &[FlagSpec],
+) -> Result<Ctx<'a>, Output> {
+    let mut all: Vec<FlagSpec> = specs.to_vec();
+    all.extend_from_slice(GLOBAL);
+    let parsed = flags::parse(argv, &all)
+        .map_err(|e| Output::err(format!("error: {e}\nSee '{path} --help' for usage.\n"), 1))?;
+    let ctx_name = parsed
+        .get("context")
+        .map(String::from)
+        .unwrap_or_else(|| world.kubeconfig.current.clone());
+    let Some(context) = world
+        .kubeconfig
+        .contexts
+        .iter()
+        .find(|c| c.name == ctx_name)
+        .cloned()
+    else {
+        let msg = if parsed.get("context").is_some() {
+            format!("error: context \"{ctx_name}\" does not exist\n")
+        } else {
+            "error: current-context is not set\nThe connection to the server localhost:8080 was refused - did you specify the right host or port?\n".to_string()
+        };
+        return Err(Output::err(msg, 1));
+    };
+    let explicit = parsed.get("namespace").is_some();
+    let namespace = parsed
+        .get("namespace")
+        .map(String::from)
+        .unwrap_or_else(|| context.namespace.clone());
+    let namespace = if namespace.is_empty() {
+        "default".to_string()
+    } else {
+        namespace
+    };
+    Ok(Ctx {
+        world,
+        inv,
+        path: path.to_string(),
+        flags: parsed,
+        cluster: context.cluster,
+        namespace,
+        explicit_namespace: explicit,
+        out: Output::default(),
+    })
 }

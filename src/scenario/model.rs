@@ -251,9 +251,9 @@ pub struct Solution {
     pub docs: String,
 }
 
-/// One graded check, with its points and the feedback shown when it fails.
+/// One graded check, with its points and the feedback shown when it fails. (Unknown keys are
+/// rejected by `Check`, which receives every key this struct does not take.)
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Assertion {
     #[serde(flatten)]
     pub check: Check,
@@ -312,21 +312,21 @@ pub enum Check {
         namespace: Option<String>,
         #[serde(default)]
         selector: String,
-        equals: i64,
+        equals: toml::Value,
     },
     /// The deployment has this many ready replicas.
     DeploymentReady {
         name: String,
         #[serde(default)]
         namespace: Option<String>,
-        replicas: i64,
+        replicas: toml::Value,
     },
     /// The service has this many endpoint addresses (ready pods behind it).
     ServiceEndpoints {
         name: String,
         #[serde(default)]
         namespace: Option<String>,
-        count: i64,
+        count: toml::Value,
     },
     /// A file on a host exists and (optionally) has content that equals / contains / matches.
     File {
@@ -343,4 +343,13 @@ pub enum Check {
         #[serde(default)]
         equals_output_of: Option<String>,
     },
+}
+
+/// A number written as an integer or as a string (`"{{replicas}}"` after substitution).
+pub fn as_int(v: &toml::Value) -> Option<i64> {
+    match v {
+        toml::Value::Integer(i) => Some(*i),
+        toml::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
 }

@@ -1,0 +1,188 @@
+//! Small verbs: `label`, `annotate`, `version`, `api-resources`, `cluster-info`.
+
+use crate::cluster::{object, schema};
+use crate::kubectl::flags::{flag, val, FlagSpec};
+use crate::kubectl::printers::table;
+use crate::kubectl::resources;
+use crate::kubectl::{errors, Ctx};
+use serde_json::{json, Value};
+
+pub const LABEL_FLAGS: &[FlagSpec] = &[
+    flag("overwrite", None),
+    flag("all", None),
+    val("selector", Some('l')),
+    val("dry-run", None),
+    val("output", Some('o')),
+    flag("list", None),
+    flag("all-namespaces", Some('A')),
+];
+
+/// `kubectl label` and `kubectl annotate`: `key=value` sets, `key-` removes.
+pub fn label(ctx: &mut Ctx<'_>, field: &str) {
+    let noun = if field == "labels" {
+        "labeled"
+    } else {
+        "annotated"
+    };
+    let args = ctx.flags.args.clone();
+    let (res, changes): (Vec<String>, Vec<String>) = args
+        .iter()
+        .cloned()
+        .partition(|a| !(a.contains('=') || a.ends_with('-')));
+    if res.is_empty() {
+        return ctx.usage_error(
+            "one or more resources must be specified as <resource> <name> or <resource>/<name>",
+        );
+    }
+    if changes.is_empty() {
+        return ctx.usage_error(&format!(
+            "at least one {} update is required",
+            if field == "labels" {
+                "label"
+            } else {
+                "annotation"
+            }
+        ));
+    }
+    let reqs = match resources::parse(&res) {
+        Ok(r) => r,
+        Err(e) => return ctx.error(&e),
+    };
+    let overwrite = ctx.flags.is_set("overwrite");
+    let ns = ctx.namespace.clone();
+    let mut targets = Vec::new();
+    for r in reqs {
+        match r.name {
+            Some(n) => targets.push((r.rt, n)),
+            None => {
+                if !ctx.flags.is_set("all") && ctx.flags.get("selector").is_none() {
+                    return ctx.error("resource(s) were provided, but no name was specified");
+                }
+                let sel = crate::cluster::selector::Selector::parse(
+                    ctx.flags.get("selector").unwrap_or(""),
+                )
+                .unwrap_or_default();
+                let Some(c) = ctx.cluster_ref() else { return };
+                for o in c.list(r.rt, Some(&ns), Some(&sel)) {
+                    targets.push((r.rt, object::name(&o).to_string()));
+                }
+            }
+        }
+    }
+    for (rt, name) in targets {
+        let Some(c) = ctx.cluster() else { return };
+        let mut obj = match c.get(rt, &ns, &name) {
+            Ok(o) => o,
+            Err(e) => return ctx.error(&errors::api_error(&e)),
+        };
+        let before = obj.clone();
+        for ch in &changes {
+            if let Some(k) = ch.strip_suffix('-') {
+                if !ch.contains('=') {
+                    object::map_mut(&mut obj, &format!("metadata.{field}")).remove(k);
+                    continue;
+                }
+            }
+            let Some((k, v)) = ch.split_once('=') else {
+                continue;
+            };
+            let map = object::map_mut(&mut obj, &format!("metadata.{field}"));
+            if let Some(old) = map.get(k).and_then(Value::as_str) {
+                if old != v && !overwrite {
+                    return ctx.error(&format!(
+                        "'{k}' already has a value ({old}), and --overwrite is false"
+                    ));
+                }
+            }
+            map.insert(k.to_string(), json!(v));
+        }
+        if object::get(&obj, &format!("metadata.{field}"))
+            .and_then(Value::as_object)
+            .is_some_and(|m| m.is_empty())
+        {
+            object::remove(&mut obj, &format!("metadata.{field}"));
+        }
+        let verb = if obj == before {
+            format!("not {noun}")
+        } else {
+            noun.to_string()
+        };
+        object::remove(&mut obj, "metadata.resourceVersion");
+        let Some(c) = ctx.cluster() else { return };
+        match c.update(obj, false) {
+            Ok(_) => ctx.println(&format!("{}/{name} {verb}", rt.qualified_singular())),
+            Err(e) => return ctx.error(&errors::api_error(&e)),
+        }
+    }
+}
+
+pub const VERSION_FLAGS: &[FlagSpec] = &[
+    flag("client", None),
+    val("output", Some('o')),
+    flag("short", None),
+];
+
+pub fn version(ctx: &mut Ctx<'_>) {
+    let mut s = String::from("Client Version: v1.32.1\nKustomize Version: v5.5.0\n");
+    if !ctx.flags.is_set("client") {
+        s.push_str("Server Version: v1.32.1\n");
+    }
+    ctx.print(&s);
+}
+
+pub const API_FLAGS: &[FlagSpec] = &[
+    flag("namespaced", None),
+    val("output", Some('o')),
+    flag("no-headers", None),
+    val("api-group", None),
+    flag("cached", None),
+    val("verbs", None),
+    val("sort-by", None),
+];
+
+pub fn api_resources(ctx: &mut Ctx<'_>) {
+    let namespaced = ctx.flags.get("namespaced").map(|v| v == "true");
+    let mut rows = Vec::new();
+    let mut names = String::new();
+    for r in schema::RESOURCES {
+        if namespaced.is_some_and(|n| n != r.namespaced) {
+            continue;
+        }
+        if let Some(g) = ctx.flags.get("api-group") {
+            if g != r.group {
+                continue;
+            }
+        }
+        rows.push(vec![
+            r.plural.to_string(),
+            r.short.join(","),
+            r.api_version(),
+            r.namespaced.to_string(),
+            r.kind.to_string(),
+        ]);
+        names.push_str(&format!("{}\n", r.qualified_plural()));
+    }
+    if ctx.flags.get("output") == Some("name") {
+        return ctx.print(&names);
+    }
+    let headers: Vec<String> = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut out = String::new();
+    table::render_into(
+        &mut out,
+        if ctx.flags.is_set("no-headers") {
+            None
+        } else {
+            Some(&headers)
+        },
+        &rows,
+    );
+    ctx.print(&out);
+}
+
+pub fn cluster_info(ctx: &mut Ctx<'_>) {
+    let ip = crate::world::node_ip(0, 0);
+    ctx.print(&format!("Kubernetes control plane is running at https://{ip}:6443\nCoreDNS is running at https://{ip}:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n"));
+}

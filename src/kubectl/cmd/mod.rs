@@ -1,0 +1,152 @@
+//! kubectl's verbs, one module per family, each Complete -> Validate -> Run over a `Ctx`.
+
+pub mod apply;
+pub mod config;
+pub mod create;
+pub mod delete;
+pub mod expose;
+pub mod generate;
+pub mod get;
+pub mod help;
+pub mod misc;
+pub mod output;
+pub mod run;
+pub mod scale;
+
+use super::flags::FlagSpec;
+use super::{context, Ctx, Invocation};
+use crate::cluster::object;
+use crate::world::World;
+use crate::Output;
+use serde_json::Value;
+
+/// `--dry-run` modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+impl DryRun {
+    /// What kubectl appends to its success line.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            DryRun::None => "",
+            DryRun::Client => " (dry run)",
+            DryRun::Server => " (server dry run)",
+        }
+    }
+}
+
+/// Reads `--dry-run[=client|server|none]`.
+pub fn dry_run(ctx: &Ctx<'_>) -> Result<DryRun, String> {
+    match ctx.flags.get("dry-run") {
+        None | Some("none") | Some("false") => Ok(DryRun::None),
+        Some("client") | Some("true") | Some("") => Ok(DryRun::Client),
+        Some("server") => Ok(DryRun::Server),
+        Some(other) => Err(format!(
+            "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+        )),
+    }
+}
+
+/// An annotation of an object, if set.
+pub fn deployment_annotation(o: &Value, key: &str) -> Option<String> {
+    object::get(o, "metadata.annotations")
+        .and_then(|a| a.get(key))
+        .and_then(Value::as_str)
+        .map(String::from)
+}
+
+fn with_ctx(
+    world: &mut World,
+    inv: Invocation<'_>,
+    path: &str,
+    argv: &[String],
+    specs: &[FlagSpec],
+    f: fn(&mut Ctx<'_>),
+) -> Output {
+    // `--dry-run` alone means client (kubectl warns and treats it so).
+    let argv: Vec<String> = argv
+        .iter()
+        .map(|a| {
+            if a == "--dry-run" {
+                "--dry-run=client".to_string()
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    match context(world, inv, path, &argv, specs) {
+        Ok(mut ctx) => {
+            if ctx.flags.is_set("help") {
+                return Output::ok(help::for_command(path));
+            }
+            f(&mut ctx);
+            let out = std::mem::take(&mut ctx.out);
+            ctx.world.settle();
+            out
+        }
+        Err(out) => out,
+    }
+}
+
+/// Runs one verb.
+pub fn dispatch(world: &mut World, verb: &str, rest: &[String], inv: Invocation<'_>) -> Output {
+    let path = format!("kubectl {verb}");
+    match verb {
+        "get" => with_ctx(world, inv, &path, rest, get::FLAGS, get::run),
+        "describe" => with_ctx(
+            world,
+            inv,
+            &path,
+            rest,
+            super::describe::FLAGS,
+            super::describe::run,
+        ),
+        "run" => with_ctx(world, inv, &path, rest, run::FLAGS, run::run),
+        "create" => with_ctx(world, inv, &path, rest, create::FLAGS, create::run),
+        "apply" => with_ctx(world, inv, &path, rest, apply::FLAGS, apply::run),
+        "replace" => with_ctx(world, inv, &path, rest, apply::FLAGS, |ctx| {
+            let files = ctx.flags.all("filename");
+            if files.is_empty() {
+                return ctx.error("must specify --filename to replace");
+            }
+            apply::from_files(ctx, &files, apply::Mode::Replace)
+        }),
+        "expose" => with_ctx(world, inv, &path, rest, expose::FLAGS, expose::run),
+        "scale" => with_ctx(world, inv, &path, rest, scale::FLAGS, scale::run),
+        "delete" => with_ctx(world, inv, &path, rest, delete::FLAGS, delete::run),
+        "label" => with_ctx(world, inv, &path, rest, misc::LABEL_FLAGS, |c| {
+            misc::label(c, "labels")
+        }),
+        "annotate" => with_ctx(world, inv, &path, rest, misc::LABEL_FLAGS, |c| {
+            misc::label(c, "annotations")
+        }),
+        "version" => with_ctx(world, inv, &path, rest, misc::VERSION_FLAGS, misc::version),
+        "api-resources" => with_ctx(
+            world,
+            inv,
+            &path,
+            rest,
+            misc::API_FLAGS,
+            misc::api_resources,
+        ),
+        "cluster-info" => with_ctx(world, inv, &path, rest, &[], misc::cluster_info),
+        "config" => {
+            if rest.iter().any(|a| a == "-h" || a == "--help") {
+                return Output::ok(help::for_command("kubectl config"));
+            }
+            config::run(world, rest)
+        }
+        "help" => Output::ok(help::ROOT),
+        other => {
+            if help::KNOWN_VERBS.contains(&other) {
+                Output::err(format!("error: kubedojo does not simulate \"kubectl {other}\" yet; the real exam's kubectl has it.\n"), 1)
+            } else {
+                Output::err(format!("error: unknown command \"{other}\" for \"kubectl\"\n\nDid you mean this?\n{}\nRun 'kubectl --help' for usage.\n", help::suggest(other)), 1)
+            }
+        }
+    }
+}

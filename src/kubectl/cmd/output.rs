@@ -1,0 +1,77 @@
+//! Printing objects in the format `-o` asks for (shared by get, create, run, expose, apply ...).
+
+use crate::cluster::{object, schema};
+use crate::kubectl::printers::{custom_columns, jsonpath, yaml};
+use serde_json::{json, Value};
+
+/// JSON as kubectl prints it: 4-space indentation.
+pub fn to_json(v: &Value) -> String {
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    if serde::Serialize::serialize(v, &mut ser).is_err() {
+        return String::new();
+    }
+    let mut s = String::from_utf8(buf).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// `pod/nginx`, `deployment.apps/web`.
+pub fn name_of(obj: &Value) -> String {
+    let kind = object::kind(obj);
+    let singular = schema::by_kind_any_version(kind)
+        .map(|r| r.qualified_singular())
+        .unwrap_or_else(|| kind.to_ascii_lowercase());
+    format!("{singular}/{}", object::name(obj))
+}
+
+/// Wraps several objects in a `List`.
+pub fn list(items: Vec<Value>) -> Value {
+    json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}})
+}
+
+/// Whether `-o` asks for a machine format (not a table).
+pub fn is_machine(output: &str) -> bool {
+    !output.is_empty() && output != "wide"
+}
+
+/// Renders objects in a machine format. `single` prints one object bare instead of a List.
+pub fn render(
+    output: &str,
+    items: &[Value],
+    single: bool,
+    no_headers: bool,
+) -> Result<String, String> {
+    let one = || {
+        if single && items.len() == 1 {
+            items[0].clone()
+        } else {
+            list(items.to_vec())
+        }
+    };
+    if output == "yaml" {
+        return Ok(yaml::to_yaml(&one()));
+    }
+    if output == "json" {
+        return Ok(to_json(&one()));
+    }
+    if output == "name" {
+        return Ok(items.iter().map(|o| format!("{}\n", name_of(o))).collect());
+    }
+    if let Some(t) = output
+        .strip_prefix("jsonpath=")
+        .or_else(|| output.strip_prefix("jsonpath-as-json="))
+    {
+        return jsonpath::render(t, &one());
+    }
+    if let Some(t) = output.strip_prefix("custom-columns=") {
+        return custom_columns::render(t, items, no_headers);
+    }
+    if output == "jsonpath" {
+        return Err("template format specified but no template given".into());
+    }
+    Err(format!(
+        "unable to match a printer suitable for the output format \"{output}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
+    ))
+}

@@ -1,0 +1,73 @@
+//! Resolving `TYPE [NAME...]`, `TYPE/NAME ...` and `TYPE1,TYPE2` arguments into resource types and names.
+
+use crate::cluster::schema::{self, ResourceType};
+
+/// One requested resource: a type, and a name or all of them.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub rt: &'static ResourceType,
+    pub name: Option<String>,
+}
+
+/// The types `kubectl get all` covers, in its order.
+pub const ALL: &[&str] = &[
+    "pods",
+    "replicationcontrollers",
+    "services",
+    "daemonsets",
+    "deployments",
+    "replicasets",
+    "statefulsets",
+    "horizontalpodautoscalers",
+    "cronjobs",
+    "jobs",
+];
+
+fn resolve_type(name: &str) -> Result<Vec<&'static ResourceType>, String> {
+    if name == "all" {
+        return Ok(ALL.iter().filter_map(|n| schema::lookup(n)).collect());
+    }
+    schema::lookup(name)
+        .map(|r| vec![r])
+        .ok_or_else(|| super::errors::unknown_type(name))
+}
+
+/// Parses the arguments of get/describe/delete. The error is the full line kubectl prints.
+pub fn parse(args: &[String]) -> Result<Vec<Request>, String> {
+    let mut out = Vec::new();
+    if args.is_empty() {
+        return Ok(out);
+    }
+    if args.iter().any(|a| a.contains('/')) {
+        for a in args {
+            let Some((t, n)) = a.split_once('/') else {
+                return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
+            };
+            for rt in resolve_type(t)? {
+                out.push(Request {
+                    rt,
+                    name: Some(n.to_string()),
+                });
+            }
+        }
+        return Ok(out);
+    }
+    let types: Vec<&str> = args[0].split(',').filter(|s| !s.is_empty()).collect();
+    let mut rts = Vec::new();
+    for t in types {
+        rts.extend(resolve_type(t)?);
+    }
+    if args.len() == 1 {
+        out.extend(rts.into_iter().map(|rt| Request { rt, name: None }));
+    } else {
+        for rt in rts {
+            for n in &args[1..] {
+                out.push(Request {
+                    rt,
+                    name: Some(n.clone()),
+                });
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,498 @@
+//! The columns `kubectl get` prints for each kind (the API server's table definitions), with `-o wide`.
+
+use super::printers::age::human_duration;
+use crate::cluster::controllers::deployment::annotation;
+use crate::cluster::{object, parse_timestamp};
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+/// The age of an object from its creationTimestamp, as the AGE column shows it.
+pub fn age(obj: &Value, now: DateTime<Utc>) -> String {
+    since(object::str_at(obj, "metadata.creationTimestamp"), now)
+}
+
+/// Time since an API timestamp, or `<unknown>`.
+pub fn since(ts: &str, now: DateTime<Utc>) -> String {
+    match parse_timestamp(ts) {
+        Some(t) => human_duration(now - t),
+        None => "<unknown>".into(),
+    }
+}
+
+fn s(v: &str) -> String {
+    v.to_string()
+}
+
+fn or_none(v: String) -> String {
+    if v.is_empty() {
+        "<none>".into()
+    } else {
+        v
+    }
+}
+
+/// Headers for a kind (`wide` adds the wide columns).
+pub fn headers(kind: &str, wide: bool) -> Vec<String> {
+    let (base, extra): (&[&str], &[&str]) = match kind {
+        "Pod" => (
+            &["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+            &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
+        ),
+        "Deployment" => (
+            &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        "ReplicaSet" => (
+            &["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        "DaemonSet" => (
+            &[
+                "NAME",
+                "DESIRED",
+                "CURRENT",
+                "READY",
+                "UP-TO-DATE",
+                "AVAILABLE",
+                "NODE SELECTOR",
+                "AGE",
+            ],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        "StatefulSet" => (&["NAME", "READY", "AGE"], &["CONTAINERS", "IMAGES"]),
+        "Service" => (
+            &[
+                "NAME",
+                "TYPE",
+                "CLUSTER-IP",
+                "EXTERNAL-IP",
+                "PORT(S)",
+                "AGE",
+            ],
+            &["SELECTOR"],
+        ),
+        "Node" => (
+            &["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+            &[
+                "INTERNAL-IP",
+                "EXTERNAL-IP",
+                "OS-IMAGE",
+                "KERNEL-VERSION",
+                "CONTAINER-RUNTIME",
+            ],
+        ),
+        "Namespace" => (&["NAME", "STATUS", "AGE"], &[]),
+        "ConfigMap" => (&["NAME", "DATA", "AGE"], &[]),
+        "Secret" => (&["NAME", "TYPE", "DATA", "AGE"], &[]),
+        "ServiceAccount" => (&["NAME", "SECRETS", "AGE"], &[]),
+        "Endpoints" => (&["NAME", "ENDPOINTS", "AGE"], &[]),
+        "Event" => (&["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], &[]),
+        _ => (&["NAME", "AGE"], &[]),
+    };
+    let mut h: Vec<String> = base.iter().map(|x| x.to_string()).collect();
+    if wide {
+        h.extend(extra.iter().map(|x| x.to_string()));
+    }
+    h
+}
+
+/// The cells of one object's row; `name` is what the NAME column shows (it may carry a `kind/` prefix).
+pub fn row(obj: &Value, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<String> {
+    let kind = object::kind(obj);
+    let age = age(obj, now);
+    let i = |p: &str| object::i64_at(obj, p).unwrap_or(0);
+    let mut r: Vec<String> = match kind {
+        "Pod" => {
+            let (ready, total, status, restarts) = pod_columns(obj, now);
+            let mut r = vec![s(name), format!("{ready}/{total}"), status, restarts, age];
+            if wide {
+                r.push(or_none(s(object::str_at(obj, "status.podIP"))));
+                r.push(or_none(s(object::str_at(obj, "spec.nodeName"))));
+                r.push(or_none(s(object::str_at(obj, "status.nominatedNodeName"))));
+                r.push("<none>".into());
+            }
+            r
+        }
+        "Deployment" => {
+            let mut r = vec![
+                s(name),
+                format!("{}/{}", i("status.readyReplicas"), i("spec.replicas")),
+                i("status.updatedReplicas").to_string(),
+                i("status.availableReplicas").to_string(),
+                age,
+            ];
+            if wide {
+                r.extend(containers_images(obj, "spec.template.spec.containers"));
+                r.push(selector_text(obj));
+            }
+            r
+        }
+        "ReplicaSet" => {
+            let mut r = vec![
+                s(name),
+                i("spec.replicas").to_string(),
+                i("status.replicas").to_string(),
+                i("status.readyReplicas").to_string(),
+                age,
+            ];
+            if wide {
+                r.extend(containers_images(obj, "spec.template.spec.containers"));
+                r.push(selector_text(obj));
+            }
+            r
+        }
+        "DaemonSet" => {
+            let ns = object::string_map(obj, "spec.template.spec.nodeSelector");
+            let sel: Vec<String> = ns.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let mut r = vec![
+                s(name),
+                i("status.desiredNumberScheduled").to_string(),
+                i("status.currentNumberScheduled").to_string(),
+                i("status.numberReady").to_string(),
+                i("status.updatedNumberScheduled").to_string(),
+                i("status.numberAvailable").to_string(),
+                or_none(sel.join(",")),
+                age,
+            ];
+            if wide {
+                r.extend(containers_images(obj, "spec.template.spec.containers"));
+                r.push(selector_text(obj));
+            }
+            r
+        }
+        "StatefulSet" => {
+            let mut r = vec![
+                s(name),
+                format!("{}/{}", i("status.readyReplicas"), i("spec.replicas")),
+                age,
+            ];
+            if wide {
+                r.extend(containers_images(obj, "spec.template.spec.containers"));
+            }
+            r
+        }
+        "Service" => {
+            let t = object::str_at(obj, "spec.type");
+            let cluster_ip = or_none(s(object::str_at(obj, "spec.clusterIP")));
+            let external = match t {
+                "ExternalName" => s(object::str_at(obj, "spec.externalName")),
+                "LoadBalancer" => {
+                    let ips: Vec<String> = object::array(obj, "status.loadBalancer.ingress")
+                        .iter()
+                        .filter_map(|x| {
+                            x.get("ip")
+                                .or_else(|| x.get("hostname"))
+                                .and_then(Value::as_str)
+                                .map(String::from)
+                        })
+                        .collect();
+                    if ips.is_empty() {
+                        "<pending>".into()
+                    } else {
+                        ips.join(",")
+                    }
+                }
+                _ => {
+                    let ext: Vec<String> = object::array(obj, "spec.externalIPs")
+                        .iter()
+                        .filter_map(|x| x.as_str().map(String::from))
+                        .collect();
+                    or_none(ext.join(","))
+                }
+            };
+            let ports: Vec<String> = object::array(obj, "spec.ports")
+                .iter()
+                .map(|p| {
+                    let port = p.get("port").map(|v| v.to_string()).unwrap_or_default();
+                    let proto = p.get("protocol").and_then(Value::as_str).unwrap_or("TCP");
+                    match p.get("nodePort").and_then(Value::as_i64) {
+                        Some(np) => format!("{port}:{np}/{proto}"),
+                        None => format!("{port}/{proto}"),
+                    }
+                })
+                .collect();
+            let mut r = vec![
+                s(name),
+                s(t),
+                cluster_ip,
+                external,
+                or_none(ports.join(",")),
+                age,
+            ];
+            if wide {
+                let sel = object::string_map(obj, "spec.selector");
+                let sel: Vec<String> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                r.push(or_none(sel.join(",")));
+            }
+            r
+        }
+        "Node" => {
+            let ready = object::array(obj, "status.conditions")
+                .iter()
+                .find(|c| c.get("type").and_then(Value::as_str) == Some("Ready"))
+                .and_then(|c| c.get("status").and_then(Value::as_str))
+                .unwrap_or("Unknown");
+            let mut status = if ready == "True" {
+                s("Ready")
+            } else {
+                s("NotReady")
+            };
+            if object::get(obj, "spec.unschedulable").and_then(Value::as_bool) == Some(true) {
+                status.push_str(",SchedulingDisabled");
+            }
+            let roles: Vec<String> = object::labels(obj)
+                .keys()
+                .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/").map(String::from))
+                .filter(|r| !r.is_empty())
+                .collect();
+            let mut r = vec![
+                s(name),
+                status,
+                or_none(roles.join(",")),
+                age,
+                s(object::str_at(obj, "status.nodeInfo.kubeletVersion")),
+            ];
+            if wide {
+                let addr = |t: &str| {
+                    object::array(obj, "status.addresses")
+                        .iter()
+                        .find(|a| a.get("type").and_then(Value::as_str) == Some(t))
+                        .and_then(|a| a.get("address").and_then(Value::as_str))
+                        .unwrap_or("<none>")
+                        .to_string()
+                };
+                r.push(addr("InternalIP"));
+                r.push(addr("ExternalIP"));
+                r.push(s(object::str_at(obj, "status.nodeInfo.osImage")));
+                r.push(s(object::str_at(obj, "status.nodeInfo.kernelVersion")));
+                r.push(s(object::str_at(
+                    obj,
+                    "status.nodeInfo.containerRuntimeVersion",
+                )));
+            }
+            r
+        }
+        "Namespace" => vec![s(name), s(object::str_at(obj, "status.phase")), age],
+        "ConfigMap" => {
+            let n = object::get(obj, "data")
+                .and_then(Value::as_object)
+                .map(|m| m.len())
+                .unwrap_or(0)
+                + object::get(obj, "binaryData")
+                    .and_then(Value::as_object)
+                    .map(|m| m.len())
+                    .unwrap_or(0);
+            vec![s(name), n.to_string(), age]
+        }
+        "Secret" => {
+            let n = object::get(obj, "data")
+                .and_then(Value::as_object)
+                .map(|m| m.len())
+                .unwrap_or(0);
+            vec![s(name), s(object::str_at(obj, "type")), n.to_string(), age]
+        }
+        "ServiceAccount" => vec![
+            s(name),
+            object::array(obj, "secrets").len().to_string(),
+            age,
+        ],
+        "Endpoints" => {
+            let mut eps = Vec::new();
+            for subset in object::array(obj, "subsets") {
+                let ports: Vec<i64> = subset
+                    .get("ports")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|p| p.get("port").and_then(Value::as_i64))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                for a in subset
+                    .get("addresses")
+                    .and_then(Value::as_array)
+                    .map(|a| a.as_slice())
+                    .unwrap_or(&[])
+                {
+                    let ip = a.get("ip").and_then(Value::as_str).unwrap_or("");
+                    if ports.is_empty() {
+                        eps.push(ip.to_string());
+                    }
+                    for p in &ports {
+                        eps.push(format!("{ip}:{p}"));
+                    }
+                }
+            }
+            let text = if eps.is_empty() {
+                "<none>".to_string()
+            } else if eps.len() > 3 {
+                format!("{} + {} more...", eps[..3].join(","), eps.len() - 3)
+            } else {
+                eps.join(",")
+            };
+            vec![s(name), text, age]
+        }
+        "Event" => {
+            let last = object::str_at(obj, "lastTimestamp");
+            let last = if last.is_empty() {
+                object::str_at(obj, "metadata.creationTimestamp")
+            } else {
+                last
+            };
+            let inv = format!(
+                "{}/{}",
+                object::str_at(obj, "involvedObject.kind").to_ascii_lowercase(),
+                object::str_at(obj, "involvedObject.name")
+            );
+            vec![
+                since(last, now),
+                s(object::str_at(obj, "type")),
+                s(object::str_at(obj, "reason")),
+                inv,
+                s(object::str_at(obj, "message")),
+            ]
+        }
+        _ => vec![s(name), age],
+    };
+    r.truncate(headers(kind, wide).len().max(2));
+    r
+}
+
+fn containers_images(obj: &Value, path: &str) -> Vec<String> {
+    let cs = object::array(obj, path);
+    let names: Vec<&str> = cs
+        .iter()
+        .filter_map(|c| c.get("name").and_then(Value::as_str))
+        .collect();
+    let images: Vec<&str> = cs
+        .iter()
+        .filter_map(|c| c.get("image").and_then(Value::as_str))
+        .collect();
+    vec![names.join(","), images.join(",")]
+}
+
+fn selector_text(obj: &Value) -> String {
+    let sel = crate::cluster::selector::Selector::from_label_selector(
+        object::get(obj, "spec.selector").unwrap_or(&Value::Null),
+    );
+    or_none(sel.to_string())
+}
+
+/// READY, total, STATUS and RESTARTS of a pod, with kubectl's rules for the status reason.
+pub fn pod_columns(pod: &Value, now: DateTime<Utc>) -> (usize, usize, String, String) {
+    let total = object::array(pod, "spec.containers").len();
+    let mut reason = s(object::str_at(pod, "status.phase"));
+    let pod_reason = object::str_at(pod, "status.reason");
+    if !pod_reason.is_empty() {
+        reason = s(pod_reason);
+    }
+    let mut restarts = 0i64;
+    let mut last_restart: Option<DateTime<Utc>> = None;
+    let mut note_restart = |st: &Value| {
+        if let Some(t) = st
+            .get("lastState")
+            .and_then(|l| l.get("terminated"))
+            .and_then(|t| t.get("finishedAt"))
+            .and_then(Value::as_str)
+            .and_then(parse_timestamp)
+        {
+            if last_restart.is_none_or(|l| t > l) {
+                last_restart = Some(t);
+            }
+        }
+    };
+    let init_total = object::array(pod, "spec.initContainers").len();
+    let mut initializing = false;
+    for (i, st) in object::array(pod, "status.initContainerStatuses")
+        .iter()
+        .enumerate()
+    {
+        restarts += st.get("restartCount").and_then(Value::as_i64).unwrap_or(0);
+        note_restart(st);
+        let state = st.get("state").cloned().unwrap_or(Value::Null);
+        if let Some(t) = state.get("terminated") {
+            let code = t.get("exitCode").and_then(Value::as_i64).unwrap_or(0);
+            if code == 0 {
+                continue;
+            }
+            let r = t.get("reason").and_then(Value::as_str).unwrap_or("");
+            reason = if r.is_empty() {
+                format!("Init:ExitCode:{code}")
+            } else {
+                format!("Init:{r}")
+            };
+        } else if let Some(r) = state
+            .get("waiting")
+            .and_then(|w| w.get("reason"))
+            .and_then(Value::as_str)
+            .filter(|r| !r.is_empty() && *r != "PodInitializing")
+        {
+            reason = format!("Init:{r}");
+        } else {
+            reason = format!("Init:{i}/{init_total}");
+        }
+        initializing = true;
+        break;
+    }
+    let mut ready = 0;
+    if !initializing {
+        restarts = 0;
+        last_restart = None;
+        let mut has_running = false;
+        let statuses = object::array(pod, "status.containerStatuses");
+        for st in statuses.iter().rev() {
+            restarts += st.get("restartCount").and_then(Value::as_i64).unwrap_or(0);
+            if let Some(t) = st
+                .get("lastState")
+                .and_then(|l| l.get("terminated"))
+                .and_then(|t| t.get("finishedAt"))
+                .and_then(Value::as_str)
+                .and_then(parse_timestamp)
+            {
+                if last_restart.is_none_or(|l| t > l) {
+                    last_restart = Some(t);
+                }
+            }
+            let state = st.get("state").cloned().unwrap_or(Value::Null);
+            if let Some(r) = state
+                .get("waiting")
+                .and_then(|w| w.get("reason"))
+                .and_then(Value::as_str)
+                .filter(|r| !r.is_empty())
+            {
+                reason = s(r);
+            } else if let Some(t) = state.get("terminated") {
+                let r = t.get("reason").and_then(Value::as_str).unwrap_or("");
+                reason = if r.is_empty() {
+                    format!(
+                        "ExitCode:{}",
+                        t.get("exitCode").and_then(Value::as_i64).unwrap_or(0)
+                    )
+                } else {
+                    s(r)
+                };
+            } else if state.get("running").is_some()
+                && st.get("ready").and_then(Value::as_bool) == Some(true)
+            {
+                has_running = true;
+                ready += 1;
+            }
+        }
+        if reason == "Completed" && has_running {
+            reason = if crate::cluster::controllers::pod_ready(pod) {
+                s("Running")
+            } else {
+                s("NotReady")
+            };
+        }
+    }
+    if object::get(pod, "metadata.deletionTimestamp").is_some() {
+        reason = s("Terminating");
+    }
+    let restarts = match last_restart {
+        Some(t) if restarts > 0 => format!("{restarts} ({} ago)", human_duration(now - t)),
+        _ => restarts.to_string(),
+    };
+    let _ = annotation;
+    (ready, total, reason, restarts)
+}
