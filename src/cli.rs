@@ -1,0 +1,425 @@
+//! The command line. `kubedojo` alone starts the trainer; `list`, `sh`, `check` and `validate` are
+//! headless and thin over the same Session API the trainer drives.
+
+use crate::grader::Report;
+use crate::scenario::load::{default_dir, load_dir, load_file, Loaded};
+use crate::scenario::{Exam, ScenarioError};
+use crate::session::{ClockMode, Session, SessionError};
+use crate::tui::continuation::needs_more_lines;
+use crate::Output;
+use clap::{Parser, Subcommand};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubedojo",
+    version,
+    about = "A terminal trainer for the Kubernetes CKA and CKAD exams",
+    long_about = "A terminal trainer for the Kubernetes CKA and CKAD exams.\n\nWithout a subcommand, \
+                  starts the interactive trainer."
+)]
+pub struct Cli {
+    /// Folder of scenario files [default: $KUBEDOJO_SCENARIOS, else ./scenarios]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub scenarios: Option<PathBuf>,
+    /// Where learner data is kept (reserved: nothing is saved yet)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the practice tasks
+    List {
+        /// Print a JSON array instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run shell command lines in a task's cluster (or a sandbox) as the trainer's terminal would
+    Sh {
+        /// Set up this task first (else a sandbox with the standard cluster)
+        #[arg(long, value_name = "ID")]
+        scenario: Option<String>,
+        /// Run this one line and exit with its code, like `bash -c`
+        #[arg(short = 'c', value_name = "LINE")]
+        command: Option<String>,
+        /// Seed for the task's random parameters
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Set up a task, run command lines or the model solution, and grade the result
+    Check {
+        /// The task's id (see `kubedojo list`)
+        id: String,
+        /// File of command lines to run (`-` reads standard input)
+        #[arg(
+            long,
+            value_name = "FILE",
+            conflicts_with = "solution",
+            required_unless_present = "solution"
+        )]
+        commands: Option<PathBuf>,
+        /// Run the task's model solution
+        #[arg(long)]
+        solution: bool,
+        /// Seed for the task's random parameters
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print the report as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check scenario files; print each error as file:line:col: message
+    Validate {
+        /// Files or folders [default: the scenarios folder]
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// A failure of kubedojo itself rather than of a learner's command; the binary exits with 2.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("unknown scenario {0:?}; `kubedojo list` shows the ids")]
+    UnknownScenario(String),
+    #[error("{0}")]
+    Session(#[from] SessionError),
+    #[error("{path}: {source}")]
+    Read { path: String, source: io::Error },
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    #[error("cannot write JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Exit code of harness errors.
+pub const HARNESS_ERROR: u8 = 2;
+
+/// Runs the command line; returns the process's exit code.
+pub fn run(cli: Cli) -> Result<u8, CliError> {
+    let dir = cli.scenarios.clone().unwrap_or_else(default_dir);
+    match cli.command {
+        None => {
+            crate::tui::run(&crate::tui::Options { scenarios_dir: dir })?;
+            Ok(0)
+        }
+        Some(Command::List { json }) => list(&dir, json),
+        Some(Command::Sh {
+            scenario,
+            command,
+            seed,
+        }) => sh(&dir, scenario.as_deref(), command.as_deref(), seed),
+        Some(Command::Check {
+            id,
+            commands,
+            solution,
+            seed,
+            json,
+        }) => check(&dir, &id, commands.as_deref(), solution, seed, json),
+        Some(Command::Validate { paths }) => validate(&dir, &paths),
+    }
+}
+
+fn exam_label(exam: Exam) -> &'static str {
+    match exam {
+        Exam::Cka => "CKA",
+        Exam::Ckad => "CKAD",
+        Exam::Both => "BOTH",
+    }
+}
+
+fn list(dir: &Path, json: bool) -> Result<u8, CliError> {
+    let (loaded, errors) = load_dir(dir);
+    for e in &errors {
+        eprintln!("warning: {e}");
+    }
+    let mut out = io::stdout().lock();
+    if json {
+        let items: Vec<serde_json::Value> = loaded
+            .iter()
+            .map(|l| {
+                let s = &l.scenario;
+                serde_json::json!({
+                    "id": s.id,
+                    "title": s.title,
+                    "exam": s.exam,
+                    "domain": s.domain,
+                    "points": s.points,
+                    "difficulty": s.difficulty,
+                    "minutes": s.minutes,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &items)?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    let id_w = loaded
+        .iter()
+        .map(|l| l.scenario.id.len())
+        .chain([2])
+        .max()
+        .unwrap_or(2);
+    let dom_w = loaded
+        .iter()
+        .map(|l| l.scenario.domain.id().len())
+        .chain([6])
+        .max()
+        .unwrap_or(6);
+    writeln!(
+        out,
+        "{:<id_w$}  {:<4}  {:<dom_w$}  {:>6}  TITLE",
+        "ID", "EXAM", "DOMAIN", "POINTS"
+    )?;
+    for l in &loaded {
+        let s = &l.scenario;
+        writeln!(
+            out,
+            "{:<id_w$}  {:<4}  {:<dom_w$}  {:>6}  {}",
+            s.id,
+            exam_label(s.exam),
+            s.domain.id(),
+            s.points,
+            s.title
+        )?;
+    }
+    Ok(0)
+}
+
+fn find(dir: &Path, id: &str) -> Result<Loaded, CliError> {
+    let (loaded, _) = load_dir(dir);
+    loaded
+        .into_iter()
+        .find(|l| l.scenario.id == id)
+        .ok_or_else(|| CliError::UnknownScenario(id.to_string()))
+}
+
+/// Prints a command's output to our stdout and stderr.
+fn show(out: &Output) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(out.stdout.as_bytes())?;
+    stdout.flush()?;
+    let mut stderr = io::stderr().lock();
+    stderr.write_all(out.stderr.as_bytes())?;
+    stderr.flush()
+}
+
+/// Splits text into command blocks: lines are joined while a here-document, quote or trailing
+/// backslash is open, exactly as the terminal pane collects them.
+pub fn blocks(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut buf: Option<String> = None;
+    for line in text.lines() {
+        let block = match buf.take() {
+            Some(mut b) => {
+                b.push('\n');
+                b.push_str(line);
+                b
+            }
+            None => line.to_string(),
+        };
+        if needs_more_lines(&block) {
+            buf = Some(block);
+        } else {
+            out.push(block);
+        }
+    }
+    // Like bash at end of input: an unfinished block still runs.
+    out.extend(buf);
+    out
+}
+
+fn sh(dir: &Path, scenario: Option<&str>, line: Option<&str>, seed: u64) -> Result<u8, CliError> {
+    let mut session = match scenario {
+        Some(id) => Session::start(&find(dir, id)?, seed, ClockMode::Manual)?,
+        None => Session::sandbox(ClockMode::Manual),
+    };
+    if let Some(line) = line {
+        let out = session.run(line);
+        show(&out)?;
+        return Ok((out.code.rem_euclid(256)) as u8);
+    }
+    let stdin = io::stdin();
+    let interactive = stdin.is_terminal();
+    let mut pending: Option<String> = None;
+    let mut lines = stdin.lock().lines();
+    loop {
+        if interactive {
+            let prompt = if pending.is_some() {
+                "> ".to_string()
+            } else {
+                session.prompt()
+            };
+            eprint!("{prompt}");
+        }
+        let Some(line) = lines.next() else {
+            break;
+        };
+        let line = line?;
+        let block = match pending.take() {
+            Some(mut b) => {
+                b.push('\n');
+                b.push_str(&line);
+                b
+            }
+            None => line,
+        };
+        if needs_more_lines(&block) {
+            pending = Some(block);
+            continue;
+        }
+        if !block.trim().is_empty() {
+            show(&session.run(&block))?;
+        }
+    }
+    if let Some(block) = pending {
+        show(&session.run(&block))?;
+    }
+    if interactive {
+        eprintln!();
+    }
+    Ok(0)
+}
+
+fn check(
+    dir: &Path,
+    id: &str,
+    commands: Option<&Path>,
+    solution: bool,
+    seed: u64,
+    json: bool,
+) -> Result<u8, CliError> {
+    let loaded = find(dir, id)?;
+    let mut session = Session::start(&loaded, seed, ClockMode::Manual)?;
+    let ran: Vec<(String, Output)> = match commands {
+        Some(path) if !solution => {
+            let text = if path == Path::new("-") {
+                let mut s = String::new();
+                io::stdin().read_to_string(&mut s)?;
+                s
+            } else {
+                std::fs::read_to_string(path).map_err(|source| CliError::Read {
+                    path: path.display().to_string(),
+                    source,
+                })?
+            };
+            blocks(&text)
+                .into_iter()
+                .filter(|b| !b.trim().is_empty())
+                .map(|b| {
+                    let out = session.run(&b);
+                    (b, out)
+                })
+                .collect()
+        }
+        _ => session.run_solution(),
+    };
+    for (cmd, out) in &ran {
+        if out.code != 0 {
+            eprintln!("$ {cmd}");
+            eprint!("{}", out.stderr);
+            eprintln!("(exit {})", out.code);
+        }
+    }
+    let Some(report) = session.grade() else {
+        return Err(CliError::UnknownScenario(id.to_string()));
+    };
+    let mut out = io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        print_report(&mut out, &report)?;
+    }
+    Ok(if report.full_marks() { 0 } else { 1 })
+}
+
+fn print_report(out: &mut impl Write, report: &Report) -> io::Result<()> {
+    for f in &report.findings {
+        let (word, earned) = if f.passed {
+            ("PASS", f.points)
+        } else {
+            ("FAIL", 0)
+        };
+        writeln!(out, "{word}  {earned}/{}  {}", f.points, f.description)?;
+        if !f.passed && !f.feedback.is_empty() {
+            writeln!(out, "            {}", f.feedback)?;
+        }
+    }
+    writeln!(out, "score: {}/{}", report.earned, report.possible)
+}
+
+fn validate(dir: &Path, paths: &[PathBuf]) -> Result<u8, CliError> {
+    let defaults = [dir.to_path_buf()];
+    let paths = if paths.is_empty() {
+        &defaults[..]
+    } else {
+        paths
+    };
+    let mut ok = 0;
+    let mut errors: Vec<ScenarioError> = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let (loaded, errs) = load_dir(path);
+            ok += loaded.len();
+            errors.extend(errs);
+        } else if path.exists() {
+            match load_file(path) {
+                Ok(_) => ok += 1,
+                Err(e) => errors.push(e),
+            }
+        } else {
+            errors.push(ScenarioError {
+                file: path.display().to_string(),
+                line: 1,
+                column: 1,
+                message: "no such file or folder".to_string(),
+            });
+        }
+    }
+    let mut out = io::stdout().lock();
+    for e in &errors {
+        writeln!(out, "{e}")?;
+    }
+    eprintln!(
+        "{ok} scenario{} valid, {} error{}",
+        if ok == 1 { "" } else { "s" },
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    );
+    Ok(u8::from(!errors.is_empty()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_join_heredocs_and_continued_lines() {
+        let text = "kubectl get po\ncat <<EOF > a.yaml\nkind: Pod\nEOF\nkubectl run x \\\n  --image=nginx\n";
+        assert_eq!(
+            blocks(text),
+            [
+                "kubectl get po",
+                "cat <<EOF > a.yaml\nkind: Pod\nEOF",
+                "kubectl run x \\\n  --image=nginx",
+            ]
+        );
+        assert_eq!(
+            blocks("cat <<EOF\nunterminated"),
+            ["cat <<EOF\nunterminated"]
+        );
+    }
+
+    #[test]
+    fn the_command_line_parses() {
+        let cli = Cli::try_parse_from(["kubedojo", "check", "x", "--solution", "--json"]);
+        assert!(cli.is_ok());
+        let cli = Cli::try_parse_from(["kubedojo", "check", "x"]);
+        assert!(cli.is_err(), "check needs --commands or --solution");
+        let cli = Cli::try_parse_from(["kubedojo", "list", "--scenarios", "d"]);
+        assert!(cli.is_ok_and(|c| c.scenarios == Some(PathBuf::from("d"))));
+    }
+}

@@ -1,0 +1,471 @@
+//! The UI's state, the [`Action`]s that change it, the one [`App::update`] that applies them, and the
+//! event loop. Keys become actions in `keymap`; screens only read the state to draw it.
+
+use super::keymap;
+use super::screens;
+use super::theme::Theme;
+use super::widgets::editor::Edit;
+use super::widgets::terminal_pane::TerminalPane;
+use crate::grader::Report;
+use crate::scenario::{Loaded, Scenario, ScenarioError};
+use crate::session::{ClockMode, Session};
+use crossterm::event::{self, Event, KeyEventKind};
+use ratatui::backend::Backend;
+use ratatui::Terminal;
+use std::time::{Duration, Instant};
+
+/// Where the learner is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Home,
+    Practice,
+    Task,
+    Results,
+    /// A feature announced on the home menu that is not built yet.
+    Coming(Feature),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feature {
+    MockExam,
+    Flashcards,
+    Drills,
+    Stats,
+}
+
+impl Feature {
+    pub fn title(self) -> &'static str {
+        match self {
+            Feature::MockExam => "Mock exam",
+            Feature::Flashcards => "Flashcards",
+            Feature::Drills => "Drills",
+            Feature::Stats => "Stats",
+        }
+    }
+
+    pub fn promise(self) -> &'static str {
+        match self {
+            Feature::MockExam => {
+                "A timed exam of several tasks across clusters, graded at the end like the real one."
+            }
+            Feature::Flashcards => "Spaced-repetition cards for kubectl flags, API fields and concepts.",
+            Feature::Drills => "Short timed drills that build speed on the commands you type most.",
+            Feature::Stats => "Your scores and times by domain, and what to practise next.",
+        }
+    }
+}
+
+/// The entries of the home menu, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MenuItem {
+    Practice,
+    Open(Feature),
+    Quit,
+}
+
+pub const MENU: [MenuItem; 6] = [
+    MenuItem::Practice,
+    MenuItem::Open(Feature::MockExam),
+    MenuItem::Open(Feature::Flashcards),
+    MenuItem::Open(Feature::Drills),
+    MenuItem::Open(Feature::Stats),
+    MenuItem::Quit,
+];
+
+impl MenuItem {
+    pub fn label(self) -> &'static str {
+        match self {
+            MenuItem::Practice => "Practice",
+            MenuItem::Open(f) => f.title(),
+            MenuItem::Quit => "Quit",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            MenuItem::Practice => {
+                "Solve one task at a time in a simulated cluster, graded on demand"
+            }
+            MenuItem::Open(Feature::MockExam) => "A full timed exam (coming in a later version)",
+            MenuItem::Open(Feature::Flashcards) => {
+                "Spaced-repetition cards (coming in a later version)"
+            }
+            MenuItem::Open(Feature::Drills) => "Speed drills (coming in a later version)",
+            MenuItem::Open(Feature::Stats) => "Your progress (coming in a later version)",
+            MenuItem::Quit => "Leave kubedojo",
+        }
+    }
+}
+
+/// A question that must be answered before anything else happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    /// Leave a task that has not been graded.
+    LeaveTask,
+}
+
+/// Every change of the UI's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Time passed: the clock the timer reads.
+    Tick(Instant),
+    Resize(u16, u16),
+    Quit,
+    // Lists and menus.
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    Select,
+    Back,
+    // The task screen.
+    Edit(Edit),
+    Enter,
+    Interrupt,
+    HistoryPrev,
+    HistoryNext,
+    /// Scroll the terminal by pages (positive: up).
+    ScrollTerminal(i16),
+    /// Scroll the task text by lines (positive: down).
+    ScrollTask(i16),
+    ClearScreen,
+    Hint,
+    Grade,
+    Leave,
+    Paste(String),
+    // The results screen.
+    KeepTrying,
+    ToList,
+    // A confirmation.
+    ConfirmYes,
+    ConfirmNo,
+}
+
+/// Where the seeds of new attempts come from: the time in the app, a constant in tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seeds {
+    Time,
+    Fixed(u64),
+}
+
+impl Seeds {
+    fn next(self) -> u64 {
+        match self {
+            Seeds::Fixed(n) => n,
+            Seeds::Time => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(1),
+        }
+    }
+}
+
+/// The practice list: the scenarios that loaded, the files that did not, and the selection.
+#[derive(Debug, Default)]
+pub struct Practice {
+    pub scenarios: Vec<Loaded>,
+    pub errors: Vec<ScenarioError>,
+    pub selected: usize,
+    /// Why the last attempt could not start.
+    pub status: Option<String>,
+}
+
+/// One attempt at a task.
+#[derive(Debug)]
+pub struct Attempt {
+    pub session: Session,
+    /// The task with its parameters drawn (what the learner reads).
+    pub scenario: Scenario,
+    pub pane: TerminalPane,
+    pub hints_shown: usize,
+    pub started: Instant,
+    pub report: Option<Report>,
+    pub task_scroll: u16,
+    pub results_scroll: u16,
+}
+
+impl Attempt {
+    pub fn elapsed(&self, now: Instant) -> Duration {
+        now.saturating_duration_since(self.started)
+    }
+
+    pub fn limit(&self) -> Duration {
+        Duration::from_secs(u64::from(self.scenario.minutes) * 60)
+    }
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub screen: Screen,
+    pub menu: usize,
+    pub practice: Practice,
+    pub attempt: Option<Attempt>,
+    pub confirm: Option<Confirm>,
+    pub now: Instant,
+    pub size: (u16, u16),
+    pub theme: Theme,
+    pub seeds: Seeds,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(scenarios: Vec<Loaded>, errors: Vec<ScenarioError>, theme: Theme) -> App {
+        App {
+            screen: Screen::Home,
+            menu: 0,
+            practice: Practice {
+                scenarios,
+                errors,
+                selected: 0,
+                status: None,
+            },
+            attempt: None,
+            confirm: None,
+            now: Instant::now(),
+            size: (80, 24),
+            theme,
+            seeds: Seeds::Time,
+            quit: false,
+        }
+    }
+
+    /// Rows a page scroll moves in the terminal pane (an estimate from the screen size).
+    fn page(&self) -> isize {
+        isize::try_from(self.size.1.saturating_sub(6).max(1)).unwrap_or(1)
+    }
+
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Tick(now) => {
+                self.now = now;
+                return;
+            }
+            Action::Resize(w, h) => {
+                self.size = (w, h);
+                return;
+            }
+            Action::Quit => {
+                self.quit = true;
+                return;
+            }
+            _ => {}
+        }
+        if self.confirm.is_some() {
+            self.update_confirm(action);
+            return;
+        }
+        match self.screen {
+            Screen::Home => self.update_home(action),
+            Screen::Practice => self.update_practice(action),
+            Screen::Task => self.update_task(action),
+            Screen::Results => self.update_results(action),
+            Screen::Coming(_) => {
+                if matches!(action, Action::Back | Action::Select) {
+                    self.screen = Screen::Home;
+                }
+            }
+        }
+    }
+
+    fn update_confirm(&mut self, action: Action) {
+        match action {
+            Action::ConfirmYes => {
+                self.confirm = None;
+                self.leave_task();
+            }
+            Action::ConfirmNo => self.confirm = None,
+            Action::Grade => {
+                self.confirm = None;
+                self.grade();
+            }
+            _ => {}
+        }
+    }
+
+    fn update_home(&mut self, action: Action) {
+        let n = MENU.len();
+        match action {
+            Action::Up => self.menu = (self.menu + n - 1) % n,
+            Action::Down => self.menu = (self.menu + 1) % n,
+            Action::First => self.menu = 0,
+            Action::Last => self.menu = n - 1,
+            Action::Select => match MENU.get(self.menu) {
+                Some(MenuItem::Practice) => self.screen = Screen::Practice,
+                Some(MenuItem::Open(f)) => self.screen = Screen::Coming(*f),
+                Some(MenuItem::Quit) | None => self.quit = true,
+            },
+            _ => {}
+        }
+    }
+
+    fn update_practice(&mut self, action: Action) {
+        let n = self.practice.scenarios.len();
+        let last = n.saturating_sub(1);
+        let page = usize::from(self.size.1.saturating_sub(10).max(1));
+        let sel = &mut self.practice.selected;
+        match action {
+            Action::Up => *sel = sel.saturating_sub(1),
+            Action::Down => *sel = (*sel + 1).min(last),
+            Action::PageUp => *sel = sel.saturating_sub(page),
+            Action::PageDown => *sel = (*sel + page).min(last),
+            Action::First => *sel = 0,
+            Action::Last => *sel = last,
+            Action::Select => self.start(),
+            Action::Back => {
+                self.practice.status = None;
+                self.screen = Screen::Home;
+            }
+            _ => {}
+        }
+    }
+
+    /// Starts an attempt at the selected scenario.
+    fn start(&mut self) {
+        let Some(loaded) = self.practice.scenarios.get(self.practice.selected) else {
+            return;
+        };
+        match Session::start(loaded, self.seeds.next(), ClockMode::Wall) {
+            Ok(session) => {
+                let scenario = session
+                    .task
+                    .as_ref()
+                    .map(|t| t.scenario.clone())
+                    .unwrap_or_else(|| loaded.scenario.clone());
+                self.attempt = Some(Attempt {
+                    session,
+                    scenario,
+                    pane: TerminalPane::default(),
+                    hints_shown: 0,
+                    started: self.now,
+                    report: None,
+                    task_scroll: 0,
+                    results_scroll: 0,
+                });
+                self.practice.status = None;
+                self.screen = Screen::Task;
+            }
+            Err(e) => self.practice.status = Some(format!("Could not start: {e}")),
+        }
+    }
+
+    fn update_task(&mut self, action: Action) {
+        let page = self.page();
+        let Some(a) = self.attempt.as_mut() else {
+            self.screen = Screen::Practice;
+            return;
+        };
+        match action {
+            Action::Edit(edit) => a.pane.edit(&edit),
+            Action::Enter => run_line(a),
+            Action::Paste(text) => {
+                let text = text.replace("\r\n", "\n").replace('\r', "\n");
+                for c in text.chars() {
+                    match c {
+                        '\n' => run_line(a),
+                        '\t' => a.pane.edit(&Edit::Insert(' ')),
+                        c if c.is_control() => {}
+                        c => a.pane.edit(&Edit::Insert(c)),
+                    }
+                }
+            }
+            Action::Interrupt => {
+                let prompt = a.session.prompt();
+                a.pane.interrupt(&prompt);
+            }
+            Action::HistoryPrev => a.pane.history_prev(),
+            Action::HistoryNext => a.pane.history_next(),
+            Action::ScrollTerminal(pages) => a.pane.scroll_by(page * isize::from(pages)),
+            Action::ScrollTask(lines) => {
+                a.task_scroll = a.task_scroll.saturating_add_signed(lines).min(500);
+            }
+            Action::ClearScreen => a.pane.clear(),
+            Action::Hint => {
+                a.hints_shown = (a.hints_shown + 1).min(a.scenario.hints.len());
+            }
+            Action::Grade => self.grade(),
+            Action::Leave | Action::Back => {
+                if a.report.is_some() {
+                    self.leave_task();
+                } else {
+                    self.confirm = Some(Confirm::LeaveTask);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn grade(&mut self) {
+        if let Some(a) = self.attempt.as_mut() {
+            a.report = a.session.grade();
+            a.results_scroll = 0;
+            self.screen = Screen::Results;
+        }
+    }
+
+    fn leave_task(&mut self) {
+        self.attempt = None;
+        self.screen = Screen::Practice;
+    }
+
+    fn update_results(&mut self, action: Action) {
+        let Some(a) = self.attempt.as_mut() else {
+            self.screen = Screen::Practice;
+            return;
+        };
+        let page = self.size.1.saturating_sub(6).max(1);
+        match action {
+            Action::KeepTrying | Action::Back => self.screen = Screen::Task,
+            Action::ToList | Action::Leave => self.leave_task(),
+            Action::Up => a.results_scroll = a.results_scroll.saturating_sub(1),
+            Action::Down => a.results_scroll = a.results_scroll.saturating_add(1).min(1000),
+            Action::PageUp => a.results_scroll = a.results_scroll.saturating_sub(page),
+            Action::PageDown => a.results_scroll = a.results_scroll.saturating_add(page).min(1000),
+            Action::First => a.results_scroll = 0,
+            _ => {}
+        }
+    }
+}
+
+/// Enter in the terminal pane: run the block once it is complete.
+fn run_line(a: &mut Attempt) {
+    let prompt = a.session.prompt();
+    if let Some(block) = a.pane.enter(&prompt) {
+        if !block.trim().is_empty() {
+            let out = a.session.run(&block);
+            a.pane.show_output(&out);
+        }
+    }
+}
+
+/// Draws and handles events until the learner quits. Generic over the backend; events come from
+/// crossterm.
+pub fn run<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> std::io::Result<()> {
+    if let Ok(size) = terminal.size() {
+        app.update(Action::Resize(size.width, size.height));
+    }
+    while !app.quit {
+        app.update(Action::Tick(Instant::now()));
+        terminal.draw(|frame| screens::render(app, frame))?;
+        if !event::poll(Duration::from_millis(250))? {
+            continue;
+        }
+        // Handle everything that is waiting before drawing again, so pastes and fast typing keep up.
+        loop {
+            let action = match event::read()? {
+                Event::Key(key) if key.kind != KeyEventKind::Release => keymap::action(app, key),
+                Event::Paste(text) => Some(Action::Paste(text)),
+                Event::Resize(w, h) => Some(Action::Resize(w, h)),
+                _ => None,
+            };
+            if let Some(action) = action {
+                app.update(action);
+            }
+            if app.quit || !event::poll(Duration::ZERO)? {
+                break;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,469 @@
+//! The terminal pane: scrollback, the input line with its editor and history, `> ` continuation lines
+//! for here-documents, and drawing all of it wrapped to the pane's width like a terminal would.
+
+use super::editor::{Edit, History, LineEditor};
+use crate::tui::continuation::needs_more_lines;
+use crate::tui::theme::Theme;
+use crate::Output;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+/// What `clear` prints: cursor home, erase the screen.
+const CLEAR_SCREEN: &str = "\x1b[2J";
+/// Scrollback kept, in lines; older lines are dropped.
+const MAX_LINES: usize = 5000;
+/// The prompt of a continuation line (bash's `PS2`).
+pub const CONTINUATION_PROMPT: &str = "> ";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineKind {
+    /// A line the learner typed, echoed after the prompt it was typed at.
+    Input {
+        prompt: String,
+    },
+    Output,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScrollLine {
+    pub text: String,
+    pub kind: LineKind,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TerminalPane {
+    lines: Vec<ScrollLine>,
+    pub editor: LineEditor,
+    pub history: History,
+    /// Lines of a block still being typed (an open here-document, quote or trailing backslash).
+    pending: Vec<String>,
+    /// Rows scrolled up from the bottom.
+    scroll: usize,
+}
+
+impl TerminalPane {
+    pub fn lines(&self) -> &[ScrollLine] {
+        &self.lines
+    }
+
+    pub fn scroll(&self) -> usize {
+        self.scroll
+    }
+
+    /// True while a block is incomplete and the prompt is `> `.
+    pub fn continuing(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    pub fn edit(&mut self, edit: &Edit) {
+        self.history.reset();
+        self.scroll = 0;
+        self.editor.apply(edit);
+    }
+
+    pub fn history_prev(&mut self) {
+        let current = self.editor.text().to_string();
+        if let Some(entry) = self.history.older(&current) {
+            let entry = entry.to_string();
+            self.editor.set(&entry);
+        }
+        self.scroll = 0;
+    }
+
+    pub fn history_next(&mut self) {
+        if let Some(entry) = self.history.newer() {
+            let entry = entry.to_string();
+            self.editor.set(&entry);
+        }
+        self.scroll = 0;
+    }
+
+    /// Enter: echoes the typed line and returns the block to run once it is complete.
+    pub fn enter(&mut self, prompt: &str) -> Option<String> {
+        let line = self.editor.take();
+        let shown = if self.continuing() {
+            CONTINUATION_PROMPT
+        } else {
+            prompt
+        };
+        self.push_line(ScrollLine {
+            text: line.clone(),
+            kind: LineKind::Input {
+                prompt: shown.to_string(),
+            },
+        });
+        self.scroll = 0;
+        self.pending.push(line);
+        let block = self.pending.join("\n");
+        if needs_more_lines(&block) {
+            return None;
+        }
+        self.pending.clear();
+        // A multi-line block cannot be edited on one line, so only single lines go to history.
+        if !block.contains('\n') {
+            self.history.push(&block);
+        } else {
+            self.history.reset();
+        }
+        Some(block)
+    }
+
+    /// Ctrl-C: abandons the line (and any unfinished block), as bash does.
+    pub fn interrupt(&mut self, prompt: &str) {
+        let shown = if self.continuing() {
+            CONTINUATION_PROMPT
+        } else {
+            prompt
+        };
+        let line = self.editor.take();
+        self.push_line(ScrollLine {
+            text: format!("{line}^C"),
+            kind: LineKind::Input {
+                prompt: shown.to_string(),
+            },
+        });
+        self.pending.clear();
+        self.history.reset();
+        self.scroll = 0;
+    }
+
+    /// Ctrl-L: clears the screen, keeping the line being typed.
+    pub fn clear(&mut self) {
+        self.lines.clear();
+        self.scroll = 0;
+    }
+
+    /// Appends what a command printed; `clear`'s escape sequence empties the scrollback first.
+    pub fn show_output(&mut self, out: &Output) {
+        let mut stdout = out.stdout.as_str();
+        if let Some(i) = stdout.rfind(CLEAR_SCREEN) {
+            self.lines.clear();
+            stdout = &stdout[i + CLEAR_SCREEN.len()..];
+        }
+        self.push_text(stdout, LineKind::Output);
+        self.push_text(&out.stderr, LineKind::Error);
+        self.scroll = 0;
+    }
+
+    /// Scrolls the scrollback by `rows` (positive: up, towards older lines).
+    pub fn scroll_by(&mut self, rows: isize) {
+        let max = self.lines.len();
+        self.scroll = self.scroll.saturating_add_signed(rows).min(max);
+    }
+
+    fn push_text(&mut self, text: &str, kind: LineKind) {
+        let clean = sanitize(text);
+        if clean.is_empty() {
+            return;
+        }
+        let body = clean.strip_suffix('\n').unwrap_or(&clean);
+        for l in body.split('\n') {
+            self.push_line(ScrollLine {
+                text: l.to_string(),
+                kind: kind.clone(),
+            });
+        }
+    }
+
+    fn push_line(&mut self, line: ScrollLine) {
+        self.lines.push(line);
+        if self.lines.len() > MAX_LINES {
+            let extra = self.lines.len() - MAX_LINES;
+            self.lines.drain(..extra);
+        }
+    }
+}
+
+/// Removes escape sequences and control characters a terminal would interpret, expands tabs to
+/// 8-column stops and applies carriage returns (text after `\r` overwrites the line).
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut line = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\x1b' => match chars.next() {
+                Some('[') => {
+                    // CSI: parameters and intermediates, then one final byte in @..~.
+                    for n in chars.by_ref() {
+                        if ('@'..='~').contains(&n) {
+                            break;
+                        }
+                    }
+                }
+                Some(']') => {
+                    // OSC: up to BEL or ESC \.
+                    while let Some(n) = chars.next() {
+                        if n == '\x07' {
+                            break;
+                        }
+                        if n == '\x1b' {
+                            chars.next();
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            },
+            '\n' => {
+                out.push_str(&line);
+                out.push('\n');
+                line.clear();
+            }
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    line.clear();
+                }
+            }
+            '\t' => {
+                let col = line.chars().count();
+                let spaces = 8 - col % 8;
+                line.extend(std::iter::repeat_n(' ', spaces));
+            }
+            c if c.is_control() => {}
+            c => line.push(c),
+        }
+    }
+    out.push_str(&line);
+    out
+}
+
+/// Cells a character takes on screen.
+fn char_width(c: char) -> usize {
+    if c.is_ascii() {
+        1
+    } else {
+        Span::raw(c.to_string()).width()
+    }
+}
+
+/// Wraps styled text to rows of `width` cells, breaking anywhere like a terminal does.
+fn wrap(segments: &[(&str, Style)], width: usize) -> Vec<Line<'static>> {
+    let mut rows = Vec::new();
+    let mut row: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for (text, style) in segments {
+        let mut chunk = String::new();
+        for c in text.chars() {
+            let w = char_width(c);
+            if used + w > width && used > 0 {
+                if !chunk.is_empty() {
+                    row.push(Span::styled(std::mem::take(&mut chunk), *style));
+                }
+                rows.push(Line::from(std::mem::take(&mut row)));
+                used = 0;
+            }
+            chunk.push(c);
+            used += w;
+        }
+        if !chunk.is_empty() {
+            row.push(Span::styled(chunk, *style));
+        }
+    }
+    rows.push(Line::from(row));
+    rows
+}
+
+/// Draws a [`TerminalPane`] with its current prompt; `cursor` tells where the caret goes.
+pub struct TerminalView<'a> {
+    pub pane: &'a TerminalPane,
+    pub prompt: &'a str,
+    pub theme: Theme,
+}
+
+impl TerminalView<'_> {
+    fn line_rows(&self, line: &ScrollLine, width: usize) -> Vec<Line<'static>> {
+        match &line.kind {
+            LineKind::Input { prompt } => wrap(
+                &[(prompt, self.theme.prompt()), (&line.text, Style::new())],
+                width,
+            ),
+            LineKind::Output | LineKind::Error => wrap(&[(&line.text, Style::new())], width),
+        }
+    }
+
+    /// Renders into `area` and returns the cursor position, if it is on screen.
+    pub fn render_with_cursor(&self, area: Rect, buf: &mut Buffer) -> Option<Position> {
+        let width = usize::from(area.width);
+        let height = usize::from(area.height);
+        if width == 0 || height == 0 {
+            return None;
+        }
+        let prompt = if self.pane.continuing() {
+            CONTINUATION_PROMPT
+        } else {
+            self.prompt
+        };
+        let text = self.pane.editor.text();
+        let mut rows = wrap(
+            &[(prompt, self.theme.prompt()), (text, Style::new())],
+            width,
+        );
+        let before_cursor: usize = prompt
+            .chars()
+            .chain(text.chars().take(self.pane.editor.cursor()))
+            .map(char_width)
+            .sum();
+        let (cursor_row, cursor_col) = (before_cursor / width, before_cursor % width);
+        while rows.len() <= cursor_row {
+            rows.push(Line::default());
+        }
+        let input_rows = rows.len();
+        let wanted = height.saturating_add(self.pane.scroll);
+        let mut older: Vec<Line<'static>> = Vec::new();
+        for line in self.pane.lines.iter().rev() {
+            if older.len() + input_rows >= wanted {
+                break;
+            }
+            let mut r = self.line_rows(line, width);
+            r.reverse();
+            older.extend(r);
+        }
+        older.reverse();
+        let cursor_index = older.len() + cursor_row;
+        older.extend(rows);
+        let all = older;
+        let scroll = self.pane.scroll.min(all.len().saturating_sub(height));
+        let end = all.len() - scroll;
+        let start = end.saturating_sub(height);
+        for (i, row) in all[start..end].iter().enumerate() {
+            let y = area.y + i as u16;
+            buf.set_line(area.x, y, row, area.width);
+        }
+        if scroll > 0 {
+            let badge = format!(" ↑ {scroll} rows up · PgDn ");
+            let w = Span::raw(badge.as_str()).width() as u16;
+            if w <= area.width {
+                buf.set_string(area.right() - w, area.y, badge, self.theme.selected());
+            }
+        }
+        if (start..end).contains(&cursor_index) {
+            let y = area.y + (cursor_index - start) as u16;
+            let x = area.x + (cursor_col as u16).min(area.width.saturating_sub(1));
+            Some(Position::new(x, y))
+        } else {
+            None
+        }
+    }
+}
+
+impl Widget for TerminalView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let _ = self.render_with_cursor(area, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(pane: &mut TerminalPane, s: &str) {
+        for c in s.chars() {
+            pane.edit(&Edit::Insert(c));
+        }
+    }
+
+    #[test]
+    fn a_heredoc_is_collected_until_its_terminator() {
+        let mut pane = TerminalPane::default();
+        typed(&mut pane, "cat <<EOF > a.txt");
+        assert_eq!(pane.enter("controlplane $ "), None);
+        assert!(pane.continuing());
+        typed(&mut pane, "hello");
+        assert_eq!(pane.enter("controlplane $ "), None);
+        typed(&mut pane, "EOF");
+        assert_eq!(
+            pane.enter("controlplane $ ").as_deref(),
+            Some("cat <<EOF > a.txt\nhello\nEOF")
+        );
+        assert!(!pane.continuing());
+        let prompts: Vec<_> = pane
+            .lines()
+            .iter()
+            .map(|l| match &l.kind {
+                LineKind::Input { prompt } => prompt.as_str(),
+                _ => "",
+            })
+            .collect();
+        assert_eq!(prompts, ["controlplane $ ", "> ", "> "]);
+    }
+
+    #[test]
+    fn clear_sequence_empties_the_scrollback() {
+        let mut pane = TerminalPane::default();
+        pane.show_output(&Output::ok("one\ntwo\n"));
+        assert_eq!(pane.lines().len(), 2);
+        pane.show_output(&Output::ok("\x1b[H\x1b[2Jafter\n"));
+        assert_eq!(pane.lines().len(), 1);
+        assert_eq!(pane.lines()[0].text, "after");
+    }
+
+    #[test]
+    fn sanitize_expands_tabs_and_drops_escapes() {
+        assert_eq!(sanitize("a\tb"), "a       b");
+        assert_eq!(sanitize("\x1b[31mred\x1b[0m\r\n"), "red\n");
+        assert_eq!(sanitize("50%\r100%"), "100%");
+        assert_eq!(sanitize("\x1b]0;title\x07x"), "x");
+    }
+
+    #[test]
+    fn interrupt_drops_an_unfinished_block() {
+        let mut pane = TerminalPane::default();
+        typed(&mut pane, "echo 'open");
+        assert_eq!(pane.enter("$ "), None);
+        pane.interrupt("$ ");
+        assert!(!pane.continuing());
+        typed(&mut pane, "echo ok");
+        assert_eq!(pane.enter("$ ").as_deref(), Some("echo ok"));
+    }
+
+    #[test]
+    fn renders_the_newest_rows_and_the_cursor() {
+        let mut pane = TerminalPane::default();
+        for i in 0..10 {
+            pane.show_output(&Output::ok(format!("line {i}\n")));
+        }
+        typed(&mut pane, "ls");
+        let view = TerminalView {
+            pane: &pane,
+            prompt: "cp $ ",
+            theme: Theme { color: false },
+        };
+        let area = Rect::new(0, 0, 12, 3);
+        let mut buf = Buffer::empty(area);
+        let cursor = view.render_with_cursor(area, &mut buf);
+        let text: Vec<String> = (0..3)
+            .map(|y| {
+                (0..12)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect();
+        assert_eq!(text, ["line 8      ", "line 9      ", "cp $ ls     "]);
+        assert_eq!(cursor, Some(Position::new(7, 2)));
+    }
+
+    #[test]
+    fn long_lines_wrap_and_scrolling_is_clamped() {
+        let mut pane = TerminalPane::default();
+        pane.show_output(&Output::ok("abcdefghij\n"));
+        pane.scroll_by(100);
+        let view = TerminalView {
+            pane: &pane,
+            prompt: "$ ",
+            theme: Theme { color: false },
+        };
+        let area = Rect::new(0, 0, 4, 2);
+        let mut buf = Buffer::empty(area);
+        let cursor = view.render_with_cursor(area, &mut buf);
+        // One logical line can be scrolled; it wrapped to three rows, the newest of which hide the input.
+        assert_eq!(pane.scroll(), 1);
+        assert_eq!(cursor, None);
+        assert_eq!(buf[(0, 0)].symbol(), "e");
+        assert_eq!(buf[(0, 1)].symbol(), "i");
+    }
+}
