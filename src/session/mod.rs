@@ -154,11 +154,20 @@ impl Session {
             let mut sh = Shell::new("controlplane");
             sh.run_line(&mut w, cmd).stdout
         };
-        let target = Target { cluster: &s.context.cluster, namespace: &s.context.namespace, query: &query };
+        let target = Target {
+            cluster: &s.context.cluster,
+            namespace: &s.context.namespace,
+            query: &query,
+        };
         let findings = evaluate(&world, &target, &s.assertions);
         let possible = findings.iter().map(|f| f.points).sum();
         let earned = findings.iter().filter(|f| f.passed).map(|f| f.points).sum();
-        Some(Report { scenario: s.id.clone(), findings, earned, possible })
+        Some(Report {
+            scenario: s.id.clone(),
+            findings,
+            earned,
+            possible,
+        })
     }
 
     /// Runs the scenario's reference solution in this session.
