@@ -250,3 +250,137 @@ fn contexts_switch_and_report() {
         .stdout
         .contains("pod/etcd-controlplane"));
 }
+
+#[test]
+fn rolling_update_history_and_undo() {
+    let mut s = session();
+    s.run("kubectl create deployment web --image=nginx:1.25 --replicas=3");
+    s.world.advance(10);
+    assert_eq!(
+        s.run("kubectl set image deployment/web nginx=nginx:1.27")
+            .stdout,
+        "deployment.apps/web image updated\n"
+    );
+    let out = s.run("kubectl rollout status deployment/web");
+    assert!(
+        out.stdout
+            .ends_with("deployment \"web\" successfully rolled out\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .starts_with("Waiting for deployment \"web\" rollout to finish"),
+        "{}",
+        out.stdout
+    );
+    let h = s.run("kubectl rollout history deployment/web").stdout;
+    assert_eq!(
+        h,
+        "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n"
+    );
+    assert_eq!(
+        s.run("kubectl rollout undo deployment/web").stdout,
+        "deployment.apps/web rolled back\n"
+    );
+    s.world.advance(30);
+    let rs = s.run("kubectl get rs --no-headers").stdout;
+    let live: Vec<&str> = rs
+        .lines()
+        .filter(|l| l.split_whitespace().nth(1) == Some("3"))
+        .collect();
+    assert_eq!(live.len(), 1, "{rs}");
+    let d = s.run("kubectl describe deploy web").stdout;
+    assert!(d.contains("Image:        nginx:1.25"), "{d}");
+}
+
+#[test]
+fn a_stuck_rollout_keeps_old_pods_serving() {
+    let mut s = session();
+    s.run("kubectl create deployment web --image=nginx --replicas=4");
+    s.world.advance(10);
+    s.run("kubectl set image deploy/web nginx=nginx:not-a-tag");
+    s.world.advance(60);
+    let d = s.run("kubectl get deploy web --no-headers").stdout;
+    let cols: Vec<&str> = d.split_whitespace().collect();
+    assert_eq!(
+        cols.get(1),
+        Some(&"3/4"),
+        "maxUnavailable 25% keeps 3 of 4 available: {d}"
+    );
+    let pods = s.run("kubectl get pods --no-headers").stdout;
+    assert_eq!(
+        pods.matches("ImagePullBackOff").count() + pods.matches("ErrImagePull").count(),
+        2,
+        "maxSurge 1 + the unavailable 1: {pods}"
+    );
+}
+
+#[test]
+fn taints_cordon_and_drain() {
+    let mut s = session();
+    assert_eq!(
+        s.run("kubectl taint nodes node01 app=blue:NoSchedule")
+            .stdout,
+        "node/node01 tainted\n"
+    );
+    assert_eq!(s.run("kubectl taint nodes node01 app=blue:NoSchedule").stderr, "error: node node01 already has app taint(s) with same effect(s) and --overwrite is false\n");
+    s.run("kubectl create deployment web --image=nginx --replicas=4");
+    s.world.advance(10);
+    let wide = s.run("kubectl get pods -o wide --no-headers").stdout;
+    assert_eq!(wide.matches("node02").count(), 4, "{wide}");
+    assert_eq!(
+        s.run("kubectl taint nodes node01 app=blue:NoSchedule-")
+            .stdout,
+        "node/node01 untainted\n"
+    );
+    assert_eq!(
+        s.run("kubectl cordon node02").stdout,
+        "node/node02 cordoned\n"
+    );
+    assert!(s
+        .run("kubectl get node node02 --no-headers")
+        .stdout
+        .contains("Ready,SchedulingDisabled"));
+    let out = s.run("kubectl drain node02");
+    assert!(out.stderr.contains("cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): kube-system/kube-proxy-"), "{}", out.stderr);
+    let out = s.run("kubectl drain node02 --ignore-daemonsets");
+    assert!(
+        out.stdout.starts_with("node/node02 already cordoned\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.ends_with("node/node02 drained\n"),
+        "{}",
+        out.stdout
+    );
+    s.world.advance(10);
+    let wide = s.run("kubectl get pods -o wide --no-headers").stdout;
+    assert_eq!(wide.matches("node01").count(), 4, "{wide}");
+    assert_eq!(
+        s.run("kubectl uncordon node02").stdout,
+        "node/node02 uncordoned\n"
+    );
+}
+
+#[test]
+fn a_no_execute_taint_evicts_pods_that_do_not_tolerate_it() {
+    let mut s = session();
+    s.run("kubectl run lone --image=nginx");
+    s.world.advance(5);
+    let node = s
+        .run("kubectl get pod lone -o wide --no-headers")
+        .stdout
+        .split_whitespace()
+        .nth(6)
+        .unwrap_or("")
+        .to_string();
+    s.run(&format!(
+        "kubectl taint node {node} maintenance=true:NoExecute"
+    ));
+    assert_eq!(
+        s.run("kubectl get pod lone").stderr,
+        "Error from server (NotFound): pods \"lone\" not found\n"
+    );
+}

@@ -378,13 +378,15 @@ impl Cluster {
         Ok(removed)
     }
 
-    /// Runs every controller until nothing changes (bounded), at the cluster's current time.
-    pub fn settle(&mut self) {
-        for _ in 0..30 {
+    /// Runs every controller until nothing changes (bounded), at the cluster's current time; returns
+    /// how many rounds it took.
+    pub fn settle(&mut self) -> usize {
+        for i in 0..30 {
             if !controllers::reconcile_all(self) {
-                break;
+                return i + 1;
             }
         }
+        30
     }
 
     /// Records an Event about an object, as the components do (counts repeated ones).

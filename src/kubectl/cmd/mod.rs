@@ -9,9 +9,12 @@ pub mod generate;
 pub mod get;
 pub mod help;
 pub mod misc;
+pub mod node;
 pub mod output;
+pub mod rollout;
 pub mod run;
 pub mod scale;
+pub mod set;
 
 use super::flags::FlagSpec;
 use super::{context, Ctx, Invocation};
@@ -133,6 +136,16 @@ pub fn dispatch(world: &mut World, verb: &str, rest: &[String], inv: Invocation<
             misc::API_FLAGS,
             misc::api_resources,
         ),
+        "rollout" => with_ctx(world, inv, &path, rest, rollout::FLAGS, rollout::run),
+        "set" => with_ctx(world, inv, &path, rest, set::FLAGS, set::run),
+        "taint" => with_ctx(world, inv, &path, rest, node::TAINT_FLAGS, node::taint),
+        "cordon" => with_ctx(world, inv, &path, rest, node::CORDON_FLAGS, |c| {
+            node::cordon(c, true)
+        }),
+        "uncordon" => with_ctx(world, inv, &path, rest, node::CORDON_FLAGS, |c| {
+            node::cordon(c, false)
+        }),
+        "drain" => with_ctx(world, inv, &path, rest, node::DRAIN_FLAGS, node::drain),
         "cluster-info" => with_ctx(world, inv, &path, rest, &[], misc::cluster_info),
         "config" => {
             if rest.iter().any(|a| a == "-h" || a == "--help") {
