@@ -67,6 +67,13 @@ pub fn submit(ctx: &mut Ctx<'_>, mut obj: Value, verb: &str) -> Option<Value> {
     Some(result)
 }
 
+/// Every flag of `kubectl create` and its subcommands.
+pub fn all_flags() -> Vec<FlagSpec> {
+    let mut v = FLAGS.to_vec();
+    v.extend_from_slice(super::create_more::FLAGS);
+    v
+}
+
 pub fn run(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     let files = ctx.flags.all("filename");

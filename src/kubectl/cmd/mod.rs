@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod config;
 pub mod create;
+pub mod create_more;
 pub mod delete;
 pub mod expose;
 pub mod generate;
@@ -109,7 +110,7 @@ pub fn dispatch(world: &mut World, verb: &str, rest: &[String], inv: Invocation<
             super::describe::run,
         ),
         "run" => with_ctx(world, inv, &path, rest, run::FLAGS, run::run),
-        "create" => with_ctx(world, inv, &path, rest, create::FLAGS, create::run),
+        "create" => with_ctx(world, inv, &path, rest, &create::all_flags(), create::run),
         "apply" => with_ctx(world, inv, &path, rest, apply::FLAGS, apply::run),
         "replace" => with_ctx(world, inv, &path, rest, apply::FLAGS, |ctx| {
             let files = ctx.flags.all("filename");
