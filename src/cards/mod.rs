@@ -1,0 +1,1 @@
+//! Flashcard decks and FSRS scheduling.
