@@ -27,7 +27,7 @@ pub mod load;
 pub mod model;
 pub mod schedule;
 pub mod session;
-mod timefmt;
+pub(crate) mod timefmt;
 
 pub use command::{check_command, normalize_command, CommandChecker, CommandVerdict, TextChecker};
 pub use fsrs::{Memory, Params, Rating};
