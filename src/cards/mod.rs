@@ -38,3 +38,48 @@ pub use schedule::{
     Phase, Scheduler,
 };
 pub use session::{ReviewSession, SessionError, SessionSummary};
+
+#[cfg(test)]
+mod content_tests {
+    use super::*;
+    use crate::scenario::Domain;
+    use std::collections::HashSet;
+    use std::path::Path;
+
+    fn shipped() -> Vec<Deck> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/decks");
+        load_dir(&dir)
+            .map_err(|e| e.to_string())
+            .expect("shipped decks load")
+    }
+
+    #[test]
+    fn shipped_decks_load_with_enough_cards_and_every_domain() {
+        let decks = shipped();
+        let cards: Vec<&Card> = decks.iter().flat_map(|d| &d.cards).collect();
+        assert!(cards.len() >= 300, "only {} cards", cards.len());
+        let ids: HashSet<&str> = cards.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids.len(), cards.len(), "card ids must be unique");
+        let used: HashSet<Domain> = cards.iter().map(|c| c.domain).collect();
+        for d in Domain::ALL {
+            assert!(used.contains(&d), "no card for domain {}", d.id());
+        }
+    }
+
+    #[test]
+    fn every_command_card_accepts_its_own_answers() {
+        for card in shipped().iter().flat_map(|d| &d.cards) {
+            if card.kind != CardKind::Command {
+                continue;
+            }
+            let answer = card.answer.clone().unwrap_or_default();
+            for typed in std::iter::once(&answer).chain(&card.accept) {
+                assert!(
+                    check_command(card, typed).is_correct(),
+                    "{}: {typed}",
+                    card.id
+                );
+            }
+        }
+    }
+}
