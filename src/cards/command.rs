@@ -618,3 +618,68 @@ mod tests {
         assert_eq!(check_command(&c, "x"), CommandVerdict::NotACommandCard);
     }
 }
+
+#[cfg(test)]
+mod shipped_card_tests {
+    use super::*;
+    use crate::cards::load::load_dir;
+    use std::path::Path;
+
+    fn card(id: &str) -> Card {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/decks");
+        load_dir(&dir)
+            .map_err(|e| e.to_string())
+            .expect("decks load")
+            .into_iter()
+            .flat_map(|d| d.cards)
+            .find(|c| c.id == id)
+            .expect("card exists")
+    }
+
+    #[test]
+    fn learners_shorthand_matches_shipped_answers() {
+        let cases = [
+            (
+                "cmd-create-cronjob",
+                "k create cj report --schedule '*/5 * * * *' --image busybox -- date",
+                true,
+            ),
+            (
+                "cmd-create-cronjob",
+                "k create cj report --schedule '*/5 * * * *' --image busybox -- date -u",
+                false,
+            ),
+            (
+                "cmd-run-tmp",
+                "k run tmp --image busybox:1.28 --restart Never --rm -it -- wget -qO- http://web",
+                true,
+            ),
+            (
+                "cmd-rollout-undo",
+                "k rollout undo deploy web --to-revision 2",
+                true,
+            ),
+            ("cmd-rollout-undo", "k rollout undo deploy web", false),
+            (
+                "cmd-expose-pod",
+                "k expose po messaging --name messaging-service --port 6379",
+                true,
+            ),
+            ("cmd-logs-previous", "k logs -p web", true),
+            (
+                "cmd-top-pods",
+                "k top po --sort-by cpu --all-namespaces",
+                true,
+            ),
+            ("cmd-drain", "k drain node01 --ignore-daemonsets", false),
+            ("cmd-scale", "k edit deploy web --replicas=5", false),
+        ];
+        for (id, typed, ok) in cases {
+            assert_eq!(
+                check_command(&card(id), typed).is_correct(),
+                ok,
+                "{id}: {typed}"
+            );
+        }
+    }
+}
