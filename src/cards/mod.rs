@@ -30,6 +30,7 @@ pub mod session;
 pub(crate) mod timefmt;
 
 pub use command::{check_command, normalize_command, CommandChecker, CommandVerdict, TextChecker};
+pub use csv::{export_csv, import_csv, CsvError};
 pub use fsrs::{Memory, Params, Rating};
 pub use load::{load_deck, load_dir, parse_deck, DeckError};
 pub use model::{Card, CardKind, Deck};
