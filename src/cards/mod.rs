@@ -35,8 +35,8 @@ pub use fsrs::{Memory, Params, Rating};
 pub use load::{load_deck, load_dir, parse_deck, DeckError};
 pub use model::{Card, CardKind, Deck};
 pub use schedule::{
-    local_day_start, CardState, CardsProgress, DueCounts, Interval, Limits, LogEntry, Outcome,
-    Phase, Scheduler,
+    due_by_deck, local_day_start, CardState, CardsProgress, DueCounts, Interval, Limits, LogEntry,
+    Outcome, Phase, Scheduler,
 };
 pub use session::{ReviewSession, SessionError, SessionSummary};
 

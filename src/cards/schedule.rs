@@ -307,6 +307,20 @@ impl CardsProgress {
     }
 }
 
+/// Due counts for each deck, in the decks' order (for a deck list screen).
+pub fn due_by_deck<'a>(
+    decks: &'a [Deck],
+    progress: &CardsProgress,
+    now: DateTime<Utc>,
+    day_start: DateTime<Utc>,
+    limits: &Limits,
+) -> Vec<(&'a Deck, DueCounts)> {
+    decks
+        .iter()
+        .map(|d| (d, progress.due_counts(d, now, day_start, limits)))
+        .collect()
+}
+
 /// The start of the learner's local day containing `now` (midnight, local time zone).
 pub fn local_day_start(now: DateTime<Utc>) -> DateTime<Utc> {
     now.with_timezone(&Local)

@@ -2,7 +2,7 @@
 
 use super::fsrs::Rating;
 use super::model::{Card, Deck};
-use super::schedule::{CardsProgress, Limits, Outcome, Phase, Scheduler};
+use super::schedule::{CardState, CardsProgress, Limits, Outcome, Phase, Scheduler};
 use chrono::{DateTime, Utc};
 use std::collections::VecDeque;
 
@@ -48,6 +48,18 @@ pub struct ReviewSession {
     scheduler: Scheduler,
     summary: SessionSummary,
     rated: std::collections::HashSet<String>,
+    last: Option<Undo>,
+}
+
+/// What is needed to take the last rating back.
+#[derive(Debug, Clone)]
+struct Undo {
+    card: Card,
+    previous: Option<CardState>,
+    log_len: usize,
+    requeued: bool,
+    summary: SessionSummary,
+    first_rating: bool,
 }
 
 impl ReviewSession {
@@ -88,6 +100,7 @@ impl ReviewSession {
             scheduler: Scheduler::default(),
             summary: SessionSummary::default(),
             rated: Default::default(),
+            last: None,
         }
     }
 
@@ -135,22 +148,65 @@ impl ReviewSession {
         }
         let card = self.queue.pop_front().ok_or(SessionError::Finished)?;
         let state = progress.state(&card.id);
+        let previous = state.cloned();
+        let summary_before = self.summary.clone();
+        let log_len = progress.log.len();
         let was_new = state.is_none_or(|s| s.phase == Phase::New);
         let outcome = self.scheduler.rate(state, rating, now);
         progress.record(&card.id, rating, outcome.clone(), now);
         self.summary.ratings += 1;
-        if self.rated.insert(card.id.clone()) {
+        let first_rating = self.rated.insert(card.id.clone());
+        if first_rating {
             self.summary.cards += 1;
             self.summary.by_rating[usize::from(rating.grade() - 1)] += 1;
             if was_new {
                 self.summary.new_cards += 1;
             }
         }
-        if rating == Rating::Again {
-            self.queue.push_back(card);
+        let requeued = rating == Rating::Again;
+        if requeued {
+            self.queue.push_back(card.clone());
         }
+        self.last = Some(Undo {
+            card,
+            previous,
+            log_len,
+            requeued,
+            summary: summary_before,
+            first_rating,
+        });
         self.revealed = false;
         Ok(outcome)
+    }
+
+    /// Takes back the last rating: the card's saved state and the log are restored and the card is
+    /// shown again, revealed. Only one step of undo is kept. Returns false when there is nothing
+    /// to undo.
+    pub fn undo(&mut self, progress: &mut CardsProgress) -> bool {
+        let Some(u) = self.last.take() else {
+            return false;
+        };
+        match u.previous {
+            Some(state) => {
+                progress.cards.insert(u.card.id.clone(), state);
+            }
+            None => {
+                progress.cards.remove(&u.card.id);
+            }
+        }
+        progress.log.truncate(u.log_len);
+        if u.requeued {
+            if let Some(pos) = self.queue.iter().rposition(|c| c.id == u.card.id) {
+                self.queue.remove(pos);
+            }
+        }
+        if u.first_rating {
+            self.rated.remove(&u.card.id);
+        }
+        self.summary = u.summary;
+        self.queue.push_front(u.card);
+        self.revealed = true;
+        true
     }
 
     /// Cards still queued (a card rated Again counts again).
@@ -218,6 +274,26 @@ mod tests {
         assert_eq!(sum.by_rating, [1, 0, 2, 0]);
         assert_eq!(sum.recall_percent(), 66);
         assert_eq!(p.log.len(), 4);
+    }
+
+    #[test]
+    fn undo_restores_progress_queue_and_summary() {
+        let decks = [deck(2)];
+        let mut p = CardsProgress::default();
+        let mut s = ReviewSession::new(&decks, &p, &Limits::default(), t(0), t(0));
+        assert!(!s.undo(&mut p), "nothing to undo yet");
+        s.reveal();
+        s.rate(Rating::Again, &mut p, t(1)).expect("rated");
+        assert_eq!(s.remaining(), 2);
+        assert!(s.undo(&mut p));
+        assert_eq!(p, CardsProgress::default());
+        assert_eq!(s.remaining(), 2);
+        assert_eq!(s.current().map(|c| c.id.as_str()), Some("c0"));
+        assert!(s.is_revealed());
+        assert_eq!(s.summary(), &SessionSummary::default());
+        s.rate(Rating::Good, &mut p, t(2)).expect("rated again");
+        assert_eq!(s.summary().by_rating, [0, 0, 1, 0]);
+        assert_eq!(s.current().map(|c| c.id.as_str()), Some("c1"));
     }
 
     #[test]
