@@ -25,6 +25,7 @@ pub mod csv;
 pub mod fsrs;
 pub mod load;
 pub mod model;
+pub mod normalize;
 pub mod schedule;
 pub mod session;
 pub(crate) mod timefmt;
