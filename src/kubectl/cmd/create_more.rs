@@ -175,13 +175,7 @@ fn secret(ctx: &mut Ctx<'_>, rest: &[String]) {
             };
             let cert_text = match ctx.read_file(&cert) {
                 Ok(t) => t,
-                Err(e) => {
-                    return ctx.error(
-                        &format!("open {cert}: no such file or directory")
-                            .replace("the path", "")
-                            .replace(&e, &e),
-                    )
-                }
+                Err(_) => return ctx.error(&format!("open {cert}: no such file or directory")),
             };
             let key_text = match ctx.read_file(&key) {
                 Ok(t) => t,
@@ -381,7 +375,7 @@ fn binding(ctx: &mut Ctx<'_>, rest: &[String], cluster: bool) {
     }
     for sa in ctx.flags.all("serviceaccount") {
         let Some((ns, n)) = sa.split_once(':') else {
-            return ctx.error(&format!("serviceaccount must be <namespace>:<name>"));
+            return ctx.error("serviceaccount must be <namespace>:<name>");
         };
         subjects.push(json!({"kind": "ServiceAccount", "name": n, "namespace": ns}));
     }
