@@ -96,9 +96,13 @@ pub fn run(ctx: &mut Ctx<'_>) {
             submit(ctx, generate::namespace(&name), "created");
         }
         "configmap" | "cm" => create_configmap(ctx, &rest),
-        other => ctx.error(&format!(
-            "unknown command \"{other}\" for \"kubectl create\""
-        )),
+        other => {
+            if !super::create_more::run(ctx, other, &rest) {
+                ctx.error(&format!(
+                    "unknown command \"{other}\" for \"kubectl create\""
+                ));
+            }
+        }
     }
 }
 
