@@ -384,3 +384,86 @@ fn a_no_execute_taint_evicts_pods_that_do_not_tolerate_it() {
         "Error from server (NotFound): pods \"lone\" not found\n"
     );
 }
+
+fn write(s: &mut Session, path: &str, text: &str) {
+    s.world
+        .hosts
+        .get_mut("controlplane")
+        .expect("host")
+        .fs
+        .write(path, text)
+        .expect("write");
+}
+
+#[test]
+fn logs_show_what_the_container_printed() {
+    let mut s = session();
+    write(&mut s, "/root/p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ticker\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: [\"sh\", \"-c\", \"echo starting; while true; do echo tick; sleep 10; done\"]\n");
+    s.run("kubectl apply -f p.yaml");
+    let out = s.run("kubectl logs ticker");
+    assert!(
+        out.stderr
+            .contains("is waiting to start: ContainerCreating"),
+        "{out:?}"
+    );
+    s.world.advance(35);
+    let out = s.run("kubectl logs ticker");
+    assert!(out.stdout.starts_with("starting\ntick\n"), "{}", out.stdout);
+    assert_eq!(s.run("kubectl logs ticker --tail=1").stdout, "tick\n");
+}
+
+#[test]
+fn a_crashing_container_has_previous_logs_and_restarts() {
+    let mut s = session();
+    write(&mut s, "/root/p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: crash\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: [\"sh\", \"-c\", \"echo config missing; exit 1\"]\n");
+    s.run("kubectl apply -f p.yaml");
+    s.world.advance(60);
+    let row = s.run("kubectl get pod crash --no-headers").stdout;
+    assert!(
+        row.contains("CrashLoopBackOff") || row.contains("Error"),
+        "{row}"
+    );
+    assert!(
+        row.split_whitespace()
+            .nth(3)
+            .and_then(|r| r.parse::<i32>().ok())
+            .unwrap_or(0)
+            >= 2,
+        "{row}"
+    );
+    assert_eq!(
+        s.run("kubectl logs crash --previous").stdout,
+        "config missing\n"
+    );
+}
+
+#[test]
+fn exec_runs_in_the_containers_world() {
+    let mut s = session();
+    write(&mut s, "/root/p.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  MODE: fast\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  containers:\n  - name: c\n    image: nginx\n    envFrom:\n    - configMapRef:\n        name: app\n    volumeMounts:\n    - name: cfg\n      mountPath: /etc/app\n  volumes:\n  - name: cfg\n    configMap:\n      name: app\n");
+    s.run("kubectl apply -f p.yaml");
+    s.world.advance(5);
+    assert_eq!(s.run("kubectl exec web -- printenv MODE").stdout, "fast\n");
+    assert_eq!(
+        s.run("kubectl exec web -- cat /etc/app/MODE").stdout,
+        "fast"
+    );
+    assert_eq!(s.run("kubectl exec web -- ls /etc/app").stdout, "MODE\n");
+    let out = s.run("kubectl exec web printenv");
+    assert!(
+        out.stderr
+            .starts_with("error: exec [POD] [COMMAND] is not supported anymore."),
+        "{}",
+        out.stderr
+    );
+    s.run("kubectl expose pod web --port=80");
+    s.run("kubectl run client --image=busybox --command -- sleep 3600");
+    s.world.advance(5);
+    let out = s.run("kubectl exec client -- wget -qO- http://web");
+    assert!(out.stdout.contains("Welcome to nginx!"), "{out:?}");
+    let out = s.run("kubectl exec client -- nslookup web");
+    assert!(
+        out.stdout.contains("Name:\tweb.default.svc.cluster.local"),
+        "{out:?}"
+    );
+}

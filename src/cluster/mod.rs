@@ -2,6 +2,7 @@
 //! defaulting, controllers, a scheduler and a kubelet model. It knows nothing of kubectl or the shell.
 
 pub mod api;
+pub mod container;
 pub mod controllers;
 pub mod defaults;
 pub mod images;

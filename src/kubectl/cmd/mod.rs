@@ -12,6 +12,7 @@ pub mod help;
 pub mod misc;
 pub mod node;
 pub mod output;
+pub mod podio;
 pub mod rollout;
 pub mod run;
 pub mod scale;
@@ -147,6 +148,8 @@ pub fn dispatch(world: &mut World, verb: &str, rest: &[String], inv: Invocation<
             node::cordon(c, false)
         }),
         "drain" => with_ctx(world, inv, &path, rest, node::DRAIN_FLAGS, node::drain),
+        "logs" => with_ctx(world, inv, &path, rest, podio::LOGS_FLAGS, podio::logs),
+        "exec" => with_ctx(world, inv, &path, rest, podio::EXEC_FLAGS, podio::exec),
         "cluster-info" => with_ctx(world, inv, &path, rest, &[], misc::cluster_info),
         "config" => {
             if rest.iter().any(|a| a == "-h" || a == "--help") {
