@@ -671,7 +671,7 @@ fn simple(
             for f in &w[1..] {
                 match files.get(f.trim_end_matches('/')) {
                     Some(v) => out.push_str(v),
-                    None if files.keys().any(|k| k.starts_with(&format!("{}/", f.trim_end_matches('/')))) => return err(format!("cat: read error: Is a directory\n"), 1),
+                    None if files.keys().any(|k| k.starts_with(&format!("{}/", f.trim_end_matches('/')))) => return err("cat: read error: Is a directory\n".to_string(), 1),
                     None => return err(format!("cat: can't open '{f}': No such file or directory\n"), 1),
                 }
             }

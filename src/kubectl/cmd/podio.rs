@@ -81,7 +81,7 @@ fn pod_for(ctx: &mut Ctx<'_>, arg: &str) -> Option<Value> {
             Some(p.clone())
         }
         None => {
-            ctx.error(&format!("error: timed out waiting for the condition"));
+            ctx.error("error: timed out waiting for the condition");
             None
         }
     }
