@@ -9,9 +9,14 @@ pub fn render(headers: &[String], rows: &[Vec<String>]) -> String {
 
 /// Renders rows, with or without a header (`--no-headers`).
 pub fn render_into(out: &mut String, headers: Option<&[String]>, rows: &[Vec<String>]) {
-    let ncols = headers.map(|h| h.len()).unwrap_or_else(|| rows.iter().map(Vec::len).max().unwrap_or(0));
+    let ncols = headers
+        .map(|h| h.len())
+        .unwrap_or_else(|| rows.iter().map(Vec::len).max().unwrap_or(0));
     let mut widths = vec![0usize; ncols];
-    let all = headers.into_iter().map(|h| h.to_vec()).chain(rows.iter().cloned());
+    let all = headers
+        .into_iter()
+        .map(|h| h.to_vec())
+        .chain(rows.iter().cloned());
     let all: Vec<Vec<String>> = all.collect();
     for r in &all {
         for (i, cell) in r.iter().enumerate().take(ncols) {
@@ -20,11 +25,11 @@ pub fn render_into(out: &mut String, headers: Option<&[String]>, rows: &[Vec<Str
     }
     for r in &all {
         let mut line = String::new();
-        for i in 0..ncols {
+        for (i, width) in widths.iter().enumerate() {
             let cell = r.get(i).map(String::as_str).unwrap_or("");
             line.push_str(cell);
             if i + 1 < ncols {
-                let pad = widths[i] - cell.chars().count() + 3;
+                let pad = width - cell.chars().count() + 3;
                 line.extend(std::iter::repeat_n(' ', pad));
             }
         }
@@ -39,8 +44,17 @@ mod tests {
 
     #[test]
     fn lays_out_like_kubectl() {
-        let h: Vec<String> = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"].iter().map(|s| s.to_string()).collect();
-        let rows = vec![vec!["foo".into(), "0/0".into(), "".into(), "0".into(), "<unknown>".into()]];
+        let h: Vec<String> = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let rows = vec![vec![
+            "foo".into(),
+            "0/0".into(),
+            "".into(),
+            "0".into(),
+            "<unknown>".into(),
+        ]];
         assert_eq!(render(&h, &rows), "NAME   READY   STATUS   RESTARTS   AGE\nfoo    0/0              0          <unknown>\n");
     }
 }
