@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use kubedojo::kubectl::printers::yaml;
+use kubedojo::kubectl::printers::{jsonpath, yaml};
 use serde_json::Value;
 
 const KUBECTL: &str = "/usr/bin/kubectl";
@@ -251,5 +251,104 @@ fn yaml_matches_kubectl_for_generated_objects() {
         assert!(ok, "kubectl {args:?} -o yaml failed: {err}");
         let obj = json_of(&args.iter().map(String::as_str).collect::<Vec<_>>());
         assert_eq!(yaml::to_yaml(&obj), want, "yaml for kubectl {args:?}");
+    }
+}
+#[test]
+fn jsonpath_matches_kubectl() {
+    if !kubectl_present() {
+        return;
+    }
+    let deploy: &[&str] = &[
+        "create",
+        "deployment",
+        "web",
+        "--image=nginx:1.27",
+        "--image=busybox",
+        "--replicas=3",
+        "--port=80",
+    ];
+    let templates = [
+        "{.metadata.name}",
+        "{.spec.template.spec.containers[*].image}",
+        "{.spec.template.spec.containers[0].name}",
+        "{.spec.template.spec.containers[-1].name}",
+        "{.spec.template.spec.containers[0:1].name}",
+        "{.spec.template.spec.containers[:].name}",
+        "{.spec.template.spec.containers[0,1].image}",
+        "{.spec.template.spec.containers[?(@.name==\"busybox\")].image}",
+        "{.spec.template.spec.containers[?(@.name!=\"busybox\")].image}",
+        "{.spec.template.spec.containers[?(@.ports)].name}",
+        "{.spec.template.spec.containers[?(@.name<\"c\")].name}",
+        "{.spec.template.spec.containers[?(@.name>=\"c\")].name}",
+        "{..image}",
+        "{..containerPort}",
+        "{.metadata.labels}",
+        "{.metadata.labels.app}",
+        "{.metadata.creationTimestamp}",
+        "{.spec.strategy}",
+        "{.spec.template.spec.containers[0]}",
+        "{.spec.template.spec.containers}",
+        "{.spec.replicas}",
+        "{.missing}",
+        "{.spec.replicas.deeper}",
+        "name={.metadata.name} replicas={.spec.replicas}",
+        "{range .spec.template.spec.containers[*]}{.name}{\"\\t\"}{.image}{\"\\n\"}{end}",
+        "{range .spec.template.spec.containers[*]}[{.name}]{end}after",
+        "{range .spec.template.spec.containers[*]}[{.name}]",
+        "{range .status.conditions[*]}{.type}{end}tail",
+        "{@.kind}",
+        "{$.kind}",
+        "{.kind}{'\\n'}",
+        "{.metadata['name']}",
+        "{.metadata.labels['app']}",
+        "{.metadata.name.*}",
+        "plain text",
+        "}",
+        "{.items[*}",
+        "{.spec.replicas",
+        "{.a[?(@.b)}",
+        "{#}",
+        "{\"unterminated}",
+        "{.a[x]}",
+        "{..a..b}",
+        "{.a[1:2:3:4]}",
+    ];
+    let obj = json_of(deploy);
+    for t in templates {
+        let tmpl = format!("jsonpath={t}");
+        let (out, err, ok) = run(&with_output(deploy, &tmpl));
+        let ours = jsonpath::render(t, &obj);
+        if ok {
+            assert_eq!(ours, Ok(out), "template {t}");
+        } else {
+            let want = err.strip_prefix("error: ").unwrap_or(&err).to_string();
+            let want = want.strip_suffix('\n').unwrap_or(&want).to_string();
+            assert_eq!(ours, Err(want), "template {t}");
+        }
+    }
+}
+
+#[test]
+fn jsonpath_errors_at_execution_match_kubectl() {
+    if !kubectl_present() {
+        return;
+    }
+    let deploy: &[&str] = &["create", "deployment", "x", "--image=nginx", "--replicas=3"];
+    let obj = json_of(deploy);
+    for t in [
+        "{.spec.template.spec.containers[5]}",
+        "{.spec.template.spec.containers[0].name[0]}",
+        "{end}",
+        "{.foo bar}",
+        "{[0]}",
+        "{.spec.template.spec.containers[?(@.name==3)]}",
+        "{.metadata[?(@.x)]}",
+    ] {
+        let tmpl = format!("jsonpath={t}");
+        let (_, err, ok) = run(&with_output(deploy, &tmpl));
+        assert!(!ok, "{t} should fail");
+        let want = err.strip_prefix("error: ").unwrap_or(&err).to_string();
+        let want = want.strip_suffix('\n').unwrap_or(&want).to_string();
+        assert_eq!(jsonpath::render(t, &obj), Err(want), "template {t}");
     }
 }
