@@ -207,7 +207,9 @@ impl Parser {
     }
 
     fn has_prefix(&self, prefix: &str) -> bool {
-        (self.pos..).zip(prefix.chars()).all(|(i, c)| self.input.get(i) == Some(&c))
+        (self.pos..)
+            .zip(prefix.chars())
+            .all(|(i, c)| self.input.get(i) == Some(&c))
     }
 
     /// Parses nodes inside an action up to and including its closing `}`.
