@@ -41,7 +41,11 @@ impl Default for Vfs {
 
 /// Joins `path` onto `cwd` and resolves `.` and `..`, giving an absolute path without a trailing slash.
 pub fn normalize(cwd: &str, path: &str) -> String {
-    let joined = if path.starts_with('/') { path.to_string() } else { format!("{cwd}/{path}") };
+    let joined = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{cwd}/{path}")
+    };
     let mut parts: Vec<&str> = Vec::new();
     for p in joined.split('/') {
         match p {
@@ -94,7 +98,8 @@ impl Vfs {
         if self.is_dir(path) {
             return Err(VfsError::IsADirectory);
         }
-        self.nodes.insert(path.to_string(), Node::File(content.to_string()));
+        self.nodes
+            .insert(path.to_string(), Node::File(content.to_string()));
         Ok(())
     }
 
@@ -108,7 +113,8 @@ impl Vfs {
             }
             Some(Node::Dir) => Err(VfsError::IsADirectory),
             None => {
-                self.nodes.insert(path.to_string(), Node::File(content.to_string()));
+                self.nodes
+                    .insert(path.to_string(), Node::File(content.to_string()));
                 Ok(())
             }
         }
@@ -161,8 +167,13 @@ impl Vfs {
                 if !recursive {
                     return Err(VfsError::IsADirectory);
                 }
-                let prefix = if path == "/" { "/".to_string() } else { format!("{path}/") };
-                self.nodes.retain(|k, _| k != path && !k.starts_with(&prefix));
+                let prefix = if path == "/" {
+                    "/".to_string()
+                } else {
+                    format!("{path}/")
+                };
+                self.nodes
+                    .retain(|k, _| k != path && !k.starts_with(&prefix));
                 self.nodes.insert("/".into(), Node::Dir);
                 Ok(())
             }
@@ -176,7 +187,11 @@ impl Vfs {
             Some(Node::File(_)) => return Err(VfsError::NotADirectory),
             Some(Node::Dir) => {}
         }
-        let prefix = if path == "/" { "/".to_string() } else { format!("{path}/") };
+        let prefix = if path == "/" {
+            "/".to_string()
+        } else {
+            format!("{path}/")
+        };
         Ok(self
             .nodes
             .range(prefix.clone()..)
@@ -188,12 +203,64 @@ impl Vfs {
 
     /// Every file below a directory (recursive), as absolute paths.
     pub fn walk_files(&self, path: &str) -> Vec<String> {
-        let prefix = if path == "/" { "/".to_string() } else { format!("{path}/") };
+        let prefix = if path == "/" {
+            "/".to_string()
+        } else {
+            format!("{path}/")
+        };
         self.nodes
             .iter()
             .filter(|(k, n)| k.starts_with(&prefix) && matches!(n, Node::File(_)))
             .map(|(k, _)| k.clone())
             .collect()
+    }
+}
+
+impl Vfs {
+    /// Every path strictly below a directory, directories included, sorted (parents before children).
+    pub fn walk(&self, path: &str) -> Vec<String> {
+        let prefix = if path == "/" {
+            "/".to_string()
+        } else {
+            format!("{path}/")
+        };
+        self.nodes
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// Moves a file, or a directory with everything below it (`mv`). The target's parent must exist; a
+    /// file at the target is replaced; a directory cannot be moved into itself.
+    pub fn rename(&mut self, from: &str, to: &str) -> Result<(), VfsError> {
+        if from == to {
+            return Ok(());
+        }
+        let node = self.nodes.get(from).cloned().ok_or(VfsError::NotFound)?;
+        self.check_parent(to)?;
+        let below = format!("{}/", from.trim_end_matches('/'));
+        if to.starts_with(&below) || from == "/" {
+            return Err(VfsError::Exists);
+        }
+        match (&node, self.nodes.get(to)) {
+            (Node::File(_), Some(Node::Dir)) => return Err(VfsError::IsADirectory),
+            (Node::Dir, Some(Node::File(_))) => return Err(VfsError::NotADirectory),
+            (Node::Dir, Some(Node::Dir)) if !self.walk(to).is_empty() => {
+                return Err(VfsError::NotEmpty)
+            }
+            _ => {}
+        }
+        let children = self.walk(from);
+        self.nodes.insert(to.to_string(), node);
+        for child in children {
+            if let Some(n) = self.nodes.remove(&child) {
+                let rest = child.get(from.len()..).unwrap_or_default();
+                self.nodes.insert(format!("{to}{rest}"), n);
+            }
+        }
+        self.nodes.remove(from);
+        Ok(())
     }
 }
 
@@ -213,6 +280,21 @@ mod tests {
         assert_eq!(fs.read("/opt"), Err(VfsError::IsADirectory));
         fs.remove("/opt", true).expect("rm -r");
         assert!(!fs.exists("/opt/outputs/a.txt"));
+    }
+
+    #[test]
+    fn rename_moves_a_tree() {
+        let mut fs = Vfs::new();
+        fs.mkdir_p("/a/b").expect("mkdir");
+        fs.write("/a/b/f", "x").expect("write");
+        fs.rename("/a", "/c").expect("rename");
+        assert_eq!(fs.read("/c/b/f"), Ok("x"));
+        assert!(!fs.exists("/a"));
+        assert_eq!(
+            fs.walk("/c"),
+            vec!["/c/b".to_string(), "/c/b/f".to_string()]
+        );
+        assert_eq!(fs.rename("/c", "/c/b/x"), Err(VfsError::Exists));
     }
 
     #[test]
