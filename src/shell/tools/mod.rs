@@ -1,8 +1,9 @@
 //! The host's command-line tools, each a function over the virtual file system and its stdin:
-//! text tools (`text`, `filter`, `grep`, `sed`, `awk`), file tools (`fs`) and host tools (`host`).
+//! text tools (`text`, `filter`, `diff`, `grep`, `sed`, `awk`), file tools (`fs`) and host tools (`host`).
 //! Their messages are GNU coreutils' own.
 
 mod awk;
+mod diff;
 mod filter;
 mod fs;
 mod grep;
@@ -31,7 +32,7 @@ pub fn find(name: &str) -> Option<Tool> {
         "uniq" => filter::uniq,
         "cut" => filter::cut,
         "tr" => filter::tr,
-        "diff" => filter::diff,
+        "diff" => diff::diff,
         "grep" => grep::grep,
         "egrep" => grep::egrep,
         "sed" => sed::sed,

@@ -2,8 +2,10 @@
 //! `-F`, `-v`, variables and arrays, `print`/`printf`, `if`/`while`/`for`, and the common string
 //! functions. Enough for the one-liners of the exam; every program runs under a step budget.
 
+mod lex;
 mod parse;
 mod run;
+mod value;
 
 use super::getopt;
 use crate::shell::exec::{Env, Io};
