@@ -32,12 +32,35 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         "Task · {points} point{}",
         if points == 1 { "" } else { "s" }
     );
+    let task_block = panel(theme, &task_title, false);
+    let task_inner = task_block.inner(task_area);
+    frame.render_widget(task_block, task_area);
+    // Hints follow the task text when both fit; otherwise they are pinned under it, so revealing one
+    // always shows it.
+    let text = task_lines(attempt, theme);
+    let hints = hint_lines(attempt, theme);
+    let text_rows = wrapped_rows(&text, task_inner.width);
+    let hint_rows = wrapped_rows(&hints, task_inner.width);
+    let flows = attempt.task_scroll == 0
+        && text_rows.saturating_add(hint_rows).saturating_add(1) <= task_inner.height;
+    let hint_height = if flows {
+        task_inner.height.saturating_sub(text_rows + 1)
+    } else {
+        hint_rows.min(task_inner.height / 2)
+    };
+    let [text_area, hint_area] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(hint_height)]).areas(task_inner);
     frame.render_widget(
-        Paragraph::new(task_lines(attempt, theme))
+        Paragraph::new(text)
             .wrap(Wrap { trim: false })
-            .scroll((attempt.task_scroll, 0))
-            .block(panel(theme, &task_title, false)),
-        task_area,
+            .scroll((attempt.task_scroll, 0)),
+        text_area,
+    );
+    frame.render_widget(
+        Paragraph::new(hints)
+            .wrap(Wrap { trim: false })
+            .scroll((hint_rows.saturating_sub(hint_area.height), 0)),
+        hint_area,
     );
 
     let block = panel(theme, "Terminal", true);
@@ -88,35 +111,34 @@ fn render_header(app: &App, attempt: &Attempt, frame: &mut Frame, area: Rect) {
     frame.render_widget(timer, right);
 }
 
-/// The left pane's text: the context to switch to, the task, and the hints asked for so far.
+/// The task text: the context to switch to, then the task itself.
 pub fn task_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
     let s = &attempt.scenario;
     let mut lines = vec![
-        Line::from(Span::styled("Use the context:", theme.dim())),
-        Line::from(Span::styled(
-            format!("kubectl config use-context {}", s.context.name),
-            theme.code(),
-        )),
         Line::from(vec![
-            Span::styled("Namespace: ", theme.dim()),
-            Span::raw(s.context.namespace.clone()),
-            Span::styled(format!(" · {}", s.domain.title()), theme.dim()),
+            Span::styled("$ ", theme.prompt()),
+            Span::styled(
+                format!("kubectl config use-context {}", s.context.name),
+                theme.code(),
+            ),
         ]),
         Line::default(),
     ];
     lines.extend(markdown(&s.task, theme));
-    lines.push(Line::default());
-    let total = s.hints.len();
-    if total == 0 {
-        lines.push(Line::from(Span::styled(
-            "This task has no hints.",
-            theme.dim(),
-        )));
-    }
-    for (i, hint) in s.hints.iter().take(attempt.hints_shown).enumerate() {
+    lines
+}
+
+/// The hints asked for so far, and the key for the next one.
+pub fn hint_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
+    let hints = &attempt.scenario.hints;
+    let total = hints.len();
+    let mut lines = Vec::new();
+    for (i, hint) in hints.iter().take(attempt.hints_shown).enumerate() {
         let mut line = inline(hint, theme, Style::new());
-        line.spans
-            .insert(0, Span::styled(format!("Hint {}: ", i + 1), theme.key()));
+        line.spans.insert(
+            0,
+            Span::styled(format!("Hint {}/{total}: ", i + 1), theme.key()),
+        );
         lines.push(line);
     }
     if attempt.hints_shown < total {
@@ -129,4 +151,29 @@ pub fn task_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
         ]));
     }
     lines
+}
+
+/// Rows `lines` take when word-wrapped to `width` (an estimate: words longer than a row are split).
+fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    let rows: usize = lines
+        .iter()
+        .map(|line| {
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            let mut rows = 1;
+            let mut used = 0;
+            for word in text.split(' ') {
+                let w = Span::raw(word).width();
+                let need = if used == 0 { w } else { used + 1 + w };
+                if need <= width {
+                    used = need;
+                } else {
+                    rows += usize::from(used > 0) + w.saturating_sub(1) / width;
+                    used = if w.is_multiple_of(width) { width } else { w % width };
+                }
+            }
+            rows
+        })
+        .sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
 }
