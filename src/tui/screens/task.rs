@@ -169,7 +169,11 @@ fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
                     used = need;
                 } else {
                     rows += usize::from(used > 0) + w.saturating_sub(1) / width;
-                    used = if w.is_multiple_of(width) { width } else { w % width };
+                    used = if w.is_multiple_of(width) {
+                        width
+                    } else {
+                        w % width
+                    };
                 }
             }
             rows
