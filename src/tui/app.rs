@@ -141,6 +141,9 @@ pub enum Action {
     // A confirmation.
     ConfirmYes,
     ConfirmNo,
+    // The key help overlay.
+    Help,
+    CloseHelp,
 }
 
 /// Where the seeds of new attempts come from: the time in the app, a constant in tests.
@@ -203,6 +206,8 @@ pub struct App {
     pub practice: Practice,
     pub attempt: Option<Attempt>,
     pub confirm: Option<Confirm>,
+    /// The key help is shown over the screen.
+    pub help: bool,
     pub now: Instant,
     pub size: (u16, u16),
     pub theme: Theme,
@@ -223,17 +228,13 @@ impl App {
             },
             attempt: None,
             confirm: None,
+            help: false,
             now: Instant::now(),
             size: (80, 24),
             theme,
             seeds: Seeds::Time,
             quit: false,
         }
-    }
-
-    /// Rows a page scroll moves in the terminal pane (an estimate from the screen size).
-    fn page(&self) -> isize {
-        isize::try_from(self.size.1.saturating_sub(6).max(1)).unwrap_or(1)
     }
 
     pub fn update(&mut self, action: Action) {
@@ -250,7 +251,18 @@ impl App {
                 self.quit = true;
                 return;
             }
+            Action::Help => {
+                self.help = !self.help;
+                return;
+            }
+            Action::CloseHelp => {
+                self.help = false;
+                return;
+            }
             _ => {}
+        }
+        if self.help {
+            return;
         }
         if self.confirm.is_some() {
             self.update_confirm(action);
@@ -351,7 +363,6 @@ impl App {
     }
 
     fn update_task(&mut self, action: Action) {
-        let page = self.page();
         let Some(a) = self.attempt.as_mut() else {
             self.screen = Screen::Practice;
             return;
@@ -376,9 +387,19 @@ impl App {
             }
             Action::HistoryPrev => a.pane.history_prev(),
             Action::HistoryNext => a.pane.history_next(),
-            Action::ScrollTerminal(pages) => a.pane.scroll_by(page * isize::from(pages)),
+            Action::ScrollTerminal(pages) => {
+                let (w, h) = screens::task::terminal_size(self.size.0, self.size.1);
+                let page = isize::try_from(h.saturating_sub(1).max(1)).unwrap_or(1);
+                a.pane.scroll_by(page * isize::from(pages), w, h);
+            }
             Action::ScrollTask(lines) => {
-                a.task_scroll = a.task_scroll.saturating_add_signed(lines).min(500);
+                let (w, _) = screens::task::task_size(self.size.0, self.size.1);
+                let rows =
+                    screens::task::wrapped_rows(&screens::task::task_lines(a, self.theme), w);
+                a.task_scroll = a
+                    .task_scroll
+                    .saturating_add_signed(lines)
+                    .min(rows.saturating_sub(1));
             }
             Action::ClearScreen => a.pane.clear(),
             Action::Hint => {

@@ -11,8 +11,15 @@ pub fn action(app: &App, key: KeyEvent) -> Option<Action> {
     if ctrl && key.code == KeyCode::Char('q') {
         return Some(Action::Quit);
     }
+    if app.help {
+        return Some(Action::CloseHelp);
+    }
     if app.confirm.is_some() {
         return confirm(key);
+    }
+    let typing = app.screen == Screen::Task;
+    if key.code == KeyCode::F(1) || (!typing && key.code == KeyCode::Char('?')) {
+        return Some(Action::Help);
     }
     match app.screen {
         Screen::Home => home(key),

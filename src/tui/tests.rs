@@ -329,3 +329,42 @@ fn no_key_sequence_panics() {
         let _ = draw(&app, w, h);
     }
 }
+
+#[test]
+fn help_lists_the_keys_of_the_screen_and_any_key_closes_it() {
+    let mut app = task_app(0);
+    let f1 = KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE);
+    let action = keymap::action(&app, f1).expect("F1 means help");
+    app.update(action);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Ctrl-W"), "{text}");
+    assert!(text.contains("any key closes this help"), "{text}");
+    // While the help is open, keys do not reach the terminal pane.
+    let x = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
+    let action = keymap::action(&app, x).expect("any key closes help");
+    app.update(action);
+    assert!(!app.help);
+    assert_eq!(
+        app.attempt.as_ref().map(|a| a.pane.editor.text()),
+        Some("echo hi")
+    );
+    // In the task screen `?` is typed, not help.
+    let q = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE);
+    assert_eq!(
+        keymap::action(&app, q),
+        Some(Action::Edit(Edit::Insert('?')))
+    );
+}
+
+#[test]
+fn task_text_scrolls_within_its_length() {
+    let mut app = task_app(0);
+    app.update(Action::Resize(80, 24));
+    for _ in 0..50 {
+        app.update(Action::ScrollTask(1));
+    }
+    let scrolled = app.attempt.as_ref().map_or(0, |a| a.task_scroll);
+    assert!(scrolled > 0 && scrolled < 10, "{scrolled}");
+    app.update(Action::ScrollTask(-100));
+    assert_eq!(app.attempt.as_ref().map(|a| a.task_scroll), Some(0));
+}

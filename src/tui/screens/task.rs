@@ -20,12 +20,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let (top, body, bottom) = chrome(area);
     render_header(app, attempt, frame, top);
 
-    // Side by side when there is room for a terminal of 80 columns beside the task, else stacked.
-    let [task_area, term_area] = if body.width >= 120 {
-        Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(body)
-    } else {
-        Layout::vertical([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(body)
-    };
+    let [task_area, term_area] = split(body);
 
     let points = attempt.scenario.points;
     let task_title = format!(
@@ -81,16 +76,41 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     footer(
         theme,
         &[
-            ("F2", "hint"),
             ("F5", "grade"),
-            ("PgUp/PgDn", "scroll"),
-            ("Alt-↑↓", "task"),
-            ("Ctrl-L", "clear"),
+            ("F2", "hint"),
             ("Esc", "leave"),
+            ("PgUp/PgDn", "scroll"),
+            ("Alt-↑↓", "task text"),
+            ("F1", "all keys"),
+            ("Ctrl-L", "clear"),
         ],
         frame,
         bottom,
     );
+}
+
+/// The task's and the terminal's areas: side by side when there is room for a terminal of about 80
+/// columns beside the task, else stacked.
+pub fn split(body: Rect) -> [Rect; 2] {
+    if body.width >= 120 {
+        Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(body)
+    } else {
+        Layout::vertical([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(body)
+    }
+}
+
+/// The size of the task pane's text area on a screen of `width`×`height`.
+pub fn task_size(width: u16, height: u16) -> (u16, u16) {
+    let (_, body, _) = chrome(Rect::new(0, 0, width, height));
+    let [task, _] = split(body);
+    (task.width.saturating_sub(2), task.height.saturating_sub(2))
+}
+
+/// The size of the terminal pane's text area on a screen of `width`×`height`.
+pub fn terminal_size(width: u16, height: u16) -> (u16, u16) {
+    let (_, body, _) = chrome(Rect::new(0, 0, width, height));
+    let [_, term] = split(body);
+    (term.width.saturating_sub(2), term.height.saturating_sub(2))
 }
 
 fn render_header(app: &App, attempt: &Attempt, frame: &mut Frame, area: Rect) {
@@ -104,10 +124,11 @@ fn render_header(app: &App, attempt: &Attempt, frame: &mut Frame, area: Rect) {
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(timer_width)]).areas(area);
     let s = &attempt.scenario;
-    frame.render_widget(
-        Paragraph::new(format!(" {} · {}", s.id, s.title)).style(theme.header()),
-        left,
-    );
+    let mut title = format!(" {} · {}", s.id, s.title);
+    if let Some(r) = &attempt.report {
+        title.push_str(&format!(" · graded {}/{}", r.earned, r.possible));
+    }
+    frame.render_widget(Paragraph::new(title).style(theme.header()), left);
     frame.render_widget(timer, right);
 }
 
@@ -154,7 +175,7 @@ pub fn hint_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
 }
 
 /// Rows `lines` take when word-wrapped to `width` (an estimate: words longer than a row are split).
-fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
+pub fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
     let width = usize::from(width.max(1));
     let rows: usize = lines
         .iter()

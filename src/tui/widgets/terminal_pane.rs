@@ -150,8 +150,23 @@ impl TerminalPane {
     }
 
     /// Scrolls the scrollback by `rows` (positive: up, towards older lines).
-    pub fn scroll_by(&mut self, rows: isize) {
-        let max = self.lines.len();
+    /// Scrolls by `rows` (positive: up, towards older lines), stopping at the oldest row when the pane
+    /// is `width` cells wide and `height` rows high.
+    pub fn scroll_by(&mut self, rows: isize, width: u16, height: u16) {
+        let width = usize::from(width.max(1));
+        let total: usize = self
+            .lines
+            .iter()
+            .map(|l| {
+                let prompt = match &l.kind {
+                    LineKind::Input { prompt } => prompt.chars().count(),
+                    _ => 0,
+                };
+                (prompt + l.text.chars().count()).saturating_sub(1) / width + 1
+            })
+            .sum();
+        // The input line takes at least one row.
+        let max = (total + 1).saturating_sub(usize::from(height));
         self.scroll = self.scroll.saturating_add_signed(rows).min(max);
     }
 
@@ -161,16 +176,19 @@ impl TerminalPane {
             return;
         }
         let body = clean.strip_suffix('\n').unwrap_or(&clean);
-        for l in body.split('\n') {
-            self.push_line(ScrollLine {
-                text: l.to_string(),
-                kind: kind.clone(),
-            });
-        }
+        self.lines.extend(body.split('\n').map(|l| ScrollLine {
+            text: l.to_string(),
+            kind: kind.clone(),
+        }));
+        self.trim();
     }
 
     fn push_line(&mut self, line: ScrollLine) {
         self.lines.push(line);
+        self.trim();
+    }
+
+    fn trim(&mut self) {
         if self.lines.len() > MAX_LINES {
             let extra = self.lines.len() - MAX_LINES;
             self.lines.drain(..extra);
@@ -451,7 +469,7 @@ mod tests {
     fn long_lines_wrap_and_scrolling_is_clamped() {
         let mut pane = TerminalPane::default();
         pane.show_output(&Output::ok("abcdefghij\n"));
-        pane.scroll_by(100);
+        pane.scroll_by(100, 4, 2);
         let view = TerminalView {
             pane: &pane,
             prompt: "$ ",
@@ -460,10 +478,12 @@ mod tests {
         let area = Rect::new(0, 0, 4, 2);
         let mut buf = Buffer::empty(area);
         let cursor = view.render_with_cursor(area, &mut buf);
-        // One logical line can be scrolled; it wrapped to three rows, the newest of which hide the input.
-        assert_eq!(pane.scroll(), 1);
+        // Three rows of output and one of input, two on screen: two rows up is the top.
+        assert_eq!(pane.scroll(), 2);
         assert_eq!(cursor, None);
-        assert_eq!(buf[(0, 0)].symbol(), "e");
-        assert_eq!(buf[(0, 1)].symbol(), "i");
+        assert_eq!(buf[(0, 0)].symbol(), "a");
+        assert_eq!(buf[(0, 1)].symbol(), "e");
+        pane.scroll_by(-1, 4, 2);
+        assert_eq!(pane.scroll(), 1);
     }
 }
