@@ -435,15 +435,20 @@ impl App {
             self.screen = Screen::Practice;
             return;
         };
-        let page = self.size.1.saturating_sub(6).max(1);
+        let (w, h) = screens::results::text_size(self.size.0, self.size.1);
+        let rows = screens::task::wrapped_rows(&screens::results::results_lines(a, self.theme), w);
+        let max = rows.saturating_sub(h);
+        let page = h.saturating_sub(1).max(1);
+        let scroll = &mut a.results_scroll;
         match action {
             Action::KeepTrying | Action::Back => self.screen = Screen::Task,
             Action::ToList | Action::Leave => self.leave_task(),
-            Action::Up => a.results_scroll = a.results_scroll.saturating_sub(1),
-            Action::Down => a.results_scroll = a.results_scroll.saturating_add(1).min(1000),
-            Action::PageUp => a.results_scroll = a.results_scroll.saturating_sub(page),
-            Action::PageDown => a.results_scroll = a.results_scroll.saturating_add(page).min(1000),
-            Action::First => a.results_scroll = 0,
+            Action::Up => *scroll = scroll.saturating_sub(1),
+            Action::Down => *scroll = scroll.saturating_add(1).min(max),
+            Action::PageUp => *scroll = scroll.saturating_sub(page),
+            Action::PageDown => *scroll = scroll.saturating_add(page).min(max),
+            Action::Last => *scroll = max,
+            Action::First => *scroll = 0,
             _ => {}
         }
     }

@@ -368,3 +368,32 @@ fn task_text_scrolls_within_its_length() {
     app.update(Action::ScrollTask(-100));
     assert_eq!(app.attempt.as_ref().map(|a| a.task_scroll), Some(0));
 }
+
+#[test]
+fn results_scroll_stops_at_the_end() {
+    let mut app = task_app(0);
+    app.update(Action::Resize(80, 24));
+    app.update(Action::Grade);
+    for _ in 0..100 {
+        app.update(Action::Down);
+    }
+    // Everything fits on one 80×24 screen: nothing to scroll.
+    assert_eq!(app.attempt.as_ref().map(|a| a.results_scroll), Some(0));
+    app.update(Action::Resize(40, 10));
+    app.update(Action::Last);
+    let end = app.attempt.as_ref().map_or(0, |a| a.results_scroll);
+    assert!(end > 0);
+    app.update(Action::PageDown);
+    assert_eq!(app.attempt.as_ref().map(|a| a.results_scroll), Some(end));
+}
+
+#[test]
+fn an_empty_scenario_folder_says_what_to_do() {
+    let mut app = App::new(Vec::new(), Vec::new(), Theme { color: false });
+    app.update(Action::Select);
+    app.update(Action::Select);
+    assert_eq!(app.screen, Screen::Practice);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("No scenarios were found"), "{text}");
+    assert!(text.contains("--scenarios"), "{text}");
+}

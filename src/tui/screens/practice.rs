@@ -36,7 +36,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     .areas(body);
 
     let wide = list_area.width >= 100;
-    let mut widths = vec![Constraint::Length(24), Constraint::Min(16)];
+    let id_width = p
+        .scenarios
+        .iter()
+        .map(|l| l.scenario.id.chars().count())
+        .max()
+        .unwrap_or(2)
+        .clamp(2, 30) as u16;
+    let mut widths = vec![Constraint::Length(id_width), Constraint::Min(16)];
     let mut head = vec!["ID", "TITLE"];
     if wide {
         widths.push(Constraint::Length(28));
@@ -70,6 +77,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         let table = Table::new(rows, widths)
             .header(Row::new(head).style(theme.title()))
+            .column_spacing(2)
             .row_highlight_style(theme.selected())
             .highlight_symbol("▶ ")
             .block(panel(theme, &title, true));

@@ -1,7 +1,8 @@
 //! The results of grading: each finding, the score, and the model solution.
 
 use super::{chrome, footer, header, panel};
-use crate::tui::app::App;
+use crate::tui::app::{App, Attempt};
+use crate::tui::theme::Theme;
 use crate::tui::widgets::markdown::markdown;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -22,7 +23,36 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         frame,
         top,
     );
+    frame.render_widget(
+        Paragraph::new(results_lines(attempt, theme))
+            .wrap(Wrap { trim: false })
+            .scroll((attempt.results_scroll, 0))
+            .block(panel(theme, "Findings", true)),
+        body,
+    );
+    footer(
+        theme,
+        &[
+            ("Esc/t", "back to the task"),
+            ("l", "task list"),
+            ("↑↓", "scroll"),
+            ("F1", "keys"),
+            ("Ctrl-Q", "quit"),
+        ],
+        frame,
+        bottom,
+    );
+}
 
+/// The size of the findings' text area on a screen of `width`×`height`.
+pub fn text_size(width: u16, height: u16) -> (u16, u16) {
+    let (_, body, _) = chrome(Rect::new(0, 0, width, height));
+    (body.width.saturating_sub(2), body.height.saturating_sub(2))
+}
+
+/// The score, each finding, and the model solution.
+pub fn results_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
+    let s = &attempt.scenario;
     let mut lines = Vec::new();
     match &attempt.report {
         Some(report) => {
@@ -90,22 +120,5 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Span::raw(s.solution.docs.clone()),
         ]));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((attempt.results_scroll, 0))
-            .block(panel(theme, "Findings", true)),
-        body,
-    );
-    footer(
-        theme,
-        &[
-            ("Esc/t", "back to the task"),
-            ("l", "task list"),
-            ("↑↓", "scroll"),
-            ("Ctrl-Q", "quit"),
-        ],
-        frame,
-        bottom,
-    );
+    lines
 }

@@ -68,7 +68,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         theme,
     };
     if let Some(cursor) = view.render_with_cursor(inner, frame.buffer_mut()) {
-        if app.confirm.is_none() {
+        if app.confirm.is_none() && !app.help {
             frame.set_cursor_position(cursor);
         }
     }
