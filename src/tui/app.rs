@@ -126,6 +126,9 @@ pub enum Action {
     Interrupt,
     HistoryPrev,
     HistoryNext,
+    /// Ctrl-R: search history backwards (again: an older match).
+    SearchHistory,
+    CancelSearch,
     /// Scroll the terminal by pages (positive: up).
     ScrollTerminal(i16),
     /// Scroll the task text by lines (positive: down).
@@ -386,6 +389,8 @@ impl App {
                 a.pane.interrupt(&prompt);
             }
             Action::HistoryPrev => a.pane.history_prev(),
+            Action::SearchHistory => a.pane.search_older(),
+            Action::CancelSearch => a.pane.cancel_search(),
             Action::HistoryNext => a.pane.history_next(),
             Action::ScrollTerminal(pages) => {
                 let (w, h) = screens::task::terminal_size(self.size.0, self.size.1);

@@ -24,7 +24,17 @@ pub fn action(app: &App, key: KeyEvent) -> Option<Action> {
     match app.screen {
         Screen::Home => home(key),
         Screen::Practice => list(key),
-        Screen::Task => task(key),
+        Screen::Task => {
+            let searching = app
+                .attempt
+                .as_ref()
+                .is_some_and(|a| a.pane.search().is_some());
+            if searching && (key.code == KeyCode::Esc || (ctrl && key.code == KeyCode::Char('g'))) {
+                Some(Action::CancelSearch)
+            } else {
+                task(key)
+            }
+        }
         Screen::Results => results(key),
         Screen::Coming(_) => coming(key),
     }
@@ -145,6 +155,7 @@ fn task(key: KeyEvent) -> Option<Action> {
             'p' => Action::HistoryPrev,
             'n' => Action::HistoryNext,
             'l' => Action::ClearScreen,
+            'r' => Action::SearchHistory,
             'c' => Action::Interrupt,
             'g' => Action::Grade,
             'j' | 'm' => Action::Enter,

@@ -275,6 +275,8 @@ fn no_key_sequence_panics() {
         KeyCode::Char('l'),
         KeyCode::Char('w'),
         KeyCode::Char('u'),
+        KeyCode::Char('r'),
+        KeyCode::Char('g'),
         KeyCode::Char('<'),
         KeyCode::Char('\''),
         KeyCode::Char('é'),
@@ -396,4 +398,20 @@ fn an_empty_scenario_folder_says_what_to_do() {
     let text = screen(&app, 80, 24);
     assert!(text.contains("No scenarios were found"), "{text}");
     assert!(text.contains("--scenarios"), "{text}");
+}
+
+#[test]
+fn esc_cancels_a_history_search_before_it_leaves_the_task() {
+    let mut app = task_app(0);
+    app.update(Action::Enter);
+    let ctrl_r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL);
+    let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+    let action = keymap::action(&app, ctrl_r).expect("Ctrl-R searches");
+    app.update(action);
+    app.update(Action::Edit(Edit::Insert('h')));
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("(reverse-i-search)`h': echo hi"), "{text}");
+    assert_eq!(keymap::action(&app, esc), Some(Action::CancelSearch));
+    app.update(Action::CancelSearch);
+    assert_eq!(keymap::action(&app, esc), Some(Action::Leave));
 }

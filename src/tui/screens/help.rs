@@ -28,6 +28,7 @@ const TASK: &[(&str, &str)] = &[
     ("Ctrl-U Ctrl-K", "delete to start / end of line"),
     ("Ctrl-W", "delete the word before the cursor"),
     ("↑ ↓", "history (Ctrl-P/N too)"),
+    ("Ctrl-R", "search history (again: older; Esc cancels)"),
     ("PgUp PgDn", "scroll the terminal"),
     ("Alt-↑↓ Shift-PgUp/Dn", "scroll the task text"),
     ("Ctrl-L", "clear the screen"),
