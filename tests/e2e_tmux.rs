@@ -15,9 +15,9 @@ struct Tmux {
 
 impl Tmux {
     fn cmd(&self, args: &[&str]) -> Output {
+        // Our own server socket and no configuration file: the learner's tmux is left alone.
         Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
+            .args(["-L", &self.socket, "-f", "/dev/null"])
             .args(args)
             .output()
             .expect("tmux runs")

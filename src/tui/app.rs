@@ -188,6 +188,8 @@ pub struct Attempt {
     pub hints_shown: usize,
     pub started: Instant,
     pub report: Option<Report>,
+    /// Time on the task when it was last graded.
+    pub graded_after: Option<Duration>,
     pub task_scroll: u16,
     pub results_scroll: u16,
 }
@@ -348,10 +350,13 @@ impl App {
                     .as_ref()
                     .map(|t| t.scenario.clone())
                     .unwrap_or_else(|| loaded.scenario.clone());
+                let mut pane = TerminalPane::default();
+                pane.note("# Solve the task here. F5 grades, F2 gives a hint, F1 lists every key.");
                 self.attempt = Some(Attempt {
                     session,
                     scenario,
-                    pane: TerminalPane::default(),
+                    pane,
+                    graded_after: None,
                     hints_shown: 0,
                     started: self.now,
                     report: None,
@@ -425,6 +430,7 @@ impl App {
     fn grade(&mut self) {
         if let Some(a) = self.attempt.as_mut() {
             a.report = a.session.grade();
+            a.graded_after = Some(a.elapsed(self.now));
             a.results_scroll = 0;
             self.screen = Screen::Results;
         }

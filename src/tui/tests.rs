@@ -169,6 +169,10 @@ fn grading_shows_findings_score_and_solution() {
     assert_eq!(app.screen, Screen::Results);
     let text = screen(&app, 80, 24);
     assert!(text.contains("Score: 0/4 (0%)"), "{text}");
+    assert!(
+        text.contains("Graded after 00:10 of the 02:00 suggested"),
+        "{text}"
+    );
     assert!(text.contains("✘ 0/4"), "{text}");
     assert!(text.contains("→ Pod web should exist"), "{text}");
     assert!(text.contains("$ kubectl run web --image=nginx:1.27 -l tier=frontend"));

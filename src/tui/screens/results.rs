@@ -4,6 +4,7 @@ use super::{chrome, footer, header, panel};
 use crate::tui::app::{App, Attempt};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::markdown::markdown;
+use crate::tui::widgets::timer::mm_ss;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -77,6 +78,16 @@ pub fn results_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
                     theme.dim(),
                 ),
             ]));
+            if let Some(t) = attempt.graded_after {
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "Graded after {} of the {} suggested",
+                        mm_ss(t),
+                        mm_ss(attempt.limit())
+                    ),
+                    theme.dim(),
+                )));
+            }
             lines.push(Line::default());
             for f in &report.findings {
                 let (mark, mstyle) = if f.passed {

@@ -26,6 +26,8 @@ pub enum LineKind {
     },
     Output,
     Error,
+    /// kubedojo's own words in the terminal (how to use it), drawn dim.
+    Note,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,6 +228,14 @@ impl TerminalPane {
         self.scroll = 0;
     }
 
+    /// Adds a line of kubedojo's own (not output of a command).
+    pub fn note(&mut self, text: &str) {
+        self.push_line(ScrollLine {
+            text: text.to_string(),
+            kind: LineKind::Note,
+        });
+    }
+
     /// Ctrl-L: clears the screen, keeping the line being typed.
     pub fn clear(&mut self) {
         self.lines.clear();
@@ -396,6 +406,7 @@ impl TerminalView<'_> {
                 width,
             ),
             LineKind::Output | LineKind::Error => wrap(&[(&line.text, Style::new())], width),
+            LineKind::Note => wrap(&[(&line.text, self.theme.dim())], width),
         }
     }
 
