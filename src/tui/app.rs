@@ -5,6 +5,7 @@ use super::keymap;
 use super::screens;
 use super::theme::Theme;
 use super::widgets::editor::Edit;
+use super::widgets::task_list::TaskList;
 use super::widgets::terminal_pane::TerminalPane;
 use crate::grader::Report;
 use crate::scenario::{Loaded, Scenario, ScenarioError};
@@ -120,6 +121,8 @@ pub enum Action {
     Last,
     Select,
     Back,
+    /// `/` in the practice list: type to filter.
+    Filter,
     // The task screen.
     Edit(Edit),
     Enter,
@@ -168,16 +171,6 @@ impl Seeds {
     }
 }
 
-/// The practice list: the scenarios that loaded, the files that did not, and the selection.
-#[derive(Debug, Default)]
-pub struct Practice {
-    pub scenarios: Vec<Loaded>,
-    pub errors: Vec<ScenarioError>,
-    pub selected: usize,
-    /// Why the last attempt could not start.
-    pub status: Option<String>,
-}
-
 /// One attempt at a task.
 #[derive(Debug)]
 pub struct Attempt {
@@ -208,7 +201,7 @@ impl Attempt {
 pub struct App {
     pub screen: Screen,
     pub menu: usize,
-    pub practice: Practice,
+    pub practice: TaskList,
     pub attempt: Option<Attempt>,
     pub confirm: Option<Confirm>,
     /// The key help is shown over the screen.
@@ -225,12 +218,7 @@ impl App {
         App {
             screen: Screen::Home,
             menu: 0,
-            practice: Practice {
-                scenarios,
-                errors,
-                selected: 0,
-                status: None,
-            },
+            practice: TaskList::new(scenarios, errors),
             attempt: None,
             confirm: None,
             help: false,
@@ -318,20 +306,25 @@ impl App {
     }
 
     fn update_practice(&mut self, action: Action) {
-        let n = self.practice.scenarios.len();
-        let last = n.saturating_sub(1);
-        let page = usize::from(self.size.1.saturating_sub(10).max(1));
-        let sel = &mut self.practice.selected;
+        let page = isize::try_from(self.size.1.saturating_sub(10).max(1)).unwrap_or(1);
+        let list = &mut self.practice;
         match action {
-            Action::Up => *sel = sel.saturating_sub(1),
-            Action::Down => *sel = (*sel + 1).min(last),
-            Action::PageUp => *sel = sel.saturating_sub(page),
-            Action::PageDown => *sel = (*sel + page).min(last),
-            Action::First => *sel = 0,
-            Action::Last => *sel = last,
-            Action::Select => self.start(),
+            Action::Up => list.move_by(-1),
+            Action::Down => list.move_by(1),
+            Action::PageUp => list.move_by(-page),
+            Action::PageDown => list.move_by(page),
+            Action::First => list.first(),
+            Action::Last => list.last(),
+            Action::Filter => list.filtering = true,
+            Action::Edit(Edit::Insert(c)) if list.filtering => list.filter_push(c),
+            Action::Edit(Edit::Backspace) if list.filtering => list.filter_pop(),
+            Action::Select => {
+                list.filtering = false;
+                self.start();
+            }
+            Action::Back if list.filtering || !list.filter.is_empty() => list.clear_filter(),
             Action::Back => {
-                self.practice.status = None;
+                list.status = None;
                 self.screen = Screen::Home;
             }
             _ => {}
@@ -340,7 +333,7 @@ impl App {
 
     /// Starts an attempt at the selected scenario.
     fn start(&mut self) {
-        let Some(loaded) = self.practice.scenarios.get(self.practice.selected) else {
+        let Some(loaded) = self.practice.current() else {
             return;
         };
         match Session::start(loaded, self.seeds.next(), ClockMode::Wall) {

@@ -17,12 +17,13 @@ pub fn action(app: &App, key: KeyEvent) -> Option<Action> {
     if app.confirm.is_some() {
         return confirm(key);
     }
-    let typing = app.screen == Screen::Task;
+    let typing = app.screen == Screen::Task || app.practice.filtering;
     if key.code == KeyCode::F(1) || (!typing && key.code == KeyCode::Char('?')) {
         return Some(Action::Help);
     }
     match app.screen {
         Screen::Home => home(key),
+        Screen::Practice if app.practice.filtering => filter(key),
         Screen::Practice => list(key),
         Screen::Task => {
             let searching = app
@@ -77,7 +78,28 @@ fn list(key: KeyEvent) -> Option<Action> {
             Some(Action::Back)
         }
         KeyCode::Right => Some(Action::Select),
+        KeyCode::Char('/') => Some(Action::Filter),
         _ => navigation(key),
+    }
+}
+
+/// Typing a filter in the practice list: arrows still move, Enter starts, Esc clears.
+fn filter(key: KeyEvent) -> Option<Action> {
+    if is_ctrl_c(key) {
+        return Some(Action::Quit);
+    }
+    match key.code {
+        KeyCode::Esc => Some(Action::Back),
+        KeyCode::Backspace => Some(Action::Edit(Edit::Backspace)),
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            Some(Action::Edit(Edit::Insert(c)))
+        }
+        KeyCode::Up => Some(Action::Up),
+        KeyCode::Down => Some(Action::Down),
+        KeyCode::PageUp => Some(Action::PageUp),
+        KeyCode::PageDown => Some(Action::PageDown),
+        KeyCode::Enter => Some(Action::Select),
+        _ => None,
     }
 }
 

@@ -282,6 +282,7 @@ fn no_key_sequence_panics() {
         KeyCode::Char('r'),
         KeyCode::Char('g'),
         KeyCode::Char('<'),
+        KeyCode::Char('/'),
         KeyCode::Char('\''),
         KeyCode::Char('é'),
         KeyCode::Char('界'),
@@ -418,4 +419,30 @@ fn esc_cancels_a_history_search_before_it_leaves_the_task() {
     assert_eq!(keymap::action(&app, esc), Some(Action::CancelSearch));
     app.update(Action::CancelSearch);
     assert_eq!(keymap::action(&app, esc), Some(Action::Leave));
+}
+
+#[test]
+fn typing_after_slash_filters_the_practice_list() {
+    let mut app = app(false);
+    app.update(Action::Select);
+    let key = |c: char| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    let slash = keymap::action(&app, key('/')).expect("/ filters");
+    app.update(slash);
+    for c in "zzz".chars() {
+        let action = keymap::action(&app, key(c)).expect("typed into the filter");
+        app.update(action);
+    }
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Tasks (0 of 1) · filter: zzz"), "{text}");
+    assert!(text.contains("No task matches the filter"), "{text}");
+    // `q` is typed into the filter, not quitting; Esc clears, a second Esc goes home.
+    assert_eq!(
+        keymap::action(&app, key('q')),
+        Some(Action::Edit(Edit::Insert('q')))
+    );
+    app.update(Action::Back);
+    assert_eq!(app.screen, Screen::Practice);
+    assert!(screen(&app, 80, 24).contains("Tasks (1)"));
+    app.update(Action::Back);
+    assert_eq!(app.screen, Screen::Home);
 }

@@ -17,6 +17,7 @@ const LISTS: &[(&str, &str)] = &[
     ("PgUp PgDn", "move a page"),
     ("Home End g G", "first / last"),
     ("Enter", "open / start"),
+    ("/", "filter the task list by words (Esc clears)"),
     ("Esc q", "back (q quits from Home)"),
 ];
 
