@@ -177,3 +177,16 @@ fn sh_c_exits_with_the_line_code() {
     let out = kubedojo(&["sh", "-c", "no-such-command"]);
     assert_eq!(out.status.code(), Some(127));
 }
+
+#[test]
+fn sh_joins_a_heredoc_into_one_command() {
+    let out = kubedojo_with_stdin(
+        &["sh"],
+        "cat <<EOF > /tmp/a.txt\nhello: world\nEOF\nno-such-command\n",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = text(&out.stderr);
+    // The body line is never run as a command of its own.
+    assert!(!stderr.contains("hello"), "{stderr}");
+    assert!(stderr.contains("no-such-command"), "{stderr}");
+}

@@ -120,6 +120,27 @@ fn practice_a_task_in_a_real_terminal() {
         s.contains("Terminal") && s.contains("controlplane $") && s.contains("use-context")
     });
 
+    // Wide: task and terminal side by side. Narrow: stacked, task above the terminal.
+    let side_by_side = |s: &str| {
+        s.lines()
+            .any(|l| l.contains("Task ·") && l.contains("Terminal"))
+    };
+    assert!(side_by_side(&tmux.capture()));
+    tmux.cmd(&["resize-window", "-t", &tmux.session, "-x", "80", "-y", "24"]);
+    tmux.wait_for("the stacked layout at 80x24", |s| {
+        !side_by_side(s) && s.contains("Terminal") && s.contains("Task ·")
+    });
+    tmux.cmd(&[
+        "resize-window",
+        "-t",
+        &tmux.session,
+        "-x",
+        "120",
+        "-y",
+        "40",
+    ]);
+    tmux.wait_for("side by side again at 120x40", side_by_side);
+
     tmux.type_text("echo hello");
     tmux.send(&["Enter"]);
     // Until the shell's builtins land, `echo` may be "command not found"; either way it ran.
