@@ -391,12 +391,12 @@ impl App {
             Action::CancelSearch => a.pane.cancel_search(),
             Action::HistoryNext => a.pane.history_next(),
             Action::ScrollTerminal(pages) => {
-                let (w, h) = screens::task::terminal_size(self.size.0, self.size.1);
+                let (w, h) = screens::task::terminal_size(self.size.0, self.size.1, a, self.theme);
                 let page = isize::try_from(h.saturating_sub(1).max(1)).unwrap_or(1);
                 a.pane.scroll_by(page * isize::from(pages), w, h);
             }
             Action::ScrollTask(lines) => {
-                let (w, _) = screens::task::task_size(self.size.0, self.size.1);
+                let (w, _) = screens::task::task_size(self.size.0, self.size.1, a, self.theme);
                 let rows =
                     screens::task::wrapped_rows(&screens::task::task_lines(a, self.theme), w);
                 a.task_scroll = a

@@ -20,7 +20,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let (top, body, bottom) = chrome(area);
     render_header(app, attempt, frame, top);
 
-    let [task_area, term_area] = split(body);
+    let [task_area, term_area] = split(body, attempt, theme);
 
     let points = attempt.scenario.points;
     let task_title = format!(
@@ -90,26 +90,33 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// The task's and the terminal's areas: side by side when there is room for a terminal of about 80
-/// columns beside the task, else stacked.
-pub fn split(body: Rect) -> [Rect; 2] {
+/// columns beside the task; else stacked, the task taking the rows it needs up to 45% of them.
+pub fn split(body: Rect, attempt: &Attempt, theme: Theme) -> [Rect; 2] {
     if body.width >= 120 {
-        Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(body)
-    } else {
-        Layout::vertical([Constraint::Percentage(42), Constraint::Percentage(58)]).areas(body)
+        return Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)])
+            .areas(body);
     }
+    let inner_width = body.width.saturating_sub(2);
+    let mut lines = task_lines(attempt, theme);
+    lines.push(Line::default());
+    lines.extend(hint_lines(attempt, theme));
+    let needed = wrapped_rows(&lines, inner_width).saturating_add(2);
+    let most = body.height.saturating_mul(45) / 100;
+    let task_height = needed.min(most).max(5.min(body.height));
+    Layout::vertical([Constraint::Length(task_height), Constraint::Min(0)]).areas(body)
 }
 
 /// The size of the task pane's text area on a screen of `width`×`height`.
-pub fn task_size(width: u16, height: u16) -> (u16, u16) {
+pub fn task_size(width: u16, height: u16, attempt: &Attempt, theme: Theme) -> (u16, u16) {
     let (_, body, _) = chrome(Rect::new(0, 0, width, height));
-    let [task, _] = split(body);
+    let [task, _] = split(body, attempt, theme);
     (task.width.saturating_sub(2), task.height.saturating_sub(2))
 }
 
 /// The size of the terminal pane's text area on a screen of `width`×`height`.
-pub fn terminal_size(width: u16, height: u16) -> (u16, u16) {
+pub fn terminal_size(width: u16, height: u16, attempt: &Attempt, theme: Theme) -> (u16, u16) {
     let (_, body, _) = chrome(Rect::new(0, 0, width, height));
-    let [_, term] = split(body);
+    let [_, term] = split(body, attempt, theme);
     (term.width.saturating_sub(2), term.height.saturating_sub(2))
 }
 
