@@ -446,3 +446,18 @@ fn typing_after_slash_filters_the_practice_list() {
     app.update(Action::Back);
     assert_eq!(app.screen, Screen::Home);
 }
+
+#[test]
+fn a_task_longer_than_its_pane_says_there_is_more() {
+    let mut app = task_app(0);
+    app.update(Action::Resize(40, 16));
+    let text = screen(&app, 40, 16);
+    assert!(text.contains("↓ more · Alt-↓"), "{text}");
+    for _ in 0..30 {
+        app.update(Action::ScrollTask(1));
+    }
+    let text = screen(&app, 40, 16);
+    assert!(text.contains("↑ more · Alt-↑"), "{text}");
+    let text = screen(&task_app(0), 160, 48);
+    assert!(!text.contains("more · Alt"), "{text}");
+}

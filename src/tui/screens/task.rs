@@ -27,9 +27,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         "Task · {points} point{}",
         if points == 1 { "" } else { "s" }
     );
-    let task_block = panel(theme, &task_title, false);
+    let mut task_block = panel(theme, &task_title, false);
     let task_inner = task_block.inner(task_area);
-    frame.render_widget(task_block, task_area);
     // Hints follow the task text when both fit; otherwise they are pinned under it, so revealing one
     // always shows it.
     let text = task_lines(attempt, theme);
@@ -45,6 +44,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     };
     let [text_area, hint_area] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(hint_height)]).areas(task_inner);
+    // Say when the task text goes on below or above what is shown.
+    let below = text_rows > attempt.task_scroll.saturating_add(text_area.height);
+    let above = attempt.task_scroll > 0;
+    let more = match (above, below) {
+        (true, true) => Some(" ↑↓ more · Alt-↑↓ "),
+        (false, true) => Some(" ↓ more · Alt-↓ "),
+        (true, false) => Some(" ↑ more · Alt-↑ "),
+        (false, false) => None,
+    };
+    if let Some(more) = more {
+        task_block =
+            task_block.title_bottom(Line::from(Span::styled(more, theme.key())).right_aligned());
+    }
+    frame.render_widget(task_block, task_area);
     frame.render_widget(
         Paragraph::new(text)
             .wrap(Wrap { trim: false })
