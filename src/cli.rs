@@ -71,6 +71,9 @@ pub enum Command {
         /// Print the report as JSON
         #[arg(long)]
         json: bool,
+        /// Simulated seconds that pass after the commands, before grading (pods start, rollouts finish)
+        #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+        wait: i64,
     },
     /// Check scenario files; print each error as file:line:col: message
     Validate {
@@ -117,7 +120,8 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
             solution,
             seed,
             json,
-        }) => check(&dir, &id, commands.as_deref(), solution, seed, json),
+            wait,
+        }) => check(&dir, &id, commands.as_deref(), solution, seed, json, wait),
         Some(Command::Validate { paths }) => validate(&dir, &paths),
     }
 }
@@ -290,6 +294,7 @@ fn check(
     solution: bool,
     seed: u64,
     json: bool,
+    wait: i64,
 ) -> Result<u8, CliError> {
     let loaded = find(dir, id)?;
     let mut session = Session::start(&loaded, seed, ClockMode::Manual)?;
@@ -323,6 +328,8 @@ fn check(
             eprintln!("(exit {})", out.code);
         }
     }
+    // The manual clock moved one second per command; give the cluster the time a learner would.
+    session.world.advance(wait.max(0));
     let Some(report) = session.grade() else {
         return Err(CliError::UnknownScenario(id.to_string()));
     };

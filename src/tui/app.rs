@@ -5,6 +5,7 @@ use super::keymap;
 use super::screens;
 use super::theme::Theme;
 use super::widgets::editor::Edit;
+use super::widgets::task_list::TaskList;
 use super::widgets::terminal_pane::TerminalPane;
 use crate::grader::Report;
 use crate::scenario::{Loaded, Scenario, ScenarioError};
@@ -120,12 +121,17 @@ pub enum Action {
     Last,
     Select,
     Back,
+    /// `/` in the practice list: type to filter.
+    Filter,
     // The task screen.
     Edit(Edit),
     Enter,
     Interrupt,
     HistoryPrev,
     HistoryNext,
+    /// Ctrl-R: search history backwards (again: an older match).
+    SearchHistory,
+    CancelSearch,
     /// Scroll the terminal by pages (positive: up).
     ScrollTerminal(i16),
     /// Scroll the task text by lines (positive: down).
@@ -141,6 +147,9 @@ pub enum Action {
     // A confirmation.
     ConfirmYes,
     ConfirmNo,
+    // The key help overlay.
+    Help,
+    CloseHelp,
 }
 
 /// Where the seeds of new attempts come from: the time in the app, a constant in tests.
@@ -162,16 +171,6 @@ impl Seeds {
     }
 }
 
-/// The practice list: the scenarios that loaded, the files that did not, and the selection.
-#[derive(Debug, Default)]
-pub struct Practice {
-    pub scenarios: Vec<Loaded>,
-    pub errors: Vec<ScenarioError>,
-    pub selected: usize,
-    /// Why the last attempt could not start.
-    pub status: Option<String>,
-}
-
 /// One attempt at a task.
 #[derive(Debug)]
 pub struct Attempt {
@@ -182,6 +181,8 @@ pub struct Attempt {
     pub hints_shown: usize,
     pub started: Instant,
     pub report: Option<Report>,
+    /// Time on the task when it was last graded.
+    pub graded_after: Option<Duration>,
     pub task_scroll: u16,
     pub results_scroll: u16,
 }
@@ -200,9 +201,11 @@ impl Attempt {
 pub struct App {
     pub screen: Screen,
     pub menu: usize,
-    pub practice: Practice,
+    pub practice: TaskList,
     pub attempt: Option<Attempt>,
     pub confirm: Option<Confirm>,
+    /// The key help is shown over the screen.
+    pub help: bool,
     pub now: Instant,
     pub size: (u16, u16),
     pub theme: Theme,
@@ -215,25 +218,16 @@ impl App {
         App {
             screen: Screen::Home,
             menu: 0,
-            practice: Practice {
-                scenarios,
-                errors,
-                selected: 0,
-                status: None,
-            },
+            practice: TaskList::new(scenarios, errors),
             attempt: None,
             confirm: None,
+            help: false,
             now: Instant::now(),
             size: (80, 24),
             theme,
             seeds: Seeds::Time,
             quit: false,
         }
-    }
-
-    /// Rows a page scroll moves in the terminal pane (an estimate from the screen size).
-    fn page(&self) -> isize {
-        isize::try_from(self.size.1.saturating_sub(6).max(1)).unwrap_or(1)
     }
 
     pub fn update(&mut self, action: Action) {
@@ -250,7 +244,18 @@ impl App {
                 self.quit = true;
                 return;
             }
+            Action::Help => {
+                self.help = !self.help;
+                return;
+            }
+            Action::CloseHelp => {
+                self.help = false;
+                return;
+            }
             _ => {}
+        }
+        if self.help {
+            return;
         }
         if self.confirm.is_some() {
             self.update_confirm(action);
@@ -301,20 +306,25 @@ impl App {
     }
 
     fn update_practice(&mut self, action: Action) {
-        let n = self.practice.scenarios.len();
-        let last = n.saturating_sub(1);
-        let page = usize::from(self.size.1.saturating_sub(10).max(1));
-        let sel = &mut self.practice.selected;
+        let page = isize::try_from(self.size.1.saturating_sub(10).max(1)).unwrap_or(1);
+        let list = &mut self.practice;
         match action {
-            Action::Up => *sel = sel.saturating_sub(1),
-            Action::Down => *sel = (*sel + 1).min(last),
-            Action::PageUp => *sel = sel.saturating_sub(page),
-            Action::PageDown => *sel = (*sel + page).min(last),
-            Action::First => *sel = 0,
-            Action::Last => *sel = last,
-            Action::Select => self.start(),
+            Action::Up => list.move_by(-1),
+            Action::Down => list.move_by(1),
+            Action::PageUp => list.move_by(-page),
+            Action::PageDown => list.move_by(page),
+            Action::First => list.first(),
+            Action::Last => list.last(),
+            Action::Filter => list.filtering = true,
+            Action::Edit(Edit::Insert(c)) if list.filtering => list.filter_push(c),
+            Action::Edit(Edit::Backspace) if list.filtering => list.filter_pop(),
+            Action::Select => {
+                list.filtering = false;
+                self.start();
+            }
+            Action::Back if list.filtering || !list.filter.is_empty() => list.clear_filter(),
             Action::Back => {
-                self.practice.status = None;
+                list.status = None;
                 self.screen = Screen::Home;
             }
             _ => {}
@@ -323,7 +333,7 @@ impl App {
 
     /// Starts an attempt at the selected scenario.
     fn start(&mut self) {
-        let Some(loaded) = self.practice.scenarios.get(self.practice.selected) else {
+        let Some(loaded) = self.practice.current() else {
             return;
         };
         match Session::start(loaded, self.seeds.next(), ClockMode::Wall) {
@@ -333,10 +343,13 @@ impl App {
                     .as_ref()
                     .map(|t| t.scenario.clone())
                     .unwrap_or_else(|| loaded.scenario.clone());
+                let mut pane = TerminalPane::default();
+                pane.note("# Solve the task here. F5 grades, F2 gives a hint, F1 lists every key.");
                 self.attempt = Some(Attempt {
                     session,
                     scenario,
-                    pane: TerminalPane::default(),
+                    pane,
+                    graded_after: None,
                     hints_shown: 0,
                     started: self.now,
                     report: None,
@@ -351,7 +364,6 @@ impl App {
     }
 
     fn update_task(&mut self, action: Action) {
-        let page = self.page();
         let Some(a) = self.attempt.as_mut() else {
             self.screen = Screen::Practice;
             return;
@@ -375,10 +387,22 @@ impl App {
                 a.pane.interrupt(&prompt);
             }
             Action::HistoryPrev => a.pane.history_prev(),
+            Action::SearchHistory => a.pane.search_older(),
+            Action::CancelSearch => a.pane.cancel_search(),
             Action::HistoryNext => a.pane.history_next(),
-            Action::ScrollTerminal(pages) => a.pane.scroll_by(page * isize::from(pages)),
+            Action::ScrollTerminal(pages) => {
+                let (w, h) = screens::task::terminal_size(self.size.0, self.size.1, a, self.theme);
+                let page = isize::try_from(h.saturating_sub(1).max(1)).unwrap_or(1);
+                a.pane.scroll_by(page * isize::from(pages), w, h);
+            }
             Action::ScrollTask(lines) => {
-                a.task_scroll = a.task_scroll.saturating_add_signed(lines).min(500);
+                let (w, _) = screens::task::task_size(self.size.0, self.size.1, a, self.theme);
+                let rows =
+                    screens::task::wrapped_rows(&screens::task::task_lines(a, self.theme), w);
+                a.task_scroll = a
+                    .task_scroll
+                    .saturating_add_signed(lines)
+                    .min(rows.saturating_sub(1));
             }
             Action::ClearScreen => a.pane.clear(),
             Action::Hint => {
@@ -399,6 +423,7 @@ impl App {
     fn grade(&mut self) {
         if let Some(a) = self.attempt.as_mut() {
             a.report = a.session.grade();
+            a.graded_after = Some(a.elapsed(self.now));
             a.results_scroll = 0;
             self.screen = Screen::Results;
         }
@@ -414,15 +439,20 @@ impl App {
             self.screen = Screen::Practice;
             return;
         };
-        let page = self.size.1.saturating_sub(6).max(1);
+        let (w, h) = screens::results::text_size(self.size.0, self.size.1);
+        let rows = screens::task::wrapped_rows(&screens::results::results_lines(a, self.theme), w);
+        let max = rows.saturating_sub(h);
+        let page = h.saturating_sub(1).max(1);
+        let scroll = &mut a.results_scroll;
         match action {
             Action::KeepTrying | Action::Back => self.screen = Screen::Task,
             Action::ToList | Action::Leave => self.leave_task(),
-            Action::Up => a.results_scroll = a.results_scroll.saturating_sub(1),
-            Action::Down => a.results_scroll = a.results_scroll.saturating_add(1).min(1000),
-            Action::PageUp => a.results_scroll = a.results_scroll.saturating_sub(page),
-            Action::PageDown => a.results_scroll = a.results_scroll.saturating_add(page).min(1000),
-            Action::First => a.results_scroll = 0,
+            Action::Up => *scroll = scroll.saturating_sub(1),
+            Action::Down => *scroll = scroll.saturating_add(1).min(max),
+            Action::PageUp => *scroll = scroll.saturating_sub(page),
+            Action::PageDown => *scroll = scroll.saturating_add(page).min(max),
+            Action::Last => *scroll = max,
+            Action::First => *scroll = 0,
             _ => {}
         }
     }

@@ -11,13 +11,31 @@ pub fn action(app: &App, key: KeyEvent) -> Option<Action> {
     if ctrl && key.code == KeyCode::Char('q') {
         return Some(Action::Quit);
     }
+    if app.help {
+        return Some(Action::CloseHelp);
+    }
     if app.confirm.is_some() {
         return confirm(key);
     }
+    let typing = app.screen == Screen::Task || app.practice.filtering;
+    if key.code == KeyCode::F(1) || (!typing && key.code == KeyCode::Char('?')) {
+        return Some(Action::Help);
+    }
     match app.screen {
         Screen::Home => home(key),
+        Screen::Practice if app.practice.filtering => filter(key),
         Screen::Practice => list(key),
-        Screen::Task => task(key),
+        Screen::Task => {
+            let searching = app
+                .attempt
+                .as_ref()
+                .is_some_and(|a| a.pane.search().is_some());
+            if searching && (key.code == KeyCode::Esc || (ctrl && key.code == KeyCode::Char('g'))) {
+                Some(Action::CancelSearch)
+            } else {
+                task(key)
+            }
+        }
         Screen::Results => results(key),
         Screen::Coming(_) => coming(key),
     }
@@ -60,7 +78,28 @@ fn list(key: KeyEvent) -> Option<Action> {
             Some(Action::Back)
         }
         KeyCode::Right => Some(Action::Select),
+        KeyCode::Char('/') => Some(Action::Filter),
         _ => navigation(key),
+    }
+}
+
+/// Typing a filter in the practice list: arrows still move, Enter starts, Esc clears.
+fn filter(key: KeyEvent) -> Option<Action> {
+    if is_ctrl_c(key) {
+        return Some(Action::Quit);
+    }
+    match key.code {
+        KeyCode::Esc => Some(Action::Back),
+        KeyCode::Backspace => Some(Action::Edit(Edit::Backspace)),
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            Some(Action::Edit(Edit::Insert(c)))
+        }
+        KeyCode::Up => Some(Action::Up),
+        KeyCode::Down => Some(Action::Down),
+        KeyCode::PageUp => Some(Action::PageUp),
+        KeyCode::PageDown => Some(Action::PageDown),
+        KeyCode::Enter => Some(Action::Select),
+        _ => None,
     }
 }
 
@@ -138,6 +177,7 @@ fn task(key: KeyEvent) -> Option<Action> {
             'p' => Action::HistoryPrev,
             'n' => Action::HistoryNext,
             'l' => Action::ClearScreen,
+            'r' => Action::SearchHistory,
             'c' => Action::Interrupt,
             'g' => Action::Grade,
             'j' | 'm' => Action::Enter,

@@ -33,3 +33,6 @@ pub fn run(options: &Options) -> io::Result<()> {
     drop(guard);
     result
 }
+
+#[cfg(test)]
+mod tests;

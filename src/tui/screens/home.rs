@@ -63,7 +63,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
     footer(
         theme,
-        &[("↑↓/jk", "move"), ("Enter", "open"), ("q", "quit")],
+        &[
+            ("↑↓/jk", "move"),
+            ("Enter", "open"),
+            ("?", "keys"),
+            ("q", "quit"),
+        ],
         frame,
         bottom,
     );

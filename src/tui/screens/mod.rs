@@ -1,6 +1,7 @@
 //! The screens. Each one reads the [`App`] and draws; none changes state.
 
 pub mod coming;
+pub mod help;
 pub mod home;
 pub mod practice;
 pub mod results;
@@ -27,6 +28,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     if let Some(confirm) = app.confirm {
         render_confirm(app.theme, confirm, frame, area);
     }
+    if app.help {
+        help::render(app, frame, area);
+    }
 }
 
 /// Splits a screen into a one-line header, the body and a one-line footer.
@@ -48,11 +52,19 @@ pub fn header(theme: Theme, left: &str, frame: &mut Frame, area: Rect) {
     );
 }
 
-/// A footer of key hints: `key description` pairs.
+/// A footer of key hints: `key description` pairs, most important first; those that do not fit
+/// the width are left out (F1 lists them all).
 pub fn footer(theme: Theme, keys: &[(&str, &str)], frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
-    for (i, (key, what)) in keys.iter().enumerate() {
-        if i > 0 {
+    let mut used = 0;
+    for (key, what) in keys {
+        let sep = if spans.is_empty() { 0 } else { 2 };
+        let w = sep + Span::raw(format!("{key} {what}")).width();
+        if used + w > usize::from(area.width) {
+            break;
+        }
+        used += w;
+        if sep > 0 {
             spans.push(Span::raw("  "));
         }
         spans.push(Span::styled(*key, theme.key()));

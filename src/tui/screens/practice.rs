@@ -36,7 +36,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     .areas(body);
 
     let wide = list_area.width >= 100;
-    let mut widths = vec![Constraint::Length(24), Constraint::Min(16)];
+    let id_width = p
+        .scenarios
+        .iter()
+        .map(|l| l.scenario.id.chars().count())
+        .max()
+        .unwrap_or(2)
+        .clamp(2, 30) as u16;
+    let mut widths = vec![Constraint::Length(id_width), Constraint::Min(16)];
     let mut head = vec!["ID", "TITLE"];
     if wide {
         widths.push(Constraint::Length(28));
@@ -45,9 +52,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     widths.extend([Constraint::Length(4), Constraint::Length(6)]);
     head.extend(["PTS", "LEVEL"]);
 
-    let rows: Vec<Row> = p
-        .scenarios
+    let visible = p.visible();
+    let rows: Vec<Row> = visible
         .iter()
+        .filter_map(|i| p.scenarios.get(*i))
         .map(|l| {
             let s = &l.scenario;
             let mut cells = vec![Cell::from(s.id.clone()), Cell::from(s.title.clone())];
@@ -59,8 +67,25 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Row::new(cells)
         })
         .collect();
-    let title = format!("Tasks ({})", p.scenarios.len());
-    if rows.is_empty() {
+    let mut title = if visible.len() == p.scenarios.len() {
+        format!("Tasks ({})", p.scenarios.len())
+    } else {
+        format!("Tasks ({} of {})", visible.len(), p.scenarios.len())
+    };
+    if p.filtering || !p.filter.is_empty() {
+        title.push_str(&format!(" · filter: {}", p.filter));
+        if p.filtering {
+            title.push('▏');
+        }
+    }
+    if rows.is_empty() && !p.scenarios.is_empty() {
+        frame.render_widget(
+            Paragraph::new("No task matches the filter. Esc shows them all again.")
+                .wrap(Wrap { trim: true })
+                .block(panel(theme, &title, true)),
+            list_area,
+        );
+    } else if rows.is_empty() {
         frame.render_widget(
             Paragraph::new("No scenarios were found. Point kubedojo at a folder of task files with --scenarios DIR.")
                 .wrap(Wrap { trim: true })
@@ -70,6 +95,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         let table = Table::new(rows, widths)
             .header(Row::new(head).style(theme.title()))
+            .column_spacing(2)
             .row_highlight_style(theme.selected())
             .highlight_symbol("▶ ")
             .block(panel(theme, &title, true));
@@ -77,7 +103,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_stateful_widget(table, list_area, &mut state);
     }
 
-    if let Some(l) = p.scenarios.get(p.selected) {
+    if let Some(l) = p.current() {
         let s = &l.scenario;
         let exam = match s.exam {
             crate::scenario::Exam::Cka => "CKA",
@@ -136,7 +162,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         &[
             ("↑↓/jk", "move"),
             ("Enter", "start"),
+            ("/", "filter"),
             ("Esc", "back"),
+            ("F1", "keys"),
             ("Ctrl-Q", "quit"),
         ],
         frame,

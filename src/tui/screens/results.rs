@@ -1,8 +1,10 @@
 //! The results of grading: each finding, the score, and the model solution.
 
 use super::{chrome, footer, header, panel};
-use crate::tui::app::App;
+use crate::tui::app::{App, Attempt};
+use crate::tui::theme::Theme;
 use crate::tui::widgets::markdown::markdown;
+use crate::tui::widgets::timer::mm_ss;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -22,7 +24,36 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         frame,
         top,
     );
+    frame.render_widget(
+        Paragraph::new(results_lines(attempt, theme))
+            .wrap(Wrap { trim: false })
+            .scroll((attempt.results_scroll, 0))
+            .block(panel(theme, "Findings", true)),
+        body,
+    );
+    footer(
+        theme,
+        &[
+            ("Esc/t", "back to the task"),
+            ("l", "task list"),
+            ("↑↓", "scroll"),
+            ("F1", "keys"),
+            ("Ctrl-Q", "quit"),
+        ],
+        frame,
+        bottom,
+    );
+}
 
+/// The size of the findings' text area on a screen of `width`×`height`.
+pub fn text_size(width: u16, height: u16) -> (u16, u16) {
+    let (_, body, _) = chrome(Rect::new(0, 0, width, height));
+    (body.width.saturating_sub(2), body.height.saturating_sub(2))
+}
+
+/// The score, each finding, and the model solution.
+pub fn results_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
+    let s = &attempt.scenario;
     let mut lines = Vec::new();
     match &attempt.report {
         Some(report) => {
@@ -47,6 +78,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     theme.dim(),
                 ),
             ]));
+            if let Some(t) = attempt.graded_after {
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "Graded after {} of the {} suggested",
+                        mm_ss(t),
+                        mm_ss(attempt.limit())
+                    ),
+                    theme.dim(),
+                )));
+            }
             lines.push(Line::default());
             for f in &report.findings {
                 let (mark, mstyle) = if f.passed {
@@ -90,22 +131,5 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Span::raw(s.solution.docs.clone()),
         ]));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((attempt.results_scroll, 0))
-            .block(panel(theme, "Findings", true)),
-        body,
-    );
-    footer(
-        theme,
-        &[
-            ("Esc/t", "back to the task"),
-            ("l", "task list"),
-            ("↑↓", "scroll"),
-            ("Ctrl-Q", "quit"),
-        ],
-        frame,
-        bottom,
-    );
+    lines
 }

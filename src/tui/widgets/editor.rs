@@ -185,6 +185,12 @@ impl History {
         }
     }
 
+    /// The newest entry before index `before` that contains `query` (Ctrl-R's search).
+    pub fn find(&self, query: &str, before: usize) -> Option<usize> {
+        let end = before.min(self.entries.len());
+        self.entries[..end].iter().rposition(|e| e.contains(query))
+    }
+
     /// Stops browsing (the learner edited or ran the line).
     pub fn reset(&mut self) {
         self.at = None;
@@ -316,5 +322,18 @@ mod tests {
         assert_eq!(h.newer(), Some("two"));
         assert_eq!(h.newer(), Some("draft"));
         assert_eq!(h.newer(), None);
+    }
+
+    #[test]
+    fn find_searches_backwards() {
+        let mut h = History::default();
+        for e in ["kubectl get po", "ls", "kubectl get svc"] {
+            h.push(e);
+        }
+        assert_eq!(h.find("get", 3), Some(2));
+        assert_eq!(h.find("get", 2), Some(0));
+        assert_eq!(h.find("get", 0), None);
+        assert_eq!(h.find("nope", 3), None);
+        assert_eq!(h.find("", 99), Some(2));
     }
 }

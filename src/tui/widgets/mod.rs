@@ -1,6 +1,7 @@
-//! Widgets shared by screens: the terminal pane and its line editor, the countdown, Markdown text.
+//! Widgets shared by screens: the terminal pane and its line editor, the countdown, Markdown text, the task list.
 
 pub mod editor;
 pub mod markdown;
+pub mod task_list;
 pub mod terminal_pane;
 pub mod timer;

@@ -26,6 +26,8 @@ pub enum LineKind {
     },
     Output,
     Error,
+    /// kubedojo's own words in the terminal (how to use it), drawn dim.
+    Note,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +45,20 @@ pub struct TerminalPane {
     pending: Vec<String>,
     /// Rows scrolled up from the bottom.
     scroll: usize,
+    /// Ctrl-R's reverse incremental search through history, while it is on.
+    search: Option<Search>,
+}
+
+/// A reverse incremental history search, as readline's Ctrl-R.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Search {
+    pub query: String,
+    /// The history entry that matches, if any.
+    pub found: Option<usize>,
+    /// The search found nothing for the last change of the query.
+    pub failed: bool,
+    /// The line as it was before the search, restored on cancel.
+    saved: String,
 }
 
 impl TerminalPane {
@@ -62,10 +78,88 @@ impl TerminalPane {
     pub fn edit(&mut self, edit: &Edit) {
         self.history.reset();
         self.scroll = 0;
+        if let Some(search) = self.search.as_mut() {
+            match edit {
+                Edit::Insert(c) => {
+                    search.query.push(*c);
+                    self.refind(usize::MAX);
+                    return;
+                }
+                Edit::Backspace => {
+                    search.query.pop();
+                    self.refind(usize::MAX);
+                    return;
+                }
+                // Any other edit takes the match into the line and edits it there, as readline does.
+                _ => self.accept_search(),
+            }
+        }
         self.editor.apply(edit);
     }
 
+    pub fn search(&self) -> Option<&Search> {
+        self.search.as_ref()
+    }
+
+    /// The text a search shows after its prompt: the match, or the line as it was.
+    pub fn search_match(&self) -> &str {
+        match &self.search {
+            Some(Search { found: Some(i), .. }) => {
+                self.history.entries().get(*i).map_or("", String::as_str)
+            }
+            Some(s) => &s.saved,
+            None => "",
+        }
+    }
+
+    /// Ctrl-R: starts a search, or looks for an older match of the same query.
+    pub fn search_older(&mut self) {
+        self.scroll = 0;
+        match &self.search {
+            None => {
+                self.search = Some(Search {
+                    saved: self.editor.text().to_string(),
+                    ..Search::default()
+                });
+            }
+            Some(s) => {
+                let before = s.found.unwrap_or(usize::MAX);
+                self.refind(before);
+            }
+        }
+    }
+
+    /// Looks for the query in entries older than `before`; keeps the old match when there is none.
+    fn refind(&mut self, before: usize) {
+        let Some(search) = self.search.as_mut() else {
+            return;
+        };
+        match self.history.find(&search.query, before) {
+            Some(i) => {
+                search.found = Some(i);
+                search.failed = false;
+            }
+            None => search.failed = true,
+        }
+    }
+
+    /// Ends the search with its match in the line.
+    pub fn accept_search(&mut self) {
+        let text = self.search_match().to_string();
+        if self.search.take().is_some() {
+            self.editor.set(&text);
+        }
+    }
+
+    /// Ends the search and puts back the line as it was (Esc, Ctrl-G, Ctrl-C).
+    pub fn cancel_search(&mut self) {
+        if let Some(search) = self.search.take() {
+            self.editor.set(&search.saved);
+        }
+    }
+
     pub fn history_prev(&mut self) {
+        self.accept_search();
         let current = self.editor.text().to_string();
         if let Some(entry) = self.history.older(&current) {
             let entry = entry.to_string();
@@ -75,6 +169,7 @@ impl TerminalPane {
     }
 
     pub fn history_next(&mut self) {
+        self.accept_search();
         if let Some(entry) = self.history.newer() {
             let entry = entry.to_string();
             self.editor.set(&entry);
@@ -84,6 +179,7 @@ impl TerminalPane {
 
     /// Enter: echoes the typed line and returns the block to run once it is complete.
     pub fn enter(&mut self, prompt: &str) -> Option<String> {
+        self.accept_search();
         let line = self.editor.take();
         let shown = if self.continuing() {
             CONTINUATION_PROMPT
@@ -114,6 +210,7 @@ impl TerminalPane {
 
     /// Ctrl-C: abandons the line (and any unfinished block), as bash does.
     pub fn interrupt(&mut self, prompt: &str) {
+        self.cancel_search();
         let shown = if self.continuing() {
             CONTINUATION_PROMPT
         } else {
@@ -129,6 +226,14 @@ impl TerminalPane {
         self.pending.clear();
         self.history.reset();
         self.scroll = 0;
+    }
+
+    /// Adds a line of kubedojo's own (not output of a command).
+    pub fn note(&mut self, text: &str) {
+        self.push_line(ScrollLine {
+            text: text.to_string(),
+            kind: LineKind::Note,
+        });
     }
 
     /// Ctrl-L: clears the screen, keeping the line being typed.
@@ -150,8 +255,23 @@ impl TerminalPane {
     }
 
     /// Scrolls the scrollback by `rows` (positive: up, towards older lines).
-    pub fn scroll_by(&mut self, rows: isize) {
-        let max = self.lines.len();
+    /// Scrolls by `rows` (positive: up, towards older lines), stopping at the oldest row when the pane
+    /// is `width` cells wide and `height` rows high.
+    pub fn scroll_by(&mut self, rows: isize, width: u16, height: u16) {
+        let width = usize::from(width.max(1));
+        let total: usize = self
+            .lines
+            .iter()
+            .map(|l| {
+                let prompt = match &l.kind {
+                    LineKind::Input { prompt } => prompt.chars().count(),
+                    _ => 0,
+                };
+                (prompt + l.text.chars().count()).saturating_sub(1) / width + 1
+            })
+            .sum();
+        // The input line takes at least one row.
+        let max = (total + 1).saturating_sub(usize::from(height));
         self.scroll = self.scroll.saturating_add_signed(rows).min(max);
     }
 
@@ -161,16 +281,19 @@ impl TerminalPane {
             return;
         }
         let body = clean.strip_suffix('\n').unwrap_or(&clean);
-        for l in body.split('\n') {
-            self.push_line(ScrollLine {
-                text: l.to_string(),
-                kind: kind.clone(),
-            });
-        }
+        self.lines.extend(body.split('\n').map(|l| ScrollLine {
+            text: l.to_string(),
+            kind: kind.clone(),
+        }));
+        self.trim();
     }
 
     fn push_line(&mut self, line: ScrollLine) {
         self.lines.push(line);
+        self.trim();
+    }
+
+    fn trim(&mut self) {
         if self.lines.len() > MAX_LINES {
             let extra = self.lines.len() - MAX_LINES;
             self.lines.drain(..extra);
@@ -283,6 +406,7 @@ impl TerminalView<'_> {
                 width,
             ),
             LineKind::Output | LineKind::Error => wrap(&[(&line.text, Style::new())], width),
+            LineKind::Note => wrap(&[(&line.text, self.theme.dim())], width),
         }
     }
 
@@ -293,21 +417,35 @@ impl TerminalView<'_> {
         if width == 0 || height == 0 {
             return None;
         }
-        let prompt = if self.pane.continuing() {
-            CONTINUATION_PROMPT
-        } else {
-            self.prompt
+        let search_prompt;
+        let (prompt, text, before_cursor) = match self.pane.search() {
+            Some(search) => {
+                let failed = if search.failed { "failed " } else { "" };
+                search_prompt = format!("({failed}reverse-i-search)`{}': ", search.query);
+                // The caret sits after the query, as in bash.
+                let at = format!("({failed}reverse-i-search)`{}", search.query);
+                let before: usize = at.chars().map(char_width).sum();
+                (search_prompt.as_str(), self.pane.search_match(), before)
+            }
+            None => {
+                let prompt = if self.pane.continuing() {
+                    CONTINUATION_PROMPT
+                } else {
+                    self.prompt
+                };
+                let text = self.pane.editor.text();
+                let before: usize = prompt
+                    .chars()
+                    .chain(text.chars().take(self.pane.editor.cursor()))
+                    .map(char_width)
+                    .sum();
+                (prompt, text, before)
+            }
         };
-        let text = self.pane.editor.text();
         let mut rows = wrap(
             &[(prompt, self.theme.prompt()), (text, Style::new())],
             width,
         );
-        let before_cursor: usize = prompt
-            .chars()
-            .chain(text.chars().take(self.pane.editor.cursor()))
-            .map(char_width)
-            .sum();
         let (cursor_row, cursor_col) = (before_cursor / width, before_cursor % width);
         while rows.len() <= cursor_row {
             rows.push(Line::default());
@@ -393,6 +531,59 @@ mod tests {
     }
 
     #[test]
+    fn ctrl_r_finds_older_commands() {
+        let mut pane = TerminalPane::default();
+        for cmd in ["kubectl get po", "ls", "kubectl get svc"] {
+            typed(&mut pane, cmd);
+            pane.enter("$ ");
+        }
+        typed(&mut pane, "draft");
+        pane.search_older();
+        typed(&mut pane, "get");
+        assert_eq!(pane.search_match(), "kubectl get svc");
+        pane.search_older();
+        assert_eq!(pane.search_match(), "kubectl get po");
+        pane.search_older();
+        assert_eq!(pane.search_match(), "kubectl get po");
+        assert!(pane.search().is_some_and(|s| s.failed));
+        // Moving the cursor takes the match into the line.
+        pane.edit(&Edit::Home);
+        assert!(pane.search().is_none());
+        assert_eq!(pane.editor.text(), "kubectl get po");
+        assert_eq!(pane.editor.cursor(), 0);
+        // Cancelling puts the line back.
+        pane.search_older();
+        typed(&mut pane, "ls");
+        pane.cancel_search();
+        assert_eq!(pane.editor.text(), "kubectl get po");
+        // Enter runs the match.
+        pane.edit(&Edit::KillToEnd);
+        pane.search_older();
+        typed(&mut pane, "ls");
+        assert_eq!(pane.enter("$ ").as_deref(), Some("ls"));
+    }
+
+    #[test]
+    fn a_search_is_drawn_with_its_query() {
+        let mut pane = TerminalPane::default();
+        typed(&mut pane, "kubectl get po");
+        pane.enter("$ ");
+        pane.search_older();
+        typed(&mut pane, "po");
+        let view = TerminalView {
+            pane: &pane,
+            prompt: "$ ",
+            theme: Theme { color: false },
+        };
+        let area = Rect::new(0, 0, 50, 2);
+        let mut buf = Buffer::empty(area);
+        let cursor = view.render_with_cursor(area, &mut buf);
+        let row: String = (0..50).map(|x| buf[(x, 1)].symbol().to_string()).collect();
+        assert_eq!(row.trim_end(), "(reverse-i-search)`po': kubectl get po");
+        assert_eq!(cursor, Some(Position::new(21, 1)));
+    }
+
+    #[test]
     fn clear_sequence_empties_the_scrollback() {
         let mut pane = TerminalPane::default();
         pane.show_output(&Output::ok("one\ntwo\n"));
@@ -451,7 +642,7 @@ mod tests {
     fn long_lines_wrap_and_scrolling_is_clamped() {
         let mut pane = TerminalPane::default();
         pane.show_output(&Output::ok("abcdefghij\n"));
-        pane.scroll_by(100);
+        pane.scroll_by(100, 4, 2);
         let view = TerminalView {
             pane: &pane,
             prompt: "$ ",
@@ -460,10 +651,12 @@ mod tests {
         let area = Rect::new(0, 0, 4, 2);
         let mut buf = Buffer::empty(area);
         let cursor = view.render_with_cursor(area, &mut buf);
-        // One logical line can be scrolled; it wrapped to three rows, the newest of which hide the input.
-        assert_eq!(pane.scroll(), 1);
+        // Three rows of output and one of input, two on screen: two rows up is the top.
+        assert_eq!(pane.scroll(), 2);
         assert_eq!(cursor, None);
-        assert_eq!(buf[(0, 0)].symbol(), "e");
-        assert_eq!(buf[(0, 1)].symbol(), "i");
+        assert_eq!(buf[(0, 0)].symbol(), "a");
+        assert_eq!(buf[(0, 1)].symbol(), "e");
+        pane.scroll_by(-1, 4, 2);
+        assert_eq!(pane.scroll(), 1);
     }
 }

@@ -1,0 +1,76 @@
+//! The key help, drawn over the current screen (`?` or F1; any key closes it).
+
+use super::{centered, panel};
+use crate::tui::app::{App, Screen};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui::Frame;
+
+const EVERYWHERE: &[(&str, &str)] = &[
+    ("F1 / ?", "this help (? outside the terminal)"),
+    ("Ctrl-Q", "quit kubedojo"),
+];
+
+const LISTS: &[(&str, &str)] = &[
+    ("↑↓ j k", "move"),
+    ("PgUp PgDn", "move a page"),
+    ("Home End g G", "first / last"),
+    ("Enter", "open / start"),
+    ("/", "filter the task list by words (Esc clears)"),
+    ("Esc q", "back (q quits from Home)"),
+];
+
+const TASK: &[(&str, &str)] = &[
+    ("Enter", "run the line (here-documents continue with > )"),
+    ("← → Home End", "move in the line (Ctrl-A/E/B/F too)"),
+    ("Ctrl-← →", "move by word (Alt-B/F too)"),
+    ("Backspace Del", "delete (Ctrl-H/D too)"),
+    ("Ctrl-U Ctrl-K", "delete to start / end of line"),
+    ("Ctrl-W", "delete the word before the cursor"),
+    ("↑ ↓", "history (Ctrl-P/N too)"),
+    ("Ctrl-R", "search history (again: older; Esc cancels)"),
+    ("PgUp PgDn", "scroll the terminal"),
+    ("Alt-↑↓ Shift-PgUp/Dn", "scroll the task text"),
+    ("Ctrl-L", "clear the screen"),
+    ("Ctrl-C", "abandon the line"),
+    ("F2", "show the next hint"),
+    ("F5 Ctrl-G", "grade"),
+    ("Esc F10", "leave the task"),
+];
+
+const RESULTS: &[(&str, &str)] = &[
+    ("Esc t", "back to the task (keep trying)"),
+    ("l q F10", "back to the task list"),
+    ("↑↓ PgUp PgDn", "scroll"),
+];
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = app.theme;
+    let keys: &[(&str, &str)] = match app.screen {
+        Screen::Task => TASK,
+        Screen::Results => RESULTS,
+        _ => LISTS,
+    };
+    let mut lines: Vec<Line> = keys
+        .iter()
+        .chain(EVERYWHERE)
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!("{k:>22}  "), theme.key()),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        "                        any key closes this help",
+        theme.dim(),
+    )));
+    let popup = centered(area, 76, lines.len() as u16 + 2);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(panel(theme, "Keys", true)),
+        popup,
+    );
+}

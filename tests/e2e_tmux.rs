@@ -1,0 +1,181 @@
+//! End to end: the real binary in a real terminal (a detached tmux session on its own socket).
+//! Home → Practice → first task, type a command and see its output, grade with F5, go back, quit
+//! with `q`, and see the shell again: the terminal was restored and the alternate screen left.
+//! Skipped, with a message, when tmux is not installed.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// One tmux server of our own, killed when the test ends however it ends.
+struct Tmux {
+    socket: String,
+    session: String,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> Output {
+        // Our own server socket and no configuration file: the learner's tmux is left alone.
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    fn send(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.session];
+        args.extend_from_slice(keys);
+        let out = self.cmd(&args);
+        assert!(out.status.success(), "send-keys {keys:?} failed");
+    }
+
+    /// Types text literally (no key-name lookup).
+    fn type_text(&self, text: &str) {
+        let out = self.cmd(&["send-keys", "-t", &self.session, "-l", text]);
+        assert!(out.status.success(), "send-keys -l {text:?} failed");
+    }
+
+    fn capture(&self) -> String {
+        String::from_utf8_lossy(
+            &self
+                .cmd(&["capture-pane", "-p", "-t", &self.session])
+                .stdout,
+        )
+        .into_owned()
+    }
+
+    /// Polls the pane until `done` holds, or fails with what the pane showed.
+    fn wait_for(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.capture();
+            if done(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; the pane shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn practice_a_task_in_a_real_terminal() {
+    if !tmux_available() {
+        eprintln!("skipped: tmux is not installed, so there is no real terminal to drive");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_kubedojo");
+    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let tmux = Tmux {
+        socket: format!("kubedojo-e2e-{}", std::process::id()),
+        session: "e2e".to_string(),
+    };
+    // A plain shell first, so that after quitting we can see it again.
+    let out = tmux.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        &tmux.session,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "env",
+        "PS1=e2e-shell$ ",
+        "TERM=xterm-256color",
+        "sh",
+    ]);
+    assert!(out.status.success(), "tmux new-session failed: {out:?}");
+    tmux.wait_for("the shell prompt", |s| s.contains("e2e-shell$"));
+    tmux.type_text(&format!(
+        "'{bin}' --scenarios '{}'; echo \"kubedojo-exit=$?\"",
+        scenarios.display()
+    ));
+    tmux.send(&["Enter"]);
+
+    tmux.wait_for("the home menu", |s| {
+        s.contains("Practice") && s.contains("Mock exam") && s.contains("q quit")
+    });
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the practice list", |s| s.contains("Tasks ("));
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the task screen", |s| {
+        s.contains("Terminal") && s.contains("controlplane $") && s.contains("use-context")
+    });
+
+    // Wide: task and terminal side by side. Narrow: stacked, task above the terminal.
+    let side_by_side = |s: &str| {
+        s.lines()
+            .any(|l| l.contains("Task ·") && l.contains("Terminal"))
+    };
+    assert!(side_by_side(&tmux.capture()));
+    tmux.cmd(&["resize-window", "-t", &tmux.session, "-x", "80", "-y", "24"]);
+    tmux.wait_for("the stacked layout at 80x24", |s| {
+        !side_by_side(s) && s.contains("Terminal") && s.contains("Task ·")
+    });
+    tmux.cmd(&[
+        "resize-window",
+        "-t",
+        &tmux.session,
+        "-x",
+        "120",
+        "-y",
+        "40",
+    ]);
+    tmux.wait_for("side by side again at 120x40", side_by_side);
+
+    tmux.type_text("echo hello");
+    tmux.send(&["Enter"]);
+    // Until the shell's builtins land, `echo` may be "command not found"; either way it ran.
+    tmux.wait_for("the command's output", |s| {
+        s.lines().any(|l| {
+            let l = l.trim_matches(|c: char| c == '│' || c.is_whitespace());
+            l == "hello" || l.contains("echo: command not found")
+        })
+    });
+
+    tmux.send(&["F5"]);
+    tmux.wait_for("the results", |s| {
+        s.contains("Score: ") && s.contains("Model solution")
+    });
+    tmux.send(&["Escape"]);
+    tmux.wait_for("the task again", |s| {
+        s.contains("controlplane $ echo hello")
+    });
+    tmux.send(&["Escape"]);
+    tmux.wait_for("the practice list (graded: no confirmation)", |s| {
+        s.contains("Tasks (")
+    });
+    tmux.send(&["Escape"]);
+    tmux.wait_for("the home menu again", |s| s.contains("q quit"));
+    tmux.send(&["q"]);
+
+    let screen = tmux.wait_for("the shell after quitting", |s| {
+        s.contains("kubedojo-exit=0")
+    });
+    assert!(
+        !screen.contains("Mock exam") && !screen.contains("Tasks ("),
+        "the alternate screen was not left:\n{screen}"
+    );
+    // The shell takes input again: the terminal is out of raw mode.
+    tmux.type_text("echo still-$((40+2))");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the shell to run a command", |s| s.contains("still-42"));
+}
