@@ -17,6 +17,11 @@ const WAITING_ON_SHELL: &[&str] = &[
     "node-affinity-deployment",
     "daemonset-agent",
     "fix-init-container",
+    "nodeport-fixed-port",
+    "network-policy-db",
+    "pv-hostpath",
+    "pvc-match-pv",
+    "pod-mount-pvc",
 ];
 
 fn scenarios() -> Vec<kubedojo::scenario::Loaded> {
