@@ -22,6 +22,12 @@ const WAITING_ON_SHELL: &[&str] = &[
     "pv-hostpath",
     "pvc-match-pv",
     "pod-mount-pvc",
+    "multi-container-pod",
+    "init-container-setup",
+    "job-completions",
+    "cronjob-schedule",
+    "liveness-probe-http",
+    "readiness-probe-exec",
 ];
 
 fn scenarios() -> Vec<kubedojo::scenario::Loaded> {
