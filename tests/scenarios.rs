@@ -28,6 +28,10 @@ const WAITING_ON_SHELL: &[&str] = &[
     "cronjob-schedule",
     "liveness-probe-http",
     "readiness-probe-exec",
+    "configmap-env-and-volume",
+    "secret-env",
+    "rolling-update-apply",
+    "ingress-path-routing",
 ];
 
 fn scenarios() -> Vec<kubedojo::scenario::Loaded> {
