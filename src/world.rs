@@ -89,6 +89,9 @@ pub struct World {
     pub hosts: BTreeMap<String, Host>,
     pub clock: Clock,
     pub images: Arc<Catalog>,
+    /// Per cluster, a fingerprint of what the static-pod sync last saw (manifests, kubelet states,
+    /// the store's write counter), so an unchanged node is not re-read on every settle.
+    static_seen: BTreeMap<String, u64>,
 }
 
 /// The instant every default World starts at (tests and `check` are deterministic).
@@ -147,6 +150,7 @@ impl World {
             hosts: BTreeMap::new(),
             clock,
             images: Arc::new(Catalog::builtin()),
+            static_seen: BTreeMap::new(),
         }
     }
 
@@ -292,7 +296,36 @@ impl World {
     }
 
     /// The kubelet's static pods: every manifest in a node's staticPodPath becomes a mirror pod `NAME-NODE`.
+    /// A cheap fingerprint of everything the static-pod sync depends on.
+    fn static_fingerprint(&self, cluster: &str) -> u64 {
+        let mut h: u64 = self.clusters.get(cluster).map(Cluster::write_counter).unwrap_or(0);
+        let mut mix = |x: u64| h = (h ^ x).wrapping_mul(0x100000001b3);
+        for host in self.hosts.values().filter(|x| x.cluster == cluster) {
+            mix(fnv(host.name.as_bytes()));
+            mix(u64::from(host.services.get("kubelet").is_some_and(|s| s.active)));
+            let config = host.fs.read("/var/lib/kubelet/config.yaml").unwrap_or("");
+            mix(fnv(config.as_bytes()));
+            for dir in ["/etc/kubernetes/manifests"].iter().map(|d| d.to_string()).chain(static_path(config)) {
+                for f in host.fs.list(&dir).unwrap_or_default() {
+                    mix(fnv(f.as_bytes()));
+                    mix(fnv(host.fs.read(&format!("{dir}/{f}")).unwrap_or("").as_bytes()));
+                }
+            }
+        }
+        h
+    }
+
     fn sync_static_pods(&mut self, cluster: &str, now: DateTime<Utc>) {
+        let fingerprint = self.static_fingerprint(cluster);
+        if self.static_seen.get(cluster) == Some(&fingerprint) {
+            return;
+        }
+        self.sync_static_pods_now(cluster, now);
+        let after = self.static_fingerprint(cluster);
+        self.static_seen.insert(cluster.to_string(), after);
+    }
+
+    fn sync_static_pods_now(&mut self, cluster: &str, now: DateTime<Utc>) {
         let hosts: Vec<&Host> = self
             .hosts
             .values()
@@ -402,6 +435,12 @@ impl World {
             let _ = c.create(pod, false);
         }
     }
+}
+
+/// The staticPodPath a kubelet configuration names, if any.
+fn static_path(config: &str) -> Option<String> {
+    let v = serde_yaml::from_str::<Value>(config).ok()?;
+    v.get("staticPodPath").and_then(Value::as_str).map(|p| crate::vfs::normalize("/", p))
 }
 
 /// The InternalIP of the `i`th node of cluster `cluster_index` (control plane first).

@@ -35,6 +35,11 @@ pub struct Cluster {
     pub images: Arc<images::Catalog>,
     next_service_ip: u32,
     next_node_port: u32,
+    /// The resourceVersion counter when the store last settled: no write since means only the
+    /// time-driven controllers (kubelet, node lifecycle) have anything to do.
+    settled_rv: u64,
+    /// Pods whose status cannot change with time alone (uid -> resourceVersion when found so).
+    pub(crate) kubelet_stable: std::collections::HashMap<String, u64>,
 }
 
 /// Formats a timestamp as the API does (`2024-05-01T10:00:00Z`).
@@ -86,6 +91,8 @@ impl Cluster {
             images,
             next_service_ip: 2,
             next_node_port: 0,
+            settled_rv: 0,
+            kubelet_stable: std::collections::HashMap::new(),
         }
     }
 
@@ -365,6 +372,7 @@ impl Cluster {
         } else {
             String::new()
         };
+        self.next_rv += 1;
         let removed = self
             .objects
             .get_mut(rt.plural)
@@ -382,12 +390,27 @@ impl Cluster {
     /// Runs every controller until nothing changes (bounded), at the cluster's current time; returns
     /// how many rounds it took.
     pub fn settle(&mut self) -> usize {
+        if self.next_rv == self.settled_rv && !controllers::reconcile_timed(self) {
+            return 1;
+        }
         for i in 0..30 {
             if !controllers::reconcile_all(self) {
+                self.settled_rv = self.next_rv;
                 return i + 1;
             }
         }
+        self.settled_rv = self.next_rv;
         30
+    }
+
+    /// A counter that grows with every write to the store.
+    pub fn write_counter(&self) -> u64 {
+        self.next_rv
+    }
+
+    /// The resourceVersion number an object carries.
+    pub fn rv_of(obj: &Value) -> u64 {
+        object::str_at(obj, "metadata.resourceVersion").parse().unwrap_or(0)
     }
 
     /// Records an Event about an object, as the components do (counts repeated ones).
@@ -447,6 +470,7 @@ impl Cluster {
 
     /// Removes an object without cascading (controllers use it).
     pub fn remove_raw(&mut self, plural: &str, namespace: &str, name: &str) -> Option<Value> {
+        self.next_rv += 1;
         self.objects
             .get_mut(plural)?
             .remove(&(namespace.to_string(), name.to_string()))

@@ -9,15 +9,31 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
 pub fn reconcile(c: &mut Cluster) -> bool {
+    // Only pods that can still change: skip those found stable at their current resourceVersion.
     let pods: Vec<Value> = c
         .list_all("pods")
         .into_iter()
         .filter(|p| !object::str_at(p, "spec.nodeName").is_empty())
+        .filter(|p| c.kubelet_stable.get(object::str_at(p, "metadata.uid")) != Some(&Cluster::rv_of(p)))
         .cloned()
         .collect();
     let mut changed = false;
     for pod in pods {
-        changed |= reconcile_pod(c, pod);
+        let uid = object::str_at(&pod, "metadata.uid").to_string();
+        let ns = object::namespace(&pod).to_string();
+        let name = object::name(&pod).to_string();
+        let (ch, stable) = reconcile_pod(c, pod);
+        changed |= ch;
+        if stable {
+            let rv = c.peek("pods", &ns, &name).map(Cluster::rv_of).unwrap_or(0);
+            c.kubelet_stable.insert(uid, rv);
+        } else {
+            c.kubelet_stable.remove(&uid);
+        }
+    }
+    if c.kubelet_stable.len() > 4 * c.count("pods") + 64 {
+        let live: std::collections::HashSet<String> = c.list_all("pods").iter().map(|p| object::str_at(p, "metadata.uid").to_string()).collect();
+        c.kubelet_stable.retain(|k, _| live.contains(k));
     }
     changed
 }
@@ -64,7 +80,8 @@ fn secs_between(a: DateTime<Utc>, b: DateTime<Utc>) -> i64 {
     (b - a).num_seconds()
 }
 
-fn reconcile_pod(c: &mut Cluster, pod: Value) -> bool {
+/// Updates one pod's status; returns (changed, stable) where stable means time alone cannot change it.
+fn reconcile_pod(c: &mut Cluster, pod: Value) -> (bool, bool) {
     let node = object::str_at(&pod, "spec.nodeName").to_string();
     let host_network = object::get(&pod, "spec.hostNetwork")
         .and_then(Value::as_bool)
@@ -141,6 +158,7 @@ fn reconcile_pod(c: &mut Cluster, pod: Value) -> bool {
 
     let mut statuses = Vec::new();
     let mut all_ready = true;
+    let mut all_forever_ready = true;
     let mut any_running = false;
     let mut all_done = true;
     let mut any_failed = false;
@@ -161,6 +179,7 @@ fn reconcile_pod(c: &mut Cluster, pod: Value) -> bool {
         let snap = runtime::snapshot(&prog, image_ok, start, elapsed, &policy);
         let ready = matches!(snap.state, State::Running { started } if elapsed - started >= readiness_delay(ct));
         all_ready &= ready;
+        all_forever_ready &= ready && matches!(prog, Program::Forever);
         any_running |=
             matches!(snap.state, State::Running { .. }) || (snap.started_once && !snap.done);
         all_done &= snap.done;
@@ -282,11 +301,12 @@ fn reconcile_pod(c: &mut Cluster, pod: Value) -> bool {
         );
     }
     sort_conditions(&mut np);
+    let stable = matches!(phase, "Succeeded" | "Failed") || (phase == "Running" && init_done && all_forever_ready);
     if np != pod {
         c.put_status("pods", np);
-        return true;
+        return (true, stable);
     }
-    false
+    (false, stable)
 }
 
 fn sort_conditions(pod: &mut Value) {

@@ -31,6 +31,14 @@ pub fn reconcile_all(c: &mut Cluster) -> bool {
     changed
 }
 
+/// Runs only the controllers whose work depends on time passing (the kubelet's container timelines,
+/// the node lifecycle's taint timers); true when they changed the store.
+pub fn reconcile_timed(c: &mut Cluster) -> bool {
+    let mut changed = kubelet::reconcile(c);
+    changed |= node::reconcile(c);
+    changed
+}
+
 /// An ownerReference naming `owner` as the controller.
 pub fn controller_ref(owner: &Value) -> Value {
     json!({
