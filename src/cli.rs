@@ -104,10 +104,9 @@ pub const HARNESS_ERROR: u8 = 2;
 pub fn run(cli: Cli) -> Result<u8, CliError> {
     let dir = cli.scenarios.clone().unwrap_or_else(default_dir);
     match cli.command {
-        None => {
-            crate::tui::run(&crate::tui::Options { scenarios_dir: dir })?;
-            Ok(0)
-        }
+        None => Ok(crate::tui::run(&crate::tui::Options {
+            scenarios_dir: dir,
+        })?),
         Some(Command::List { json }) => list(&dir, json),
         Some(Command::Sh {
             scenario,

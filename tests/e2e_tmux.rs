@@ -75,16 +75,10 @@ fn tmux_available() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-#[test]
-fn practice_a_task_in_a_real_terminal() {
-    if !tmux_available() {
-        eprintln!("skipped: tmux is not installed, so there is no real terminal to drive");
-        return;
-    }
-    let bin = env!("CARGO_BIN_EXE_kubedojo");
-    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+/// A tmux server of our own running a plain shell, 120×40.
+fn shell_in_tmux(name: &str) -> Tmux {
     let tmux = Tmux {
-        socket: format!("kubedojo-e2e-{}", std::process::id()),
+        socket: format!("kubedojo-e2e-{name}-{}", std::process::id()),
         session: "e2e".to_string(),
     };
     // A plain shell first, so that after quitting we can see it again.
@@ -104,6 +98,18 @@ fn practice_a_task_in_a_real_terminal() {
     ]);
     assert!(out.status.success(), "tmux new-session failed: {out:?}");
     tmux.wait_for("the shell prompt", |s| s.contains("e2e-shell$"));
+    tmux
+}
+
+#[test]
+fn practice_a_task_in_a_real_terminal() {
+    if !tmux_available() {
+        eprintln!("skipped: tmux is not installed, so there is no real terminal to drive");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_kubedojo");
+    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let tmux = shell_in_tmux("practice");
     tmux.type_text(&format!(
         "'{bin}' --scenarios '{}'; echo \"kubedojo-exit=$?\"",
         scenarios.display()
@@ -178,4 +184,38 @@ fn practice_a_task_in_a_real_terminal() {
     tmux.type_text("echo still-$((40+2))");
     tmux.send(&["Enter"]);
     tmux.wait_for("the shell to run a command", |s| s.contains("still-42"));
+}
+
+#[test]
+fn a_termination_signal_restores_the_terminal() {
+    if !tmux_available() {
+        eprintln!("skipped: tmux is not installed, so there is no real terminal to drive");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_kubedojo");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pid_file = dir.path().join("pid");
+    let tmux = shell_in_tmux("signal");
+    // `exec` keeps the pid that the shell wrote down.
+    tmux.type_text(&format!(
+        "sh -c 'echo $$ > {}; exec {bin}'; echo \"kubedojo-exit=$?\"",
+        pid_file.display()
+    ));
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the home menu", |s| s.contains("Mock exam"));
+    let pid = std::fs::read_to_string(&pid_file).expect("the pid was written");
+    let killed = Command::new("kill")
+        .args(["-TERM", pid.trim()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let screen = tmux.wait_for("the shell after SIGTERM", |s| s.contains("kubedojo-exit="));
+    assert!(screen.contains("kubedojo-exit=143"), "{screen}");
+    assert!(
+        !screen.contains("Mock exam"),
+        "the alternate screen was not left:\n{screen}"
+    );
+    tmux.type_text("echo back-$((6*7))");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the shell to run a command", |s| s.contains("back-42"));
 }

@@ -470,12 +470,15 @@ fn run_line(a: &mut Attempt) {
 }
 
 /// Draws and handles events until the learner quits. Generic over the backend; events come from
-/// crossterm.
-pub fn run<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> std::io::Result<()> {
+/// crossterm. Returns the exit code: 0, or 128 + the signal that stopped it.
+pub fn run<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> std::io::Result<u8> {
     if let Ok(size) = terminal.size() {
         app.update(Action::Resize(size.width, size.height));
     }
     while !app.quit {
+        if let Some(signal) = super::terminal::stop_signal() {
+            return Ok(u8::try_from(128 + signal).unwrap_or(1));
+        }
         app.update(Action::Tick(Instant::now()));
         terminal.draw(|frame| screens::render(app, frame))?;
         if !event::poll(Duration::from_millis(250))? {
@@ -497,5 +500,5 @@ pub fn run<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> std::io::Re
             }
         }
     }
-    Ok(())
+    Ok(0)
 }
