@@ -383,8 +383,14 @@ impl App {
                 }
             }
             Action::Interrupt => {
+                let idle = a.pane.editor.text().is_empty() && !a.pane.continuing();
                 let prompt = a.session.prompt();
                 a.pane.interrupt(&prompt);
+                // Ctrl-C on an empty line is usually someone trying to get out: say how, once.
+                let already = a.pane.lines().iter().any(|l| l.text == CTRL_C_NOTE);
+                if idle && !already {
+                    a.pane.note(CTRL_C_NOTE);
+                }
             }
             Action::HistoryPrev => a.pane.history_prev(),
             Action::SearchHistory => a.pane.search_older(),
@@ -457,6 +463,8 @@ impl App {
         }
     }
 }
+
+const CTRL_C_NOTE: &str = "# Ctrl-C clears the line. Esc leaves the task; Ctrl-Q quits kubedojo.";
 
 /// Enter in the terminal pane: run the block once it is complete.
 fn run_line(a: &mut Attempt) {

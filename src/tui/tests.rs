@@ -461,3 +461,14 @@ fn a_task_longer_than_its_pane_says_there_is_more() {
     let text = screen(&task_app(0), 160, 48);
     assert!(!text.contains("more · Alt"), "{text}");
 }
+
+#[test]
+fn ctrl_c_on_an_empty_line_says_how_to_leave_once() {
+    let mut app = task_app(0);
+    app.update(Action::Interrupt);
+    app.update(Action::Interrupt);
+    app.update(Action::Interrupt);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("controlplane $ echo hi^C"), "{text}");
+    assert_eq!(text.matches("Esc leaves the task").count(), 1, "{text}");
+}
