@@ -314,7 +314,7 @@ fn no_key_sequence_panics() {
         (seed % n as u64) as usize
     };
     let t0 = Instant::now();
-    for step in 0..4000u64 {
+    for step in 0..2500u64 {
         let code = keys[next(keys.len())];
         let modifiers = mods[next(mods.len())];
         // Never quit, so the walk covers every screen.
