@@ -123,6 +123,8 @@ pub enum Action {
     Back,
     /// `/` in the practice list: type to filter.
     Filter,
+    /// A free terminal with no task.
+    Sandbox,
     // The task screen.
     Edit(Edit),
     Enter,
@@ -175,8 +177,8 @@ impl Seeds {
 #[derive(Debug)]
 pub struct Attempt {
     pub session: Session,
-    /// The task with its parameters drawn (what the learner reads).
-    pub scenario: Scenario,
+    /// The task with its parameters drawn (what the learner reads); `None` in the sandbox.
+    pub scenario: Option<Scenario>,
     pub pane: TerminalPane,
     pub hints_shown: usize,
     pub started: Instant,
@@ -192,8 +194,26 @@ impl Attempt {
         now.saturating_duration_since(self.started)
     }
 
-    pub fn limit(&self) -> Duration {
-        Duration::from_secs(u64::from(self.scenario.minutes) * 60)
+    /// The suggested time for the task (none in the sandbox).
+    pub fn limit(&self) -> Option<Duration> {
+        let minutes = self.scenario.as_ref()?.minutes;
+        Some(Duration::from_secs(u64::from(minutes) * 60))
+    }
+
+    fn new(session: Session, scenario: Option<Scenario>, started: Instant, note: &str) -> Attempt {
+        let mut pane = TerminalPane::default();
+        pane.note(note);
+        Attempt {
+            session,
+            scenario,
+            pane,
+            hints_shown: 0,
+            started,
+            report: None,
+            graded_after: None,
+            task_scroll: 0,
+            results_scroll: 0,
+        }
     }
 }
 
@@ -322,6 +342,7 @@ impl App {
                 list.filtering = false;
                 self.start();
             }
+            Action::Sandbox => self.sandbox(),
             Action::Back if list.filtering || !list.filter.is_empty() => list.clear_filter(),
             Action::Back => {
                 list.status = None;
@@ -343,24 +364,29 @@ impl App {
                     .as_ref()
                     .map(|t| t.scenario.clone())
                     .unwrap_or_else(|| loaded.scenario.clone());
-                let mut pane = TerminalPane::default();
-                pane.note("# Solve the task here. F5 grades, F2 gives a hint, F1 lists every key.");
-                self.attempt = Some(Attempt {
+                self.attempt = Some(Attempt::new(
                     session,
-                    scenario,
-                    pane,
-                    graded_after: None,
-                    hints_shown: 0,
-                    started: self.now,
-                    report: None,
-                    task_scroll: 0,
-                    results_scroll: 0,
-                });
+                    Some(scenario),
+                    self.now,
+                    "# Solve the task here. F5 grades, F2 gives a hint, F1 lists every key.",
+                ));
                 self.practice.status = None;
                 self.screen = Screen::Task;
             }
             Err(e) => self.practice.status = Some(format!("Could not start: {e}")),
         }
+    }
+
+    /// Opens a free terminal in the standard cluster, with no task.
+    fn sandbox(&mut self) {
+        self.attempt = Some(Attempt::new(
+            Session::sandbox(ClockMode::Wall),
+            None,
+            self.now,
+            "# The sandbox: the standard cluster, no task, nothing graded. Esc leaves.",
+        ));
+        self.practice.status = None;
+        self.screen = Screen::Task;
     }
 
     fn update_task(&mut self, action: Action) {
@@ -412,11 +438,12 @@ impl App {
             }
             Action::ClearScreen => a.pane.clear(),
             Action::Hint => {
-                a.hints_shown = (a.hints_shown + 1).min(a.scenario.hints.len());
+                let total = a.scenario.as_ref().map_or(0, |s| s.hints.len());
+                a.hints_shown = (a.hints_shown + 1).min(total);
             }
             Action::Grade => self.grade(),
             Action::Leave | Action::Back => {
-                if a.report.is_some() {
+                if a.report.is_some() || a.scenario.is_none() {
                     self.leave_task();
                 } else {
                     self.confirm = Some(Confirm::LeaveTask);
@@ -428,6 +455,11 @@ impl App {
 
     fn grade(&mut self) {
         if let Some(a) = self.attempt.as_mut() {
+            if a.scenario.is_none() {
+                a.pane
+                    .note("# The sandbox has no task, so there is nothing to grade.");
+                return;
+            }
             a.report = a.session.grade();
             a.graded_after = Some(a.elapsed(self.now));
             a.results_scroll = 0;

@@ -79,6 +79,7 @@ fn list(key: KeyEvent) -> Option<Action> {
         }
         KeyCode::Right => Some(Action::Select),
         KeyCode::Char('/') => Some(Action::Filter),
+        KeyCode::Char('s') => Some(Action::Sandbox),
         _ => navigation(key),
     }
 }

@@ -283,6 +283,7 @@ fn no_key_sequence_panics() {
         KeyCode::Char('g'),
         KeyCode::Char('<'),
         KeyCode::Char('/'),
+        KeyCode::Char('s'),
         KeyCode::Char('\''),
         KeyCode::Char('é'),
         KeyCode::Char('界'),
@@ -471,4 +472,25 @@ fn ctrl_c_on_an_empty_line_says_how_to_leave_once() {
     let text = screen(&app, 80, 24);
     assert!(text.contains("controlplane $ echo hi^C"), "{text}");
     assert_eq!(text.matches("Esc leaves the task").count(), 1, "{text}");
+}
+
+#[test]
+fn the_sandbox_is_a_terminal_without_a_task() {
+    let mut app = app(false);
+    app.update(Action::Select);
+    let s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::NONE);
+    let action = keymap::action(&app, s).expect("s opens the sandbox");
+    app.update(action);
+    assert_eq!(app.screen, Screen::Task);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Sandbox · the standard cluster"), "{text}");
+    assert!(text.contains("controlplane $"), "{text}");
+    assert!(!text.contains("F5 grade"), "{text}");
+    // Nothing to grade, and leaving needs no confirmation.
+    app.update(Action::Grade);
+    assert_eq!(app.screen, Screen::Task);
+    assert!(screen(&app, 80, 24).contains("nothing to grade"));
+    app.update(Action::Leave);
+    assert!(app.confirm.is_none());
+    assert_eq!(app.screen, Screen::Practice);
 }

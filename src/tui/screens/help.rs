@@ -18,6 +18,7 @@ const LISTS: &[(&str, &str)] = &[
     ("Home End g G", "first / last"),
     ("Enter", "open / start"),
     ("/", "filter the task list by words (Esc clears)"),
+    ("s", "sandbox: a free terminal, no task (in the task list)"),
     ("Esc q", "back (q quits from Home)"),
 ];
 

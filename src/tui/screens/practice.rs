@@ -163,6 +163,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ("↑↓/jk", "move"),
             ("Enter", "start"),
             ("/", "filter"),
+            ("s", "sandbox"),
             ("Esc", "back"),
             ("F1", "keys"),
             ("Ctrl-Q", "quit"),

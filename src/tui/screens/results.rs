@@ -16,7 +16,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     };
     let theme = app.theme;
-    let s = &attempt.scenario;
+    let Some(s) = attempt.scenario.as_ref() else {
+        return;
+    };
     let (top, body, bottom) = chrome(area);
     header(
         theme,
@@ -53,7 +55,9 @@ pub fn text_size(width: u16, height: u16) -> (u16, u16) {
 
 /// The score, each finding, and the model solution.
 pub fn results_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
-    let s = &attempt.scenario;
+    let Some(s) = attempt.scenario.as_ref() else {
+        return Vec::new();
+    };
     let mut lines = Vec::new();
     match &attempt.report {
         Some(report) => {
@@ -78,12 +82,12 @@ pub fn results_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
                     theme.dim(),
                 ),
             ]));
-            if let Some(t) = attempt.graded_after {
+            if let (Some(t), Some(limit)) = (attempt.graded_after, attempt.limit()) {
                 lines.push(Line::from(Span::styled(
                     format!(
                         "Graded after {} of the {} suggested",
                         mm_ss(t),
-                        mm_ss(attempt.limit())
+                        mm_ss(limit)
                     ),
                     theme.dim(),
                 )));
