@@ -145,6 +145,8 @@ pub enum Action {
     Paste(String),
     // The results screen.
     KeepTrying,
+    /// A fresh attempt at the same task: new parameters, new cluster.
+    Retry,
     ToList,
     // A confirmation.
     ConfirmYes,
@@ -357,6 +359,15 @@ impl App {
         let Some(loaded) = self.practice.current() else {
             return;
         };
+        let id = loaded.scenario.id.clone();
+        self.start_id(&id);
+    }
+
+    /// Starts a fresh attempt at the scenario `id` (new parameters, new cluster).
+    fn start_id(&mut self, id: &str) {
+        let Some(loaded) = self.practice.scenarios.iter().find(|l| l.scenario.id == id) else {
+            return;
+        };
         match Session::start(loaded, self.seeds.next(), ClockMode::Wall) {
             Ok(session) => {
                 let scenario = session
@@ -373,7 +384,11 @@ impl App {
                 self.practice.status = None;
                 self.screen = Screen::Task;
             }
-            Err(e) => self.practice.status = Some(format!("Could not start: {e}")),
+            Err(e) => {
+                self.attempt = None;
+                self.practice.status = Some(format!("Could not start: {e}"));
+                self.screen = Screen::Practice;
+            }
         }
     }
 
@@ -483,6 +498,11 @@ impl App {
         let page = h.saturating_sub(1).max(1);
         let scroll = &mut a.results_scroll;
         match action {
+            Action::Retry => {
+                if let Some(id) = a.scenario.as_ref().map(|s| s.id.clone()) {
+                    self.start_id(&id);
+                }
+            }
             Action::KeepTrying | Action::Back => self.screen = Screen::Task,
             Action::ToList | Action::Leave => self.leave_task(),
             Action::Up => *scroll = scroll.saturating_sub(1),

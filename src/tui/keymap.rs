@@ -133,6 +133,7 @@ fn results(key: KeyEvent) -> Option<Action> {
     match key.code {
         KeyCode::Esc | KeyCode::Char('t') | KeyCode::Backspace => Some(Action::KeepTrying),
         KeyCode::Char('l') | KeyCode::Char('q') | KeyCode::F(10) => Some(Action::ToList),
+        KeyCode::Char('r') => Some(Action::Retry),
         KeyCode::Enter => None,
         _ => navigation(key),
     }

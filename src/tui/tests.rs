@@ -494,3 +494,19 @@ fn the_sandbox_is_a_terminal_without_a_task() {
     assert!(app.confirm.is_none());
     assert_eq!(app.screen, Screen::Practice);
 }
+
+#[test]
+fn r_in_the_results_starts_the_task_over() {
+    let mut app = task_app(30);
+    app.update(Action::Enter);
+    app.update(Action::Grade);
+    app.update(Action::Tick(app.now + Duration::from_secs(5)));
+    let r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE);
+    let action = keymap::action(&app, r).expect("r starts over");
+    app.update(action);
+    assert_eq!(app.screen, Screen::Task);
+    let a = app.attempt.as_ref().expect("a new attempt");
+    assert!(a.report.is_none());
+    assert!(a.pane.history.entries().is_empty());
+    assert!(screen(&app, 80, 24).contains("⏱ 02:00"));
+}

@@ -43,6 +43,7 @@ const TASK: &[(&str, &str)] = &[
 const RESULTS: &[(&str, &str)] = &[
     ("Esc t", "back to the task (keep trying)"),
     ("l q F10", "back to the task list"),
+    ("r", "start over: new parameters, a fresh cluster"),
     ("↑↓ PgUp PgDn", "scroll"),
 ];
 

@@ -38,6 +38,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         &[
             ("Esc/t", "back to the task"),
             ("l", "task list"),
+            ("r", "start over"),
             ("↑↓", "scroll"),
             ("F1", "keys"),
             ("Ctrl-Q", "quit"),
