@@ -4,6 +4,7 @@
 pub mod app;
 pub mod continuation;
 pub mod keymap;
+pub mod menu;
 pub mod screens;
 pub mod terminal;
 pub mod theme;
