@@ -510,3 +510,10 @@ fn r_in_the_results_starts_the_task_over() {
     assert!(a.pane.history.entries().is_empty());
     assert!(screen(&app, 80, 24).contains("⏱ 02:00"));
 }
+
+#[test]
+fn help_over_the_task_at_80x24() {
+    let mut app = task_app(0);
+    app.update(Action::Help);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
