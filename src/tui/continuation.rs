@@ -39,6 +39,8 @@ struct Scanner {
     escaped_newline: bool,
     /// The last token was `|`, `&&` or `||`.
     operator_pending: bool,
+    /// Open `$((` arithmetic expansions, where `<<` is a shift, not a here-document.
+    arithmetic: usize,
 }
 
 impl Scanner {
@@ -122,6 +124,16 @@ impl Scanner {
                     self.operator_pending = true;
                     i += 2;
                 }
+                '$' if chars.get(i + 1) == Some(&'(') && chars.get(i + 2) == Some(&'(') => {
+                    self.operator_pending = false;
+                    self.arithmetic += 1;
+                    i += 3;
+                }
+                ')' if self.arithmetic > 0 && chars.get(i + 1) == Some(&')') => {
+                    self.arithmetic -= 1;
+                    i += 2;
+                }
+                '<' if self.arithmetic > 0 => i += 1,
                 '<' if chars.get(i + 1) == Some(&'<') => {
                     self.operator_pending = false;
                     if chars.get(i + 2) == Some(&'<') {
@@ -194,6 +206,8 @@ mod tests {
         assert!(!needs_more_lines("echo hi # don't worry"));
         assert!(!needs_more_lines("cat <<< 'here string'"));
         assert!(!needs_more_lines("echo a && echo b || echo c | wc -l"));
+        assert!(!needs_more_lines("echo $((1 << 4))"));
+        assert!(needs_more_lines("echo $((1 << 4)); cat <<EOF"));
     }
 
     #[test]
