@@ -3,10 +3,13 @@
 //! The crate is a stack of layers (see `ARCHITECTURE.md`): `cluster` at the bottom, then `kubectl`,
 //! `shell`, `scenario` and `grader`, `session`, and the `tui` on top. Each uses only the layers below it.
 
+pub mod cards;
 pub mod cli;
 pub mod cluster;
+pub mod drill;
 pub mod grader;
 pub mod kubectl;
+pub mod progress;
 pub mod scenario;
 pub mod session;
 pub mod shell;

@@ -216,6 +216,54 @@ impl Vfs {
     }
 }
 
+impl Vfs {
+    /// Every path strictly below a directory, directories included, sorted (parents before children).
+    pub fn walk(&self, path: &str) -> Vec<String> {
+        let prefix = if path == "/" {
+            "/".to_string()
+        } else {
+            format!("{path}/")
+        };
+        self.nodes
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// Moves a file, or a directory with everything below it (`mv`). The target's parent must exist; a
+    /// file at the target is replaced; a directory cannot be moved into itself.
+    pub fn rename(&mut self, from: &str, to: &str) -> Result<(), VfsError> {
+        if from == to {
+            return Ok(());
+        }
+        let node = self.nodes.get(from).cloned().ok_or(VfsError::NotFound)?;
+        self.check_parent(to)?;
+        let below = format!("{}/", from.trim_end_matches('/'));
+        if to.starts_with(&below) || from == "/" {
+            return Err(VfsError::Exists);
+        }
+        match (&node, self.nodes.get(to)) {
+            (Node::File(_), Some(Node::Dir)) => return Err(VfsError::IsADirectory),
+            (Node::Dir, Some(Node::File(_))) => return Err(VfsError::NotADirectory),
+            (Node::Dir, Some(Node::Dir)) if !self.walk(to).is_empty() => {
+                return Err(VfsError::NotEmpty)
+            }
+            _ => {}
+        }
+        let children = self.walk(from);
+        self.nodes.insert(to.to_string(), node);
+        for child in children {
+            if let Some(n) = self.nodes.remove(&child) {
+                let rest = child.get(from.len()..).unwrap_or_default();
+                self.nodes.insert(format!("{to}{rest}"), n);
+            }
+        }
+        self.nodes.remove(from);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,6 +280,21 @@ mod tests {
         assert_eq!(fs.read("/opt"), Err(VfsError::IsADirectory));
         fs.remove("/opt", true).expect("rm -r");
         assert!(!fs.exists("/opt/outputs/a.txt"));
+    }
+
+    #[test]
+    fn rename_moves_a_tree() {
+        let mut fs = Vfs::new();
+        fs.mkdir_p("/a/b").expect("mkdir");
+        fs.write("/a/b/f", "x").expect("write");
+        fs.rename("/a", "/c").expect("rename");
+        assert_eq!(fs.read("/c/b/f"), Ok("x"));
+        assert!(!fs.exists("/a"));
+        assert_eq!(
+            fs.walk("/c"),
+            vec!["/c/b".to_string(), "/c/b/f".to_string()]
+        );
+        assert_eq!(fs.rename("/c", "/c/b/x"), Err(VfsError::Exists));
     }
 
     #[test]

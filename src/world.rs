@@ -267,10 +267,28 @@ impl World {
         }
     }
 
-    /// Advances the clock by `secs` and settles.
+    /// Advances the clock by `secs`, letting the controllers act along the way (one-second steps for
+    /// the first two minutes, then coarser), so a rollout or a crash loop progresses as it would in time.
     pub fn advance(&mut self, secs: i64) {
-        self.clock.advance(Duration::seconds(secs));
-        self.settle();
+        let mut left = secs.max(0);
+        let mut walked = 0;
+        while left > 0 {
+            let step = if walked < 120 {
+                1
+            } else if walked < 1200 {
+                10
+            } else {
+                60
+            }
+            .min(left);
+            self.clock.advance(Duration::seconds(step));
+            self.settle();
+            left -= step;
+            walked += step;
+        }
+        if secs <= 0 {
+            self.settle();
+        }
     }
 
     /// The kubelet's static pods: every manifest in a node's staticPodPath becomes a mirror pod `NAME-NODE`.

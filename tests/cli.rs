@@ -128,7 +128,6 @@ fn check_solution_runs_and_prints_a_score() {
 }
 
 #[test]
-#[ignore = "needs the finished kubectl and shell layers; the integrator enables it"]
 fn check_solution_scores_full_marks() {
     let out = kubedojo(&["check", "pod-with-label", "--solution"]);
     let stdout = text(&out.stdout);

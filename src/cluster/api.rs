@@ -12,7 +12,7 @@ pub struct ApiError {
     /// HTTP status code the real server would send.
     pub code: u16,
     /// For `Invalid`: the kind and name, and one `field: message` per cause.
-    pub invalid: Option<Invalid>,
+    pub invalid: Option<Box<Invalid>>,
 }
 
 /// The details of an `Invalid` error.
@@ -80,11 +80,11 @@ impl ApiError {
             reason: "Invalid".into(),
             message,
             code: 422,
-            invalid: Some(Invalid {
+            invalid: Some(Box::new(Invalid {
                 kind: kind.into(),
                 name: name.into(),
                 causes,
-            }),
+            })),
         }
     }
 

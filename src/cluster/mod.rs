@@ -2,6 +2,7 @@
 //! defaulting, controllers, a scheduler and a kubelet model. It knows nothing of kubectl or the shell.
 
 pub mod api;
+pub mod container;
 pub mod controllers;
 pub mod defaults;
 pub mod images;
@@ -378,13 +379,15 @@ impl Cluster {
         Ok(removed)
     }
 
-    /// Runs every controller until nothing changes (bounded), at the cluster's current time.
-    pub fn settle(&mut self) {
-        for _ in 0..30 {
+    /// Runs every controller until nothing changes (bounded), at the cluster's current time; returns
+    /// how many rounds it took.
+    pub fn settle(&mut self) -> usize {
+        for i in 0..30 {
             if !controllers::reconcile_all(self) {
-                break;
+                return i + 1;
             }
         }
+        30
     }
 
     /// Records an Event about an object, as the components do (counts repeated ones).

@@ -138,6 +138,19 @@ pub fn is_empty(v: &Value) -> bool {
     }
 }
 
+/// A mutable reference to the value at `path`, if present.
+pub fn get_mut<'a>(obj: &'a mut Value, path: &str) -> Option<&'a mut Value> {
+    let mut cur = obj;
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        cur = match cur {
+            Value::Object(m) => m.get_mut(part)?,
+            Value::Array(a) => a.get_mut(part.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,17 +166,4 @@ mod tests {
         assert_eq!(labels(&o).get("app").map(String::as_str), Some("web"));
         assert_eq!(remove(&mut o, "metadata.labels.app"), Some(json!("web")));
     }
-}
-
-/// A mutable reference to the value at `path`, if present.
-pub fn get_mut<'a>(obj: &'a mut Value, path: &str) -> Option<&'a mut Value> {
-    let mut cur = obj;
-    for part in path.split('.').filter(|p| !p.is_empty()) {
-        cur = match cur {
-            Value::Object(m) => m.get_mut(part)?,
-            Value::Array(a) => a.get_mut(part.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(cur)
 }

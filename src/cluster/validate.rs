@@ -229,19 +229,13 @@ pub fn validate_update(rt: &ResourceType, old: &Value, new: &Value) -> Result<()
                 causes.push("spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".to_string());
             }
         }
-        "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet" => {
-            if object::get(old, "spec.selector") != object::get(new, "spec.selector")
-                && rt.kind != "ReplicaSet"
-            {
-                let sel = Selector::from_label_selector(
-                    object::get(new, "spec.selector").unwrap_or(&Value::Null),
-                );
-                causes.push(format!(
+        "Deployment" | "DaemonSet" | "StatefulSet"
+            if object::get(old, "spec.selector") != object::get(new, "spec.selector") =>
+        {
+            causes.push(format!(
                     "spec.selector: Invalid value: v1.LabelSelector{{MatchLabels:{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}: field is immutable",
                     go_map(&object::string_map(new, "spec.selector.matchLabels"))
                 ));
-                let _ = sel;
-            }
         }
         "Service" => {
             let oip = object::str_at(old, "spec.clusterIP");

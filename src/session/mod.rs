@@ -19,6 +19,9 @@ pub enum SessionError {
     Setup { id: String, message: String },
 }
 
+/// Simulated seconds between the learner's last command and grading.
+pub const GRADE_AFTER_SECS: i64 = 60;
+
 /// A scenario with its parameters drawn: every `{{param}}` replaced.
 #[derive(Debug, Clone)]
 pub struct Task {
@@ -137,14 +140,17 @@ impl Session {
         out
     }
 
-    /// Grades the current World against the task's assertions (`None` in a sandbox).
-    pub fn grade(&mut self) -> Option<Report> {
-        self.world.settle();
+    /// Grades the task: like the real exam, on the end state, so the World is looked at as it will be
+    /// a minute from now (pods that are still starting have started; crash loops have shown). The
+    /// learner's own World is not changed. `None` in a sandbox.
+    pub fn grade(&self) -> Option<Report> {
         let task = self.task.as_ref()?;
         let s = &task.scenario;
-        let world = &self.world;
+        let mut world = self.world.clone();
+        world.advance(GRADE_AFTER_SECS);
+        let snapshot = world.clone();
         let query = |cmd: &str| -> String {
-            let mut w = world.clone();
+            let mut w = snapshot.clone();
             let mut sh = Shell::new("controlplane");
             sh.run_line(&mut w, cmd).stdout
         };
@@ -153,7 +159,7 @@ impl Session {
             namespace: &s.context.namespace,
             query: &query,
         };
-        let findings = evaluate(world, &target, &s.assertions);
+        let findings = evaluate(&world, &target, &s.assertions);
         let possible = findings.iter().map(|f| f.points).sum();
         let earned = findings.iter().filter(|f| f.passed).map(|f| f.points).sum();
         Some(Report {

@@ -1,6 +1,19 @@
 //! The learner's shell: bash grammar (quotes, pipes, redirects, `&&`/`||`, here-documents, `$VAR`),
 //! builtins and tools over the World's virtual file systems, and the host tools of the exam.
+//!
+//! A line goes through [`lexer`] (tokens, here-document bodies), [`parser`] (the command tree, with
+//! aliases expanded), then [`exec`], which expands words ([`expand`]) and runs builtins, kubectl and the
+//! [`tools`]. The shell is a sandbox: it never touches the real file system or starts a process.
 
+mod arith;
+mod builtins;
+pub mod exec;
+mod expand;
+pub mod lexer;
+pub mod parser;
+pub mod tools;
+
+use crate::vfs::Vfs;
 use crate::world::World;
 use crate::Output;
 use std::collections::BTreeMap;
@@ -12,11 +25,36 @@ pub struct Shell {
     pub host: String,
     /// The host the learner started on, to come back to with `exit`.
     pub home_host: String,
+    /// The working directory.
     pub cwd: String,
+    /// The user name (`whoami`).
     pub user: String,
+    /// Shell variables (all exported: there are no child processes to hide them from).
     pub vars: BTreeMap<String, String>,
+    /// Aliases; `k` is `kubectl` from the start, as on the exam.
     pub aliases: BTreeMap<String, String>,
+    /// Every non-blank input, oldest first.
     pub history: Vec<String>,
+    /// `$?`.
+    status: i32,
+    /// The file system used when the shell's host is not in the World.
+    fallback: Vfs,
+    /// Where `exit` goes back to after `ssh`: (host, cwd) of each hop.
+    ssh_stack: Vec<(String, String)>,
+    /// Outputs of `<(...)` in the current line, by their `/dev/fd/N` path.
+    fds: BTreeMap<String, String>,
+    /// Set by `exit`: the rest of the line is not run.
+    exit_now: bool,
+}
+
+/// What a subshell must not change in its parent.
+pub(crate) struct Saved {
+    host: String,
+    cwd: String,
+    vars: BTreeMap<String, String>,
+    aliases: BTreeMap<String, String>,
+    ssh_stack: Vec<(String, String)>,
+    exit_now: bool,
 }
 
 impl Shell {
@@ -28,10 +66,15 @@ impl Shell {
         vars.insert("HOME".to_string(), "/root".to_string());
         vars.insert("USER".to_string(), "root".to_string());
         vars.insert("SHELL".to_string(), "/bin/bash".to_string());
+        vars.insert("TERM".to_string(), "xterm".to_string());
         vars.insert(
             "PATH".to_string(),
             "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
         );
+        let mut fallback = Vfs::new();
+        for d in ["/root", "/tmp"] {
+            let _ = fallback.mkdir_p(d);
+        }
         Shell {
             host: host.to_string(),
             home_host: host.to_string(),
@@ -40,6 +83,11 @@ impl Shell {
             vars,
             aliases,
             history: Vec::new(),
+            status: 0,
+            fallback,
+            ssh_stack: Vec::new(),
+            fds: BTreeMap::new(),
+            exit_now: false,
         }
     }
 
@@ -48,26 +96,51 @@ impl Shell {
         format!("{} $ ", self.host)
     }
 
-    /// Runs one command line and returns what the terminal shows.
+    /// The exit status of the last command (`$?`).
+    pub fn status(&self) -> i32 {
+        self.status
+    }
+
+    /// Runs one input: a command line, or a block of lines such as a command with its here-document.
     pub fn run_line(&mut self, world: &mut World, line: &str) -> Output {
-        self.history.push(line.to_string());
-        let words: Vec<String> = line.split_whitespace().map(String::from).collect();
-        let Some(first) = words.first() else {
-            return Output::default();
-        };
-        let cmd = self
-            .aliases
-            .get(first)
-            .cloned()
-            .unwrap_or_else(|| first.clone());
-        if cmd == "kubectl" {
-            let inv = crate::kubectl::Invocation {
-                host: &self.host,
-                cwd: &self.cwd,
-                stdin: "",
-            };
-            return crate::kubectl::run(world, &words[1..], inv);
+        let entry = line.trim_end_matches('\n');
+        if !entry.trim().is_empty() {
+            self.history.push(entry.to_string());
         }
-        Output::err(format!("bash: {first}: command not found\n"), 127)
+        let mut env = exec::Env::new(self, world);
+        let out = exec::run_source(&mut env, line, "", true);
+        self.fds.clear();
+        self.exit_now = false;
+        out
+    }
+
+    pub(crate) fn save(&self) -> Saved {
+        Saved {
+            host: self.host.clone(),
+            cwd: self.cwd.clone(),
+            vars: self.vars.clone(),
+            aliases: self.aliases.clone(),
+            ssh_stack: self.ssh_stack.clone(),
+            exit_now: self.exit_now,
+        }
+    }
+
+    pub(crate) fn restore(&mut self, s: Saved) {
+        self.host = s.host;
+        self.cwd = s.cwd;
+        self.vars = s.vars;
+        self.aliases = s.aliases;
+        self.ssh_stack = s.ssh_stack;
+        self.exit_now = s.exit_now;
+    }
+
+    /// Keeps the output of a process substitution and names it as bash does (`/dev/fd/63`, then down).
+    pub(crate) fn add_fd(&mut self, text: String) -> String {
+        let path = format!("/dev/fd/{}", 63usize.saturating_sub(self.fds.len()));
+        self.fds.insert(path.clone(), text);
+        path
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -6,7 +6,7 @@ use crate::cluster::{fnv, object, safe_encode, timestamp, Cluster};
 use serde_json::{json, Value};
 
 pub const REVISION: &str = "deployment.kubernetes.io/revision";
-const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
+pub const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 
 /// The `pod-template-hash` of a pod template.
 pub fn template_hash(template: &Value) -> String {
@@ -37,7 +37,8 @@ pub fn int_or_percent(v: Option<&Value>, total: i64, round_up: bool, default: &s
     }
 }
 
-fn revision(o: &Value) -> i64 {
+/// The revision number a ReplicaSet carries.
+pub fn revision(o: &Value) -> i64 {
     annotation(o, REVISION).parse().unwrap_or(0)
 }
 
@@ -114,6 +115,15 @@ fn reconcile_one(c: &mut Cluster, d: Value) -> bool {
                 let copy = rs.clone();
                 c.put_status("replicasets", copy);
                 changed = true;
+            } else {
+                // The deployment's change-cause follows onto its current ReplicaSet.
+                let cause = annotation(&d, CHANGE_CAUSE);
+                if !cause.is_empty() && annotation(rs, CHANGE_CAUSE) != cause {
+                    set_annotation(rs, CHANGE_CAUSE, &cause);
+                    let copy = rs.clone();
+                    c.put_status("replicasets", copy);
+                    changed = true;
+                }
             }
             i
         }
@@ -223,6 +233,7 @@ fn scale(c: &mut Cluster, d: &Value, rs: &mut Value, to: i64) {
     );
 }
 
+#[allow(clippy::needless_range_loop)] // indexes pair each ReplicaSet with new_idx
 fn rollout(c: &mut Cluster, d: &Value, rss: &mut [Value], new_idx: usize, desired: i64) -> bool {
     let before: Vec<i64> = rss
         .iter()

@@ -125,8 +125,7 @@ fn reconcile_pod(c: &mut Cluster, pod: Value) -> bool {
             continue;
         }
         let snap = runtime::snapshot(&prog, image_ok, start, elapsed, init_policy);
-        let finished_ok = matches!(snap.state, State::Terminated { code: 0, .. }) && snap.done
-            || matches!(snap.state, State::Terminated { code: 0, .. });
+        let finished_ok = matches!(snap.state, State::Terminated { code: 0, .. });
         init_statuses.push(status_json(ic, &snap, t0, false, image_ok));
         if finished_ok {
             if let State::Terminated { finished, .. } = snap.state {
@@ -151,11 +150,7 @@ fn reconcile_pod(c: &mut Cluster, pod: Value) -> bool {
         let image = ct.get("image").and_then(Value::as_str).unwrap_or("");
         let image_ok = catalog.resolve(image).is_some();
         if !init_done {
-            let reason = if init_failed {
-                "PodInitializing"
-            } else {
-                "PodInitializing"
-            };
+            let reason = "PodInitializing";
             statuses.push(status_json(ct, &waiting(reason), t0, false, image_ok));
             all_ready = false;
             all_done = false;

@@ -7,6 +7,7 @@ pub mod endpoints;
 pub mod garbage;
 pub mod kubelet;
 pub mod namespace;
+pub mod node;
 pub mod replicaset;
 pub mod runtime;
 pub mod scheduler;
@@ -20,6 +21,7 @@ pub fn reconcile_all(c: &mut Cluster) -> bool {
     let mut changed = false;
     changed |= namespace::reconcile(c);
     changed |= garbage::reconcile(c);
+    changed |= node::reconcile(c);
     changed |= deployment::reconcile(c);
     changed |= replicaset::reconcile(c);
     changed |= daemonset::reconcile(c);

@@ -183,6 +183,9 @@ pub fn program(container: &Value, catalog: &Catalog) -> Program {
     if !KNOWN_BINARIES.contains(&bin.as_str()) && !KNOWN_BINARIES.contains(&argv[0].as_str()) {
         return Program::NotFound(argv[0].clone());
     }
+    if let Some(p) = control_plane_program(&bin, &argv[1..]) {
+        return p;
+    }
     match bin.as_str() {
         "sh" | "bash" | "ash" => {
             let pos = argv
@@ -222,6 +225,61 @@ pub fn program(container: &Value, catalog: &Catalog) -> Program {
         "docker-entrypoint.sh" | "entrypoint.sh" => Program::Forever,
         _ => Program::Exits { secs: 0, code: 0 },
     }
+}
+
+/// Flags each control-plane binary accepts (the ones kubeadm writes and those tasks add).
+fn known_flags(bin: &str) -> &'static [&'static str] {
+    match bin {
+        "kube-apiserver" => &[
+            "advertise-address", "allow-privileged", "authorization-mode", "client-ca-file", "enable-admission-plugins", "disable-admission-plugins",
+            "enable-bootstrap-token-auth", "etcd-cafile", "etcd-certfile", "etcd-keyfile", "etcd-servers", "kubelet-client-certificate",
+            "kubelet-client-key", "kubelet-preferred-address-types", "proxy-client-cert-file", "proxy-client-key-file",
+            "requestheader-allowed-names", "requestheader-client-ca-file", "requestheader-extra-headers-prefix", "requestheader-group-headers",
+            "requestheader-username-headers", "secure-port", "service-account-issuer", "service-account-key-file",
+            "service-account-signing-key-file", "service-cluster-ip-range", "tls-cert-file", "tls-private-key-file", "audit-log-path",
+            "audit-policy-file", "audit-log-maxage", "audit-log-maxbackup", "audit-log-maxsize", "encryption-provider-config",
+            "runtime-config", "feature-gates", "v", "service-node-port-range", "anonymous-auth", "token-auth-file", "oidc-issuer-url",
+            "oidc-client-id", "profiling", "event-ttl", "bind-address", "enable-aggregator-routing",
+        ],
+        "kube-scheduler" => &["authentication-kubeconfig", "authorization-kubeconfig", "bind-address", "kubeconfig", "leader-elect", "config", "v", "feature-gates", "profiling", "secure-port"],
+        "kube-controller-manager" => &[
+            "allocate-node-cidrs", "authentication-kubeconfig", "authorization-kubeconfig", "bind-address", "client-ca-file", "cluster-cidr",
+            "cluster-name", "cluster-signing-cert-file", "cluster-signing-key-file", "controllers", "kubeconfig", "leader-elect",
+            "requestheader-client-ca-file", "root-ca-file", "service-account-private-key-file", "service-cluster-ip-range",
+            "use-service-account-credentials", "v", "feature-gates", "node-monitor-grace-period", "pod-eviction-timeout",
+            "terminated-pod-gc-threshold", "horizontal-pod-autoscaler-sync-period", "profiling", "secure-port", "node-cidr-mask-size",
+        ],
+        "etcd" => &[
+            "advertise-client-urls", "cert-file", "client-cert-auth", "data-dir", "experimental-initial-corrupt-check",
+            "experimental-watch-progress-notify-interval", "initial-advertise-peer-urls", "initial-cluster", "key-file",
+            "listen-client-urls", "listen-metrics-urls", "listen-peer-urls", "name", "peer-cert-file", "peer-client-cert-auth",
+            "peer-key-file", "peer-trusted-ca-file", "snapshot-count", "trusted-ca-file", "initial-cluster-token", "initial-cluster-state",
+        ],
+        _ => &[],
+    }
+}
+
+/// A control-plane binary with an unknown flag exits at once; an API server pointed at the wrong etcd
+/// port gives up after its timeout. Other binaries: `None`.
+fn control_plane_program(bin: &str, args: &[String]) -> Option<Program> {
+    let known = known_flags(bin);
+    if known.is_empty() {
+        return None;
+    }
+    for a in args {
+        let Some(flag) = a.strip_prefix("--") else { continue };
+        let name = flag.split('=').next().unwrap_or(flag);
+        if !known.contains(&name) {
+            return Some(Program::Exits { secs: 0, code: 1 });
+        }
+        if bin == "kube-apiserver" && name == "etcd-servers" {
+            let value = flag.split_once('=').map(|(_, v)| v).unwrap_or("");
+            if !value.split(',').any(|u| u.trim_end_matches('/').ends_with(":2379")) {
+                return Some(Program::Exits { secs: 20, code: 1 });
+            }
+        }
+    }
+    Some(Program::Forever)
 }
 
 /// The state of one container at a moment, with what the status API reports.

@@ -47,7 +47,8 @@ pub fn tolerates(toleration: &Value, taint: &Value) -> bool {
     }
 }
 
-/// Whether a pod may be placed on a node, judged on the scheduler's filters.
+/// Whether a pod may be placed on a node, judged on the scheduler's filters in the default plugin
+/// order (NodeUnschedulable, TaintToleration, NodeAffinity): a node reports only its first failure.
 pub fn node_fits(pod: &Value, node: &Value, ignore_unschedulable: bool) -> Fit {
     let tolerations = object::array(pod, "spec.tolerations");
     if !ignore_unschedulable
@@ -63,15 +64,6 @@ pub fn node_fits(pod: &Value, node: &Value, ignore_unschedulable: bool) -> Fit {
             return Fit::Unschedulable;
         }
     }
-    let node_labels = object::labels(node);
-    for (k, v) in object::string_map(pod, "spec.nodeSelector") {
-        if node_labels.get(&k) != Some(&v) {
-            return Fit::Selector;
-        }
-    }
-    if !required_affinity_matches(pod, &node_labels) {
-        return Fit::Selector;
-    }
     for taint in object::array(node, "spec.taints") {
         let effect = taint.get("effect").and_then(Value::as_str).unwrap_or("");
         if effect == "PreferNoSchedule" {
@@ -82,6 +74,15 @@ pub fn node_fits(pod: &Value, node: &Value, ignore_unschedulable: bool) -> Fit {
             let value = taint.get("value").and_then(Value::as_str).unwrap_or("");
             return Fit::Taint(format!("{{{key}: {value}}}"));
         }
+    }
+    let node_labels = object::labels(node);
+    for (k, v) in object::string_map(pod, "spec.nodeSelector") {
+        if node_labels.get(&k) != Some(&v) {
+            return Fit::Selector;
+        }
+    }
+    if !required_affinity_matches(pod, &node_labels) {
+        return Fit::Selector;
     }
     Fit::Yes
 }

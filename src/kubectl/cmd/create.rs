@@ -44,7 +44,7 @@ pub fn submit(ctx: &mut Ctx<'_>, mut obj: Value, verb: &str) -> Option<Value> {
     let result = if dr == DryRun::Client {
         obj
     } else {
-        let Some(c) = ctx.cluster() else { return None };
+        let c = ctx.cluster()?;
         match c.create(obj, dr == DryRun::Server) {
             Ok(o) => o,
             Err(e) => {
@@ -65,6 +65,13 @@ pub fn submit(ctx: &mut Ctx<'_>, mut obj: Value, verb: &str) -> Option<Value> {
         ctx.println(&line);
     }
     Some(result)
+}
+
+/// Every flag of `kubectl create` and its subcommands.
+pub fn all_flags() -> Vec<FlagSpec> {
+    let mut v = FLAGS.to_vec();
+    v.extend_from_slice(super::create_more::FLAGS);
+    v
 }
 
 pub fn run(ctx: &mut Ctx<'_>) {
@@ -89,9 +96,13 @@ pub fn run(ctx: &mut Ctx<'_>) {
             submit(ctx, generate::namespace(&name), "created");
         }
         "configmap" | "cm" => create_configmap(ctx, &rest),
-        other => ctx.error(&format!(
-            "unknown command \"{other}\" for \"kubectl create\""
-        )),
+        other => {
+            if !super::create_more::run(ctx, other, &rest) {
+                ctx.error(&format!(
+                    "unknown command \"{other}\" for \"kubectl create\""
+                ));
+            }
+        }
     }
 }
 

@@ -3,15 +3,20 @@
 pub mod apply;
 pub mod config;
 pub mod create;
+pub mod create_more;
 pub mod delete;
 pub mod expose;
 pub mod generate;
 pub mod get;
 pub mod help;
 pub mod misc;
+pub mod node;
 pub mod output;
+pub mod podio;
+pub mod rollout;
 pub mod run;
 pub mod scale;
+pub mod set;
 
 use super::flags::FlagSpec;
 use super::{context, Ctx, Invocation};
@@ -106,7 +111,7 @@ pub fn dispatch(world: &mut World, verb: &str, rest: &[String], inv: Invocation<
             super::describe::run,
         ),
         "run" => with_ctx(world, inv, &path, rest, run::FLAGS, run::run),
-        "create" => with_ctx(world, inv, &path, rest, create::FLAGS, create::run),
+        "create" => with_ctx(world, inv, &path, rest, &create::all_flags(), create::run),
         "apply" => with_ctx(world, inv, &path, rest, apply::FLAGS, apply::run),
         "replace" => with_ctx(world, inv, &path, rest, apply::FLAGS, |ctx| {
             let files = ctx.flags.all("filename");
@@ -133,6 +138,18 @@ pub fn dispatch(world: &mut World, verb: &str, rest: &[String], inv: Invocation<
             misc::API_FLAGS,
             misc::api_resources,
         ),
+        "rollout" => with_ctx(world, inv, &path, rest, rollout::FLAGS, rollout::run),
+        "set" => with_ctx(world, inv, &path, rest, set::FLAGS, set::run),
+        "taint" => with_ctx(world, inv, &path, rest, node::TAINT_FLAGS, node::taint),
+        "cordon" => with_ctx(world, inv, &path, rest, node::CORDON_FLAGS, |c| {
+            node::cordon(c, true)
+        }),
+        "uncordon" => with_ctx(world, inv, &path, rest, node::CORDON_FLAGS, |c| {
+            node::cordon(c, false)
+        }),
+        "drain" => with_ctx(world, inv, &path, rest, node::DRAIN_FLAGS, node::drain),
+        "logs" => with_ctx(world, inv, &path, rest, podio::LOGS_FLAGS, podio::logs),
+        "exec" => with_ctx(world, inv, &path, rest, podio::EXEC_FLAGS, podio::exec),
         "cluster-info" => with_ctx(world, inv, &path, rest, &[], misc::cluster_info),
         "config" => {
             if rest.iter().any(|a| a == "-h" || a == "--help") {

@@ -1,9 +1,340 @@
-//! `-o custom-columns=NAME:.metadata.name,...` and `-o custom-columns-file=FILE`.
+//! `-o custom-columns=NAME:.metadata.name,...` and `-o custom-columns-file=FILE`, after kubectl's
+//! `CustomColumnsPrinter`: each column is a relaxed JSONPath (`.a.b`, `a.b`, `{.a.b}`), values print
+//! with Go's `%v` (`map[app:web]` for maps), several values join with `,`, nothing found is `<none>`, and
+//! the table goes through Go's tabwriter as kubectl configures it (cells padded to the widest plus
+//! three spaces, at least six wide).
 
+use std::sync::OnceLock;
+
+use regex::Regex;
 use serde_json::Value;
+
+use super::jsonpath::Template;
 
 /// Renders objects as custom columns. Errors are kubectl's texts (after `error: `).
 pub fn render(spec: &str, items: &[Value], no_headers: bool) -> Result<String, String> {
-    let _ = (spec, items, no_headers);
-    Err("custom-columns is not supported yet".into())
+    let columns = parse_spec(spec)?;
+    render_columns(&columns, items, no_headers)
+}
+
+/// Turns a custom-columns file (a line of headers, then a line of JSONPath specs, both separated by
+/// whitespace) into the `HEADER:{.path},...` spec that [`render`] takes.
+///
+/// kubectl ignores `--no-headers` for `custom-columns-file`; callers should pass `false` for it.
+pub fn parse_file(text: &str) -> Result<String, String> {
+    let columns = parse_file_columns(text)?;
+    Ok(columns
+        .iter()
+        .map(|c| format!("{}:{}", c.header, c.field_spec))
+        .collect::<Vec<_>>()
+        .join(","))
+}
+
+/// One column: its header and its (relaxed, so complete) JSONPath template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The header text.
+    pub header: String,
+    /// A JSONPath template such as `{.metadata.name}`.
+    pub field_spec: String,
+}
+
+/// Parses `NAME:.metadata.name,IMAGE:.spec.containers[*].image` into columns.
+pub fn parse_spec(spec: &str) -> Result<Vec<Column>, String> {
+    if spec.is_empty() {
+        return Err("custom-columns format specified but no custom columns given".into());
+    }
+    spec.split(',')
+        .map(|part| {
+            let (header, path) = part.split_once(':').ok_or_else(|| {
+                format!(
+                    "unexpected custom-columns spec: {part}, expected <header>:<json-path-expr>"
+                )
+            })?;
+            Ok(Column {
+                header: header.to_string(),
+                field_spec: relaxed_json_path_expression(path)?,
+            })
+        })
+        .collect()
+}
+
+/// Parses a custom-columns file into columns, with kubectl's error texts.
+pub fn parse_file_columns(text: &str) -> Result<Vec<Column>, String> {
+    const FORMAT: &str = "Expected format is one line of space separated headers, one line of space separated column specs.";
+    let mut lines = scan_lines(text);
+    let headers: Vec<&str> = match lines.next() {
+        Some(line) => line.split_whitespace().collect(),
+        None => return Err(format!("invalid template, missing header line. {FORMAT}")),
+    };
+    let specs: Vec<&str> = match lines.next() {
+        Some(line) => line.split_whitespace().collect(),
+        None => return Err(format!("invalid template, missing spec line. {FORMAT}")),
+    };
+    if headers.len() != specs.len() {
+        return Err(format!(
+            "number of headers ({}) and field specifications ({}) don't match",
+            headers.len(),
+            specs.len()
+        ));
+    }
+    headers
+        .iter()
+        .zip(&specs)
+        .map(|(h, s)| {
+            Ok(Column {
+                header: h.to_string(),
+                field_spec: relaxed_json_path_expression(s)?,
+            })
+        })
+        .collect()
+}
+
+/// Lines as Go's `bufio.ScanLines` yields them: split on `\n`, a trailing `\r` dropped, no final empty line.
+fn scan_lines(text: &str) -> impl Iterator<Item = &str> {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let mut lines: Vec<&str> = if text.is_empty() {
+        Vec::new()
+    } else {
+        body.split('\n').collect()
+    };
+    for l in &mut lines {
+        *l = l.strip_suffix('\r').unwrap_or(l);
+    }
+    lines.into_iter()
+}
+
+/// kubectl's `RelaxedJSONPathExpression`: `a.b`, `.a.b`, `{a.b}` and `{.a.b}` all become `{.a.b}`.
+pub fn relaxed_json_path_expression(path: &str) -> Result<String, String> {
+    if path.is_empty() {
+        return Ok(String::new());
+    }
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    let re = RE
+        .get_or_init(|| Regex::new(r"^\{\.?([^{}]+)\}$|^\.?([^{}]+)$").ok())
+        .as_ref();
+    let caps = re.and_then(|r| r.captures(path)).ok_or_else(|| {
+        "unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'".to_string()
+    })?;
+    let field = caps
+        .get(1)
+        .or_else(|| caps.get(2))
+        .map(|m| m.as_str())
+        .unwrap_or("");
+    Ok(format!("{{.{field}}}"))
+}
+
+/// Renders objects with already parsed columns.
+pub fn render_columns(
+    columns: &[Column],
+    items: &[Value],
+    no_headers: bool,
+) -> Result<String, String> {
+    let mut text = String::new();
+    if !no_headers {
+        text.push_str(
+            &columns
+                .iter()
+                .map(|c| c.header.as_str())
+                .collect::<Vec<_>>()
+                .join("\t"),
+        );
+        text.push('\n');
+    }
+    let templates = columns
+        .iter()
+        .map(|c| Template::parse(&c.field_spec))
+        .collect::<Result<Vec<_>, _>>()?;
+    for item in items {
+        let mut cells = Vec::with_capacity(templates.len());
+        for t in &templates {
+            let groups = t.find_values_v(item)?;
+            let mut values: Vec<String> = Vec::new();
+            if groups.first().is_none_or(Vec::is_empty) {
+                values.push("<none>".into());
+            }
+            values.extend(groups.into_iter().flatten());
+            cells.push(values.join(","));
+        }
+        text.push_str(&cells.join("\t"));
+        text.push('\n');
+    }
+    Ok(tabwrite(&text))
+}
+
+/// kubectl's tabwriter settings: minimum cell width 6, padding 3, spaces.
+const MIN_WIDTH: usize = 6;
+const PADDING: usize = 3;
+
+/// Go's `text/tabwriter` layout of tab-terminated cells: a column's width is set per block of
+/// consecutive lines that have a cell in that column; the last cell of a line is not padded.
+pub fn tabwrite(text: &str) -> String {
+    let mut lines: Vec<Vec<&str>> = text.split('\n').map(|l| l.split('\t').collect()).collect();
+    // The text after the last newline is an unterminated line; tabwriter prints it without a newline.
+    let tail = lines.pop().unwrap_or_default();
+    let counts: Vec<usize> = lines.iter().map(|l| l.len() - 1).collect();
+    let max_cols = counts.iter().copied().max().unwrap_or(0);
+    let mut widths: Vec<Vec<usize>> = counts.iter().map(|&n| vec![0; n]).collect();
+    for col in 0..max_cols {
+        let mut i = 0;
+        while i < lines.len() {
+            if counts[i] <= col {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let mut width = MIN_WIDTH;
+            while i < lines.len() && counts[i] > col {
+                width = width.max(lines[i][col].chars().count() + PADDING);
+                i += 1;
+            }
+            for w in &mut widths[start..i] {
+                w[col] = width;
+            }
+        }
+    }
+    let mut out = String::new();
+    for (line, ws) in lines.iter().zip(&widths) {
+        for (j, cell) in line.iter().enumerate() {
+            out.push_str(cell);
+            if let Some(&w) = ws.get(j) {
+                out.extend(std::iter::repeat_n(
+                    ' ',
+                    w.saturating_sub(cell.chars().count()),
+                ));
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(&tail.join(""));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn pods() -> Vec<Value> {
+        vec![
+            json!({"metadata": {"name": "web-1", "labels": {"app": "web", "tier": "fe"}},
+                   "spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"}, {"name": "log", "image": "busybox"}]},
+                   "status": {"phase": "Running", "restartCount": 2}}),
+            json!({"metadata": {"name": "database-0"},
+                   "spec": {"containers": [{"name": "postgres", "image": "postgres:16"}]},
+                   "status": {"phase": "Pending", "restartCount": 0}}),
+        ]
+    }
+
+    #[test]
+    fn columns_read_like_kubectl() {
+        let got = render(
+            "NAME:.metadata.name,IMAGES:.spec.containers[*].image,PHASE:status.phase",
+            &pods(),
+            false,
+        );
+        assert_eq!(
+            got,
+            Ok("NAME         IMAGES               PHASE\nweb-1        nginx:1.27,busybox   Running\ndatabase-0   postgres:16          Pending\n".into())
+        );
+    }
+
+    #[test]
+    fn missing_values_are_none_and_maps_print_as_go_maps() {
+        let got = render(
+            "N:{.metadata.name},L:.metadata.labels,X:.nope",
+            &pods(),
+            false,
+        );
+        assert_eq!(got, Ok("N            L                      X\nweb-1        map[app:web tier:fe]   <none>\ndatabase-0   <none>                 <none>\n".into()));
+    }
+
+    #[test]
+    fn narrow_columns_are_six_wide_and_headers_can_be_dropped() {
+        assert_eq!(
+            render("R:.status.restartCount,P:.status.phase", &pods(), true),
+            Ok("2     Running\n0     Pending\n".into())
+        );
+        assert_eq!(
+            render("R:.status.restartCount", &[], false),
+            Ok("R\n".into())
+        );
+    }
+
+    #[test]
+    fn spec_errors_read_like_kubectl() {
+        assert_eq!(
+            render("", &pods(), false),
+            Err("custom-columns format specified but no custom columns given".into())
+        );
+        assert_eq!(
+            render("NAME", &pods(), false),
+            Err("unexpected custom-columns spec: NAME, expected <header>:<json-path-expr>".into())
+        );
+        assert_eq!(
+            render("A:{x}y", &pods(), false),
+            Err("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'".into())
+        );
+        assert_eq!(
+            render("A:.items[*", &pods(), false),
+            Err("unterminated array".into())
+        );
+        assert_eq!(
+            render("A:.spec.containers[3]", &pods(), false),
+            Err("array index out of bounds: index 3, length 2".into())
+        );
+    }
+
+    #[test]
+    fn relaxed_paths() {
+        for p in [
+            "metadata.name",
+            ".metadata.name",
+            "{metadata.name}",
+            "{.metadata.name}",
+        ] {
+            assert_eq!(
+                relaxed_json_path_expression(p),
+                Ok("{.metadata.name}".into()),
+                "{p}"
+            );
+        }
+        assert_eq!(relaxed_json_path_expression("."), Ok("{..}".into()));
+    }
+
+    #[test]
+    fn custom_columns_files() {
+        let file = "NAME          IMAGE\n.metadata.name   {.spec.containers[0].image}\n";
+        assert_eq!(
+            parse_file(file),
+            Ok("NAME:{.metadata.name},IMAGE:{.spec.containers[0].image}".into())
+        );
+        let spec = parse_file(file).unwrap_or_default();
+        assert_eq!(
+            render(&spec, &pods(), false),
+            Ok("NAME         IMAGE\nweb-1        nginx:1.27\ndatabase-0   postgres:16\n".into())
+        );
+        let format = "Expected format is one line of space separated headers, one line of space separated column specs.";
+        assert_eq!(
+            parse_file(""),
+            Err(format!("invalid template, missing header line. {format}"))
+        );
+        assert_eq!(
+            parse_file("NAME\n"),
+            Err(format!("invalid template, missing spec line. {format}"))
+        );
+        assert_eq!(
+            parse_file("A B\n.a\n"),
+            Err("number of headers (2) and field specifications (1) don't match".into())
+        );
+    }
+
+    #[test]
+    fn tabwriter_blocks_follow_go() {
+        // Lines with fewer cells end a column block; the next block gets its own width.
+        assert_eq!(
+            tabwrite("a\tb\tc\nlonger\td\n\nx\ty\n"),
+            "a        b     c\nlonger   d\n\nx     y\n"
+        );
+    }
 }

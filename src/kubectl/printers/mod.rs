@@ -2,6 +2,7 @@
 
 pub mod age;
 pub mod custom_columns;
+pub mod gofmt;
 pub mod jsonpath;
 pub mod table;
 pub mod yaml;

@@ -8,6 +8,7 @@ pub fn render(headers: &[String], rows: &[Vec<String>]) -> String {
 }
 
 /// Renders rows, with or without a header (`--no-headers`).
+#[allow(clippy::needless_range_loop)]
 pub fn render_into(out: &mut String, headers: Option<&[String]>, rows: &[Vec<String>]) {
     let ncols = headers
         .map(|h| h.len())
@@ -25,11 +26,11 @@ pub fn render_into(out: &mut String, headers: Option<&[String]>, rows: &[Vec<Str
     }
     for r in &all {
         let mut line = String::new();
-        for i in 0..ncols {
+        for (i, width) in widths.iter().enumerate() {
             let cell = r.get(i).map(String::as_str).unwrap_or("");
             line.push_str(cell);
             if i + 1 < ncols {
-                let pad = widths[i] - cell.chars().count() + 3;
+                let pad = width - cell.chars().count() + 3;
                 line.extend(std::iter::repeat_n(' ', pad));
             }
         }

@@ -1,0 +1,451 @@
+//! Runs a parsed command tree: lists, `&&`/`||`, pipelines (stdout of one command is the stdin of the
+//! next), redirections into the host's virtual file system, and dispatch to builtins, tools and
+//! kubectl. Everything stays inside the World.
+
+use super::expand;
+use super::lexer::RedirKind;
+use super::parser::{self, AndOr, Command, List, Pipeline, Redir, Simple};
+use super::{builtins, tools, Shell};
+use crate::vfs::{Vfs, VfsError};
+use crate::world::World;
+use crate::Output;
+
+/// How deep command substitutions, `source` and `eval` may nest.
+const MAX_DEPTH: usize = 24;
+/// The most one command may print; more is cut off so a runaway line cannot exhaust memory.
+const MAX_OUTPUT: usize = 32 << 20;
+
+/// What a running command can reach: the shell's state and the World.
+pub struct Env<'a> {
+    pub sh: &'a mut Shell,
+    pub world: &'a mut World,
+    /// Nesting of command substitutions, `source` and `eval`.
+    pub depth: usize,
+    /// Messages printed while expanding words, shown before the command's own stderr.
+    pub stderr: String,
+    /// The status of the last command substitution in the words being expanded.
+    pub subst_status: Option<i32>,
+}
+
+/// A command's standard input, and whether its standard output is the terminal.
+pub struct Io<'a> {
+    pub stdin: &'a str,
+    pub tty: bool,
+}
+
+impl<'a> Env<'a> {
+    /// An environment for one command line.
+    pub fn new(sh: &'a mut Shell, world: &'a mut World) -> Self {
+        Env {
+            sh,
+            world,
+            depth: 0,
+            stderr: String::new(),
+            subst_status: None,
+        }
+    }
+
+    /// The file system of the host the shell is on.
+    pub fn fs(&mut self) -> &mut Vfs {
+        match self.world.hosts.get_mut(&self.sh.host) {
+            Some(h) => &mut h.fs,
+            None => &mut self.sh.fallback,
+        }
+    }
+
+    /// A shell variable or special parameter; empty when unset.
+    pub fn var(&self, name: &str) -> String {
+        match name {
+            "?" => self.sh.status.to_string(),
+            "$" => "4242".into(),
+            "#" => "0".into(),
+            "0" => "bash".into(),
+            "-" => "himBHs".into(),
+            "PWD" => self.sh.cwd.clone(),
+            "HOSTNAME" => self.sh.host.clone(),
+            "UID" | "EUID" => "0".into(),
+            _ => self.sh.vars.get(name).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// Whether a variable is set (`${X-default}`).
+    pub fn is_set(&self, name: &str) -> bool {
+        matches!(
+            name,
+            "?" | "$" | "#" | "0" | "-" | "PWD" | "HOSTNAME" | "UID" | "EUID"
+        ) || self.sh.vars.contains_key(name)
+    }
+
+    /// An absolute path for `p` from the working directory.
+    pub fn path(&self, p: &str) -> String {
+        crate::vfs::normalize(&self.sh.cwd, p)
+    }
+
+    /// Reads a file as a tool would: the host's files, `/dev/null`, and `<(...)` results.
+    pub fn read(&mut self, p: &str) -> Result<String, VfsError> {
+        if p == "/dev/null" {
+            return Ok(String::new());
+        }
+        let abs = self.path(p);
+        if let Some(text) = self.sh.fds.get(&abs) {
+            return Ok(text.clone());
+        }
+        self.fs().read(&abs).map(str::to_string)
+    }
+}
+
+/// Parses and runs a whole input (one line or a block with here-documents).
+pub fn run_source(env: &mut Env, src: &str, stdin: &str, tty: bool) -> Output {
+    let aliases = env.sh.aliases.clone();
+    match parser::parse(src, &aliases) {
+        Err(e) => {
+            env.sh.status = 2;
+            Output::err(format!("bash: {e}\n"), 2)
+        }
+        Ok((list, warnings)) => {
+            let mut out = run_list(env, &list, stdin, tty);
+            out.stderr.insert_str(0, &warnings);
+            out
+        }
+    }
+}
+
+/// Runs a command list, collecting what it prints.
+pub fn run_list(env: &mut Env, list: &List, stdin: &str, tty: bool) -> Output {
+    let mut out = Output::default();
+    for item in &list.items {
+        if env.sh.exit_now {
+            break;
+        }
+        let o = run_and_or(env, item, stdin, tty);
+        out.stdout.push_str(&o.stdout);
+        out.stderr.push_str(&o.stderr);
+        out.code = o.code;
+        cap(&mut out.stdout);
+    }
+    out
+}
+
+fn run_and_or(env: &mut Env, item: &AndOr, stdin: &str, tty: bool) -> Output {
+    let mut out = run_pipeline(env, &item.first, stdin, tty);
+    for (and, p) in &item.rest {
+        if env.sh.exit_now {
+            break;
+        }
+        if *and != (out.code == 0) {
+            continue;
+        }
+        let o = run_pipeline(env, p, stdin, tty);
+        out.stdout.push_str(&o.stdout);
+        out.stderr.push_str(&o.stderr);
+        out.code = o.code;
+    }
+    out
+}
+
+fn run_pipeline(env: &mut Env, p: &Pipeline, stdin: &str, tty: bool) -> Output {
+    let mut out = Output::default();
+    let mut input = stdin.to_string();
+    let n = p.cmds.len();
+    for (i, cmd) in p.cmds.iter().enumerate() {
+        let last = i + 1 == n;
+        let o = run_command(env, cmd, &input, tty && last);
+        out.stderr.push_str(&o.stderr);
+        if last {
+            out.stdout = o.stdout;
+            out.code = o.code;
+        } else {
+            input = o.stdout;
+            cap(&mut input);
+        }
+        if env.sh.exit_now {
+            break;
+        }
+    }
+    if p.negate {
+        out.code = i32::from(out.code == 0);
+    }
+    env.sh.status = out.code;
+    out
+}
+
+fn cap(s: &mut String) {
+    if s.len() > MAX_OUTPUT {
+        let mut end = MAX_OUTPUT;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+    }
+}
+
+/// Where a descriptor's text goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Sink {
+    Stdout,
+    Stderr,
+    Null,
+    File(String),
+}
+
+struct Redirected {
+    /// Sinks of descriptors 1 and 2.
+    sinks: [Sink; 2],
+    stdin: Option<String>,
+}
+
+fn run_command(env: &mut Env, cmd: &Command, stdin: &str, tty: bool) -> Output {
+    match cmd {
+        Command::Simple(s) => run_simple(env, s, stdin, tty),
+        Command::Subshell(list, redirs) => {
+            let r = match redirect(env, redirs) {
+                Ok(r) => r,
+                Err(msg) => return failed(env, msg),
+            };
+            let saved = env.sh.save();
+            let tty = tty && r.sinks[0] == Sink::Stdout;
+            let out = run_list(env, list, r.stdin.as_deref().unwrap_or(stdin), tty);
+            env.sh.restore(saved);
+            route(env, out, &r.sinks)
+        }
+    }
+}
+
+fn failed(env: &mut Env, msg: String) -> Output {
+    env.sh.status = 1;
+    let mut stderr = std::mem::take(&mut env.stderr);
+    stderr.push_str(&msg);
+    Output::err(stderr, 1)
+}
+
+fn run_simple(env: &mut Env, s: &Simple, stdin: &str, tty: bool) -> Output {
+    env.subst_status = None;
+    let args = expand::words(env, &s.words);
+    let assigns: Vec<(String, String)> = s
+        .assigns
+        .iter()
+        .map(|(n, w)| (n.clone(), expand::single(env, w)))
+        .collect();
+    let r = match redirect(env, &s.redirs) {
+        Ok(r) => r,
+        Err(msg) => return failed(env, msg),
+    };
+    let stdin = r.stdin.as_deref().unwrap_or(stdin);
+    let tty = tty && r.sinks[0] == Sink::Stdout;
+    let pre = std::mem::take(&mut env.stderr);
+    let mut out = if args.is_empty() {
+        for (n, v) in assigns {
+            env.sh.vars.insert(n, v);
+        }
+        Output {
+            code: env.subst_status.unwrap_or(0),
+            ..Output::default()
+        }
+    } else {
+        let saved: Vec<(String, Option<String>)> = assigns
+            .iter()
+            .map(|(n, _)| (n.clone(), env.sh.vars.get(n).cloned()))
+            .collect();
+        for (n, v) in assigns {
+            env.sh.vars.insert(n, v);
+        }
+        let out = dispatch(env, &args, &Io { stdin, tty });
+        for (n, old) in saved {
+            match old {
+                Some(v) => env.sh.vars.insert(n, v),
+                None => env.sh.vars.remove(&n),
+            };
+        }
+        out
+    };
+    out.stderr.insert_str(0, &pre);
+    route(env, out, &r.sinks)
+}
+
+fn route(env: &mut Env, out: Output, sinks: &[Sink; 2]) -> Output {
+    let mut res = Output {
+        code: out.code,
+        ..Output::default()
+    };
+    for (text, sink) in [(out.stdout, &sinks[0]), (out.stderr, &sinks[1])] {
+        if text.is_empty() {
+            continue;
+        }
+        match sink {
+            Sink::Stdout => res.stdout.push_str(&text),
+            Sink::Stderr => res.stderr.push_str(&text),
+            Sink::Null => {}
+            Sink::File(path) => {
+                if let Err(e) = env.fs().append(path, &text) {
+                    res.stderr.push_str(&format!("bash: {path}: {e}\n"));
+                }
+            }
+        }
+    }
+    res
+}
+
+fn redirect(env: &mut Env, redirs: &[Redir]) -> Result<Redirected, String> {
+    let mut r = Redirected {
+        sinks: [Sink::Stdout, Sink::Stderr],
+        stdin: None,
+    };
+    for redir in redirs {
+        let target = match &redir.kind {
+            RedirKind::Heredoc { .. } => String::new(),
+            _ => expand::single(env, &redir.target),
+        };
+        let slot = match redir.fd {
+            1 => Some(0),
+            2 => Some(1),
+            _ => None,
+        };
+        match &redir.kind {
+            RedirKind::Out | RedirKind::Append | RedirKind::AllOut | RedirKind::AllAppend => {
+                let append = matches!(redir.kind, RedirKind::Append | RedirKind::AllAppend);
+                let sink = open(env, &target, append, &r.sinks)?;
+                if matches!(redir.kind, RedirKind::AllOut | RedirKind::AllAppend) {
+                    r.sinks = [sink.clone(), sink];
+                } else if let Some(k) = slot {
+                    r.sinks[k] = sink;
+                }
+            }
+            RedirKind::DupOut => {
+                let sink = match target.as_str() {
+                    "1" => r.sinks[0].clone(),
+                    "2" => r.sinks[1].clone(),
+                    "-" => Sink::Null,
+                    t if t.chars().all(|c| c.is_ascii_digit()) => {
+                        return Err(format!("bash: {t}: Bad file descriptor\n"))
+                    }
+                    _ if redir.fd == 1 => {
+                        let sink = open(env, &target, false, &r.sinks)?;
+                        r.sinks[1] = sink.clone();
+                        sink
+                    }
+                    _ => return Err(format!("bash: {target}: ambiguous redirect\n")),
+                };
+                if let Some(k) = slot {
+                    r.sinks[k] = sink;
+                }
+            }
+            RedirKind::In if redir.fd == 0 => match env.read(&target) {
+                Ok(text) => r.stdin = Some(text),
+                Err(e) => return Err(format!("bash: {target}: {e}\n")),
+            },
+            RedirKind::Heredoc { body, expand } if redir.fd == 0 => {
+                r.stdin = Some(if *expand {
+                    expand::text(env, body)
+                } else {
+                    body.clone()
+                });
+            }
+            RedirKind::HereString if redir.fd == 0 => r.stdin = Some(format!("{target}\n")),
+            _ => {}
+        }
+    }
+    Ok(r)
+}
+
+/// Opens a file for writing: truncates it (or creates it, for `>>`), as bash does before the command runs.
+fn open(env: &mut Env, target: &str, append: bool, sinks: &[Sink; 2]) -> Result<Sink, String> {
+    match target {
+        "/dev/null" => return Ok(Sink::Null),
+        "/dev/stdout" | "/dev/fd/1" => return Ok(sinks[0].clone()),
+        "/dev/stderr" | "/dev/fd/2" => return Ok(sinks[1].clone()),
+        "/dev/tty" => return Ok(Sink::Stdout),
+        _ => {}
+    }
+    let path = env.path(target);
+    let res = if append {
+        env.fs().append(&path, "")
+    } else {
+        env.fs().write(&path, "")
+    };
+    match res {
+        Ok(()) => Ok(Sink::File(path)),
+        Err(e) => Err(format!("bash: {target}: {e}\n")),
+    }
+}
+
+/// Runs one command by name: builtins, kubectl, the host's tools.
+pub fn dispatch(env: &mut Env, args: &[String], io: &Io) -> Output {
+    let Some((name, rest)) = args.split_first() else {
+        return Output::default();
+    };
+    if let Some(out) = builtins::run(env, name, rest, io) {
+        return out;
+    }
+    if name == "kubectl" {
+        let (host, cwd) = (env.sh.host.clone(), env.sh.cwd.clone());
+        let inv = crate::kubectl::Invocation {
+            host: &host,
+            cwd: &cwd,
+            stdin: io.stdin,
+        };
+        return crate::kubectl::run(env.world, rest, inv);
+    }
+    if let Some(tool) = tools::find(name) {
+        return tool(env, rest, io);
+    }
+    if name.contains('/') {
+        let base = name.rsplit('/').next().unwrap_or_default();
+        let abs = env.path(name);
+        if tools::bin_dir(base).is_some_and(|dir| abs == format!("{dir}/{base}")) {
+            let mut renamed = args.to_vec();
+            if let Some(first) = renamed.first_mut() {
+                *first = base.to_string();
+            }
+            return dispatch(env, &renamed, io);
+        }
+        if env.fs().is_dir(&abs) {
+            return Output::err(format!("bash: {name}: Is a directory\n"), 126);
+        }
+        if env.fs().is_file(&abs) {
+            return Output::err(format!("bash: {name}: Permission denied\n"), 126);
+        }
+        return Output::err(format!("bash: {name}: No such file or directory\n"), 127);
+    }
+    Output::err(format!("bash: {name}: command not found\n"), 127)
+}
+
+/// Runs `$(...)`: a nested list whose stdout, without trailing newlines, becomes text.
+pub fn substitute(env: &mut Env, src: &str) -> String {
+    let mut out = substitute_raw(env, src);
+    let len = out.trim_end_matches('\n').len();
+    out.truncate(len);
+    out
+}
+
+/// Runs a nested list in a subshell and returns its whole stdout (`<(...)`).
+pub fn substitute_raw(env: &mut Env, src: &str) -> String {
+    if env.depth >= MAX_DEPTH {
+        env.stderr
+            .push_str("bash: maximum nesting level exceeded\n");
+        env.subst_status = Some(1);
+        return String::new();
+    }
+    let saved = env.sh.save();
+    let outer_stderr = std::mem::take(&mut env.stderr);
+    env.depth += 1;
+    let out = run_source(env, src, "", false);
+    env.depth -= 1;
+    env.sh.restore(saved);
+    let inner_stderr = std::mem::replace(&mut env.stderr, outer_stderr);
+    env.stderr.push_str(&inner_stderr);
+    env.stderr.push_str(&out.stderr);
+    env.subst_status = Some(out.code);
+    env.sh.status = out.code;
+    out.stdout
+}
+
+/// Runs text as commands in the current shell (`source`, `eval`), bounded in depth.
+pub fn run_nested(env: &mut Env, src: &str, io: &Io) -> Output {
+    if env.depth >= MAX_DEPTH {
+        return Output::err("bash: maximum nesting level exceeded\n", 1);
+    }
+    env.depth += 1;
+    let out = run_source(env, src, io.stdin, io.tty);
+    env.depth -= 1;
+    out
+}

@@ -1,0 +1,219 @@
+//! Tools about the machine and the session: `date`, `sleep`, `clear`, `which`, `whoami`, `hostname`,
+//! `env`, `seq`, and the editors, which this build does not have yet.
+
+use super::{bin_dir, getopt};
+use crate::shell::exec::{self, Env, Io};
+use crate::Output;
+use chrono::format::{Item, StrftimeItems};
+use std::fmt::Write;
+
+/// The longest `sleep` honoured at once: a year of simulated time.
+const MAX_SLEEP: f64 = 365.0 * 24.0 * 3600.0;
+/// The most numbers `seq` prints.
+const MAX_SEQ: usize = 1_000_000;
+
+/// `date [+FORMAT]`: the World's clock, in UTC.
+pub fn date(env: &mut Env, args: &[String], _io: &Io) -> Output {
+    let fmt = match args.iter().find(|a| a.starts_with('+')) {
+        Some(f) => f.get(1..).unwrap_or_default().to_string(),
+        None => "%a %b %e %H:%M:%S UTC %Y".to_string(),
+    };
+    if let Some(bad) = args.iter().find(|a| {
+        !a.starts_with('+') && !matches!(a.as_str(), "-u" | "--utc" | "-R" | "-Iseconds" | "-I")
+    }) {
+        return Output::err(format!("date: invalid date ‘{bad}’\n"), 1);
+    }
+    let now = env.world.now();
+    let fmt = if args.iter().any(|a| a == "-R") {
+        "%a, %d %b %Y %H:%M:%S +0000".to_string()
+    } else if args.iter().any(|a| a.starts_with("-I")) {
+        "%Y-%m-%dT%H:%M:%S+00:00".to_string()
+    } else {
+        fmt
+    };
+    let items: Vec<Item> = StrftimeItems::new(&fmt).collect();
+    if items.iter().any(|i| matches!(i, Item::Error)) {
+        return Output::err(format!("date: invalid format ‘{fmt}’\n"), 1);
+    }
+    let mut s = String::new();
+    if write!(s, "{}", now.format_with_items(items.into_iter())).is_err() {
+        return Output::err(format!("date: invalid format ‘{fmt}’\n"), 1);
+    }
+    s.push('\n');
+    Output::ok(s)
+}
+
+/// `sleep NUMBER[smhd]...`: advances the simulated clock instead of waiting.
+pub fn sleep(env: &mut Env, args: &[String], _io: &Io) -> Output {
+    if args.is_empty() {
+        return Output::err(
+            "sleep: missing operand\nTry 'sleep --help' for more information.\n",
+            1,
+        );
+    }
+    let mut total = 0.0f64;
+    for a in args {
+        let (num, mult) = match a.chars().last() {
+            Some('s') => (a.get(..a.len() - 1).unwrap_or_default(), 1.0),
+            Some('m') => (a.get(..a.len() - 1).unwrap_or_default(), 60.0),
+            Some('h') => (a.get(..a.len() - 1).unwrap_or_default(), 3600.0),
+            Some('d') => (a.get(..a.len() - 1).unwrap_or_default(), 86400.0),
+            _ => (a.as_str(), 1.0),
+        };
+        match num.parse::<f64>() {
+            Ok(v) if v >= 0.0 && v.is_finite() => total += v * mult,
+            _ => return Output::err(format!("sleep: invalid time interval ‘{a}’\nTry 'sleep --help' for more information.\n"), 1),
+        }
+    }
+    let secs = total.min(MAX_SLEEP).ceil() as i64;
+    if secs > 0 {
+        env.world.advance(secs);
+    }
+    Output::default()
+}
+
+/// `clear`: the terminal's clear-screen sequence (the TUI interprets it).
+pub fn clear(_env: &mut Env, _args: &[String], _io: &Io) -> Output {
+    Output::ok("\x1b[H\x1b[2J")
+}
+
+/// `which NAME...`
+pub fn which(_env: &mut Env, args: &[String], _io: &Io) -> Output {
+    let mut out = Output::default();
+    for a in args.iter().filter(|a| !a.starts_with('-')) {
+        match bin_dir(a) {
+            Some(dir) => out.stdout.push_str(&format!("{dir}/{a}\n")),
+            None => out.code = 1,
+        }
+    }
+    if args.is_empty() {
+        out.code = 1;
+    }
+    out
+}
+
+/// `whoami`
+pub fn whoami(env: &mut Env, _args: &[String], _io: &Io) -> Output {
+    Output::ok(format!("{}\n", env.sh.user))
+}
+
+/// `hostname`
+pub fn hostname(env: &mut Env, _args: &[String], _io: &Io) -> Output {
+    Output::ok(format!("{}\n", env.sh.host))
+}
+
+/// `env [NAME=VALUE]... [COMMAND]`: lists variables, or runs a command with extra ones.
+pub fn env(env: &mut Env, args: &[String], io: &Io) -> Output {
+    let mut assigns = Vec::new();
+    let mut k = 0;
+    while let Some((n, v)) = args.get(k).and_then(|a| a.split_once('=')) {
+        assigns.push((n.to_string(), v.to_string()));
+        k += 1;
+    }
+    let rest = args.get(k..).unwrap_or_default();
+    let saved = env.sh.vars.clone();
+    for (n, v) in assigns {
+        env.sh.vars.insert(n, v);
+    }
+    let out = if rest.is_empty() {
+        printenv(env, &[], io)
+    } else {
+        exec::dispatch(env, rest, io)
+    };
+    env.sh.vars = saved;
+    out
+}
+
+/// `printenv [NAME]...`
+pub fn printenv(env: &mut Env, args: &[String], _io: &Io) -> Output {
+    if args.is_empty() {
+        let mut text: String = env
+            .sh
+            .vars
+            .iter()
+            .map(|(k, v)| format!("{k}={v}\n"))
+            .collect();
+        text.push_str(&format!("PWD={}\n", env.sh.cwd));
+        return Output::ok(text);
+    }
+    let mut out = Output::default();
+    for a in args {
+        match env.sh.vars.get(a) {
+            Some(v) => out.stdout.push_str(&format!("{v}\n")),
+            None => out.code = 1,
+        }
+    }
+    out
+}
+
+/// `seq [FIRST [INCREMENT]] LAST`
+pub fn seq(_env: &mut Env, args: &[String], _io: &Io) -> Output {
+    let o = match getopt("seq", args, "s:w", &["--separator"], 1) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
+    let mut nums = Vec::new();
+    for a in &o.operands {
+        match a.parse::<i64>() {
+            Ok(n) => nums.push(n),
+            Err(_) => return Output::err(format!("seq: invalid floating point argument: ‘{a}’\nTry 'seq --help' for more information.\n"), 1),
+        }
+    }
+    let (first, step, last) = match nums.as_slice() {
+        [l] => (1, 1, *l),
+        [f, l] => (*f, 1, *l),
+        [f, s, l] => (*f, *s, *l),
+        [] => {
+            return Output::err(
+                "seq: missing operand\nTry 'seq --help' for more information.\n",
+                1,
+            )
+        }
+        _ => {
+            return Output::err(
+                format!(
+                    "seq: extra operand ‘{}’\nTry 'seq --help' for more information.\n",
+                    o.operands.get(3).map_or("", String::as_str)
+                ),
+                1,
+            )
+        }
+    };
+    if step == 0 {
+        return Output::err(
+            "seq: invalid Zero increment value: ‘0’\nTry 'seq --help' for more information.\n",
+            1,
+        );
+    }
+    let sep = o.value(&["s", "--separator"]).unwrap_or("\n").to_string();
+    let mut parts = Vec::new();
+    let mut n = first;
+    while (step > 0 && n <= last) || (step < 0 && n >= last) {
+        parts.push(n.to_string());
+        if parts.len() >= MAX_SEQ {
+            break;
+        }
+        match n.checked_add(step) {
+            Some(x) => n = x,
+            None => break,
+        }
+    }
+    if parts.is_empty() {
+        return Output::default();
+    }
+    Output::ok(format!("{}\n", parts.join(&sep)))
+}
+
+/// `vi`/`vim`/`nano FILE`: not in this build; points at the here-document way of writing a file.
+pub fn editor(_env: &mut Env, args: &[String], _io: &Io) -> Output {
+    let file = args
+        .iter()
+        .find(|a| !a.starts_with('-') && !a.starts_with('+'))
+        .map_or("FILE", String::as_str);
+    Output::err(
+        format!(
+            "The embedded editor is not available in this build.\nWrite the file with a here-document instead:\n  cat <<EOF > {file}\n  ...\n  EOF\n"
+        ),
+        1,
+    )
+}

@@ -1,0 +1,469 @@
+//! kubectl against the embedded cluster, read like the exam: exact lines, stdout and stderr apart.
+
+use kubedojo::session::{ClockMode, Session};
+
+fn session() -> Session {
+    Session::sandbox(ClockMode::Manual)
+}
+
+#[test]
+fn a_new_pod_is_created_then_running() {
+    let mut s = session();
+    assert_eq!(
+        s.run("kubectl run nginx --image=nginx").stdout,
+        "pod/nginx created\n"
+    );
+    let out = s.run("kubectl get pod nginx");
+    assert_eq!(out.stdout, "NAME    READY   STATUS              RESTARTS   AGE\nnginx   0/1     ContainerCreating   0          1s\n");
+    s.world.advance(5);
+    let out = s.run("kubectl get pod nginx --no-headers");
+    assert_eq!(
+        out.stdout,
+        "nginx   1/1   Running   0     7s\n".replace("0     7s", "0   7s")
+    );
+}
+
+#[test]
+fn a_bad_image_fails_to_pull() {
+    let mut s = session();
+    s.run("kubectl run web --image=nginx:9.9.9");
+    s.world.advance(4);
+    let out = s.run("kubectl get pod web --no-headers");
+    assert!(out.stdout.contains("ErrImagePull"), "{}", out.stdout);
+    s.world.advance(30);
+    let out = s.run("kubectl get pod web --no-headers");
+    assert!(out.stdout.contains("ImagePullBackOff"), "{}", out.stdout);
+    let out = s.run("kubectl describe pod web");
+    assert!(
+        out.stdout.contains("Failed to pull image \"nginx:9.9.9\""),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn missing_objects_and_types_fail_like_kubectl() {
+    let mut s = session();
+    let out = s.run("kubectl get pod nope");
+    assert_eq!(
+        (out.stdout.as_str(), out.stderr.as_str(), out.code),
+        (
+            "",
+            "Error from server (NotFound): pods \"nope\" not found\n",
+            1
+        )
+    );
+    let out = s.run("kubectl get deploy nope");
+    assert_eq!(
+        out.stderr,
+        "Error from server (NotFound): deployments.apps \"nope\" not found\n"
+    );
+    let out = s.run("kubectl get dev");
+    assert_eq!(
+        out.stderr,
+        "error: the server doesn't have a resource type \"dev\"\n"
+    );
+    let out = s.run("kubectl get pods");
+    assert_eq!(
+        (out.stdout.as_str(), out.stderr.as_str()),
+        ("", "No resources found in default namespace.\n")
+    );
+    let out = s.run("kubectl run dup --image=nginx");
+    assert_eq!(out.code, 0);
+    let out = s.run("kubectl run dup --image=nginx");
+    assert_eq!(
+        out.stderr,
+        "Error from server (AlreadyExists): pods \"dup\" already exists\n"
+    );
+    let out = s.run("kubectl create deployment x");
+    assert_eq!(out.stderr, "error: required flag(s) \"image\" not set\n");
+    let out = s.run("kubectl get pods --bogus");
+    assert_eq!(
+        out.stderr,
+        "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.\n"
+    );
+}
+
+#[test]
+fn a_deployment_makes_a_replicaset_and_pods_with_the_template_hash() {
+    let mut s = session();
+    assert_eq!(
+        s.run("kubectl create deployment web --image=nginx --replicas=3")
+            .stdout,
+        "deployment.apps/web created\n"
+    );
+    s.world.advance(10);
+    let out = s.run("kubectl get deploy web");
+    assert_eq!(out.stdout, "NAME   READY   UP-TO-DATE   AVAILABLE   AGE\nweb    3/3     3            3           11s\n");
+    let rs = s.run("kubectl get rs -o name").stdout;
+    assert!(rs.starts_with("replicaset.apps/web-"), "{rs}");
+    let pods = s.run("kubectl get pods -l app=web --no-headers").stdout;
+    assert_eq!(pods.lines().count(), 3);
+    assert_eq!(
+        s.run("kubectl scale deploy web --replicas=1").stdout,
+        "deployment.apps/web scaled\n"
+    );
+    assert_eq!(
+        s.run("kubectl get pods -l app=web --no-headers")
+            .stdout
+            .lines()
+            .count(),
+        1
+    );
+    assert_eq!(
+        s.run("kubectl delete deploy web").stdout,
+        "deployment.apps \"web\" deleted\n"
+    );
+    let out = s.run("kubectl get pods");
+    assert_eq!(out.stderr, "No resources found in default namespace.\n");
+}
+
+#[test]
+fn a_service_gets_endpoints_from_ready_pods() {
+    let mut s = session();
+    s.run("kubectl create deployment web --image=nginx --replicas=2");
+    s.world.advance(10);
+    assert_eq!(
+        s.run("kubectl expose deployment web --port=80").stdout,
+        "service/web exposed\n"
+    );
+    let ep = s.run("kubectl get ep web --no-headers").stdout;
+    assert_eq!(
+        ep.split_whitespace().nth(1).map(|e| e.split(',').count()),
+        Some(2),
+        "{ep}"
+    );
+}
+
+#[test]
+fn the_scheduler_honours_taints_and_node_selectors() {
+    let mut s = session();
+    s.run("kubectl create deployment web --image=nginx --replicas=6");
+    s.world.advance(10);
+    let wide = s.run("kubectl get pods -o wide --no-headers").stdout;
+    assert!(
+        !wide.contains("controlplane"),
+        "pods without a toleration must not land on the tainted control plane:\n{wide}"
+    );
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: picky\nspec:\n  nodeSelector:\n    disk: ssd\n  containers:\n  - name: c\n    image: nginx\n";
+    s.world
+        .hosts
+        .get_mut("controlplane")
+        .expect("host")
+        .fs
+        .write("/root/picky.yaml", pod)
+        .expect("write");
+    assert_eq!(
+        s.run("kubectl apply -f picky.yaml").stdout,
+        "pod/picky created\n"
+    );
+    let out = s.run("kubectl get pod picky --no-headers").stdout;
+    assert!(out.contains("Pending"), "{out}");
+    let d = s.run("kubectl describe pod picky").stdout;
+    assert!(d.contains("0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 node(s) didn't match Pod's node affinity/selector."), "{d}");
+}
+
+#[test]
+fn namespaces_scope_objects() {
+    let mut s = session();
+    assert_eq!(
+        s.run("kubectl create ns finance").stdout,
+        "namespace/finance created\n"
+    );
+    assert_eq!(
+        s.run("kubectl run p --image=redis:alpine -n finance")
+            .stdout,
+        "pod/p created\n"
+    );
+    assert_eq!(
+        s.run("kubectl get pods").stderr,
+        "No resources found in default namespace.\n"
+    );
+    assert_eq!(
+        s.run("kubectl -n finance get pods -o name").stdout,
+        "pod/p\n"
+    );
+    let out = s.run("kubectl run q --image=nginx -n nowhere");
+    assert_eq!(
+        out.stderr,
+        "Error from server (NotFound): namespaces \"nowhere\" not found\n"
+    );
+}
+
+#[test]
+fn apply_creates_then_configures_then_leaves_unchanged() {
+    let mut s = session();
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  a: \"1\"\n";
+    let fs = &mut s.world.hosts.get_mut("controlplane").expect("host").fs;
+    fs.write("/root/cm.yaml", cm).expect("write");
+    assert_eq!(
+        s.run("kubectl apply -f cm.yaml").stdout,
+        "configmap/app created\n"
+    );
+    assert_eq!(
+        s.run("kubectl apply -f cm.yaml").stdout,
+        "configmap/app unchanged\n"
+    );
+    let fs = &mut s.world.hosts.get_mut("controlplane").expect("host").fs;
+    fs.write("/root/cm.yaml", &cm.replace("\"1\"", "\"2\""))
+        .expect("write");
+    assert_eq!(
+        s.run("kubectl apply -f cm.yaml").stdout,
+        "configmap/app configured\n"
+    );
+    assert_eq!(s.run("kubectl create -f cm.yaml").stderr, "Error from server (AlreadyExists): error when creating \"cm.yaml\": configmaps \"app\" already exists\n");
+}
+
+#[test]
+fn invalid_objects_are_rejected_with_the_api_servers_causes() {
+    let mut s = session();
+    let d = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nginx\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        run: app\n    spec:\n      containers:\n      - name: c\n        image: nginx\n";
+    s.world
+        .hosts
+        .get_mut("controlplane")
+        .expect("host")
+        .fs
+        .write("/root/d.yaml", d)
+        .expect("write");
+    let out = s.run("kubectl apply -f d.yaml");
+    assert_eq!(out.stderr, "The Deployment \"nginx\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"run\":\"app\"}: `selector` does not match template `labels`\n");
+}
+
+#[test]
+fn contexts_switch_and_report() {
+    let mut s = session();
+    assert_eq!(
+        s.run("kubectl config current-context").stdout,
+        "kubernetes-admin@kubernetes\n"
+    );
+    assert_eq!(
+        s.run("kubectl config use-context nope").stderr,
+        "error: no context exists with the name: \"nope\"\n"
+    );
+    assert_eq!(
+        s.run("kubectl config set-context --current --namespace=kube-system")
+            .stdout,
+        "Context \"kubernetes-admin@kubernetes\" modified.\n"
+    );
+    assert!(s
+        .run("kubectl get pods -o name")
+        .stdout
+        .contains("pod/etcd-controlplane"));
+}
+
+#[test]
+fn rolling_update_history_and_undo() {
+    let mut s = session();
+    s.run("kubectl create deployment web --image=nginx:1.25 --replicas=3");
+    s.world.advance(10);
+    assert_eq!(
+        s.run("kubectl set image deployment/web nginx=nginx:1.27")
+            .stdout,
+        "deployment.apps/web image updated\n"
+    );
+    let out = s.run("kubectl rollout status deployment/web");
+    assert!(
+        out.stdout
+            .ends_with("deployment \"web\" successfully rolled out\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .starts_with("Waiting for deployment \"web\" rollout to finish"),
+        "{}",
+        out.stdout
+    );
+    let h = s.run("kubectl rollout history deployment/web").stdout;
+    assert_eq!(
+        h,
+        "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n"
+    );
+    assert_eq!(
+        s.run("kubectl rollout undo deployment/web").stdout,
+        "deployment.apps/web rolled back\n"
+    );
+    s.world.advance(30);
+    let rs = s.run("kubectl get rs --no-headers").stdout;
+    let live: Vec<&str> = rs
+        .lines()
+        .filter(|l| l.split_whitespace().nth(1) == Some("3"))
+        .collect();
+    assert_eq!(live.len(), 1, "{rs}");
+    let d = s.run("kubectl describe deploy web").stdout;
+    assert!(d.contains("Image:        nginx:1.25"), "{d}");
+}
+
+#[test]
+fn a_stuck_rollout_keeps_old_pods_serving() {
+    let mut s = session();
+    s.run("kubectl create deployment web --image=nginx --replicas=4");
+    s.world.advance(10);
+    s.run("kubectl set image deploy/web nginx=nginx:not-a-tag");
+    s.world.advance(60);
+    let d = s.run("kubectl get deploy web --no-headers").stdout;
+    let cols: Vec<&str> = d.split_whitespace().collect();
+    assert_eq!(
+        cols.get(1),
+        Some(&"3/4"),
+        "maxUnavailable 25% keeps 3 of 4 available: {d}"
+    );
+    let pods = s.run("kubectl get pods --no-headers").stdout;
+    assert_eq!(
+        pods.matches("ImagePullBackOff").count() + pods.matches("ErrImagePull").count(),
+        2,
+        "maxSurge 1 + the unavailable 1: {pods}"
+    );
+}
+
+#[test]
+fn taints_cordon_and_drain() {
+    let mut s = session();
+    assert_eq!(
+        s.run("kubectl taint nodes node01 app=blue:NoSchedule")
+            .stdout,
+        "node/node01 tainted\n"
+    );
+    assert_eq!(s.run("kubectl taint nodes node01 app=blue:NoSchedule").stderr, "error: node node01 already has app taint(s) with same effect(s) and --overwrite is false\n");
+    s.run("kubectl create deployment web --image=nginx --replicas=4");
+    s.world.advance(10);
+    let wide = s.run("kubectl get pods -o wide --no-headers").stdout;
+    assert_eq!(wide.matches("node02").count(), 4, "{wide}");
+    assert_eq!(
+        s.run("kubectl taint nodes node01 app=blue:NoSchedule-")
+            .stdout,
+        "node/node01 untainted\n"
+    );
+    assert_eq!(
+        s.run("kubectl cordon node02").stdout,
+        "node/node02 cordoned\n"
+    );
+    assert!(s
+        .run("kubectl get node node02 --no-headers")
+        .stdout
+        .contains("Ready,SchedulingDisabled"));
+    let out = s.run("kubectl drain node02");
+    assert!(out.stderr.contains("cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): kube-system/kube-proxy-"), "{}", out.stderr);
+    let out = s.run("kubectl drain node02 --ignore-daemonsets");
+    assert!(
+        out.stdout.starts_with("node/node02 already cordoned\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.ends_with("node/node02 drained\n"),
+        "{}",
+        out.stdout
+    );
+    s.world.advance(10);
+    let wide = s.run("kubectl get pods -o wide --no-headers").stdout;
+    assert_eq!(wide.matches("node01").count(), 4, "{wide}");
+    assert_eq!(
+        s.run("kubectl uncordon node02").stdout,
+        "node/node02 uncordoned\n"
+    );
+}
+
+#[test]
+fn a_no_execute_taint_evicts_pods_that_do_not_tolerate_it() {
+    let mut s = session();
+    s.run("kubectl run lone --image=nginx");
+    s.world.advance(5);
+    let node = s
+        .run("kubectl get pod lone -o wide --no-headers")
+        .stdout
+        .split_whitespace()
+        .nth(6)
+        .unwrap_or("")
+        .to_string();
+    s.run(&format!(
+        "kubectl taint node {node} maintenance=true:NoExecute"
+    ));
+    assert_eq!(
+        s.run("kubectl get pod lone").stderr,
+        "Error from server (NotFound): pods \"lone\" not found\n"
+    );
+}
+
+fn write(s: &mut Session, path: &str, text: &str) {
+    s.world
+        .hosts
+        .get_mut("controlplane")
+        .expect("host")
+        .fs
+        .write(path, text)
+        .expect("write");
+}
+
+#[test]
+fn logs_show_what_the_container_printed() {
+    let mut s = session();
+    write(&mut s, "/root/p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ticker\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: [\"sh\", \"-c\", \"echo starting; while true; do echo tick; sleep 10; done\"]\n");
+    s.run("kubectl apply -f p.yaml");
+    let out = s.run("kubectl logs ticker");
+    assert!(
+        out.stderr
+            .contains("is waiting to start: ContainerCreating"),
+        "{out:?}"
+    );
+    s.world.advance(35);
+    let out = s.run("kubectl logs ticker");
+    assert!(out.stdout.starts_with("starting\ntick\n"), "{}", out.stdout);
+    assert_eq!(s.run("kubectl logs ticker --tail=1").stdout, "tick\n");
+}
+
+#[test]
+fn a_crashing_container_has_previous_logs_and_restarts() {
+    let mut s = session();
+    write(&mut s, "/root/p.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: crash\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: [\"sh\", \"-c\", \"echo config missing; exit 1\"]\n");
+    s.run("kubectl apply -f p.yaml");
+    s.world.advance(60);
+    let row = s.run("kubectl get pod crash --no-headers").stdout;
+    assert!(
+        row.contains("CrashLoopBackOff") || row.contains("Error"),
+        "{row}"
+    );
+    assert!(
+        row.split_whitespace()
+            .nth(3)
+            .and_then(|r| r.parse::<i32>().ok())
+            .unwrap_or(0)
+            >= 2,
+        "{row}"
+    );
+    assert_eq!(
+        s.run("kubectl logs crash --previous").stdout,
+        "config missing\n"
+    );
+}
+
+#[test]
+fn exec_runs_in_the_containers_world() {
+    let mut s = session();
+    write(&mut s, "/root/p.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  MODE: fast\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  containers:\n  - name: c\n    image: nginx\n    envFrom:\n    - configMapRef:\n        name: app\n    volumeMounts:\n    - name: cfg\n      mountPath: /etc/app\n  volumes:\n  - name: cfg\n    configMap:\n      name: app\n");
+    s.run("kubectl apply -f p.yaml");
+    s.world.advance(5);
+    assert_eq!(s.run("kubectl exec web -- printenv MODE").stdout, "fast\n");
+    assert_eq!(
+        s.run("kubectl exec web -- cat /etc/app/MODE").stdout,
+        "fast"
+    );
+    assert_eq!(s.run("kubectl exec web -- ls /etc/app").stdout, "MODE\n");
+    let out = s.run("kubectl exec web printenv");
+    assert!(
+        out.stderr
+            .starts_with("error: exec [POD] [COMMAND] is not supported anymore."),
+        "{}",
+        out.stderr
+    );
+    s.run("kubectl expose pod web --port=80");
+    s.run("kubectl run client --image=busybox --command -- sleep 3600");
+    s.world.advance(5);
+    let out = s.run("kubectl exec client -- wget -qO- http://web");
+    assert!(out.stdout.contains("Welcome to nginx!"), "{out:?}");
+    let out = s.run("kubectl exec client -- nslookup web");
+    assert!(
+        out.stdout.contains("Name:\tweb.default.svc.cluster.local"),
+        "{out:?}"
+    );
+}
