@@ -274,4 +274,49 @@ mod tests {
         assert!(needs_more_lines("cat <<EOF \\\n > f"));
         assert!(!needs_more_lines("cat <<EOF \\\n > f\nbody\nEOF"));
     }
+
+    /// The scanner and the shell's parser agree: what the scanner calls complete parses without
+    /// errors or "unterminated here-document" warnings, and what it calls incomplete does not.
+    #[test]
+    fn agrees_with_the_shell_parser() {
+        let aliases = std::collections::BTreeMap::new();
+        let complete = [
+            "kubectl get pods -A",
+            "echo 'a b' \"c d\" | grep a > /tmp/x",
+            "cat <<EOF > pod.yaml\napiVersion: v1\nkind: Pod\nEOF",
+            "cat <<'EOF' | kubectl apply -f -\n$HOME\nEOF",
+            "cat <<-EOF\n\tx\n\tEOF",
+            "kubectl run web \\\n  --image=nginx",
+            "kubectl get po |\ngrep web",
+            "echo $((1 << 4))",
+            "echo 'multi\nline'",
+        ];
+        for line in complete {
+            assert!(!needs_more_lines(line), "{line:?} should be complete");
+            let parsed = crate::shell::parser::parse(line, &aliases);
+            assert!(
+                parsed
+                    .as_ref()
+                    .is_ok_and(|(_, warnings)| warnings.is_empty()),
+                "{line:?}: {parsed:?}"
+            );
+        }
+        let incomplete = [
+            "cat <<EOF > pod.yaml\nkind: Pod",
+            "echo 'open",
+            "echo \"open",
+            "kubectl get po |",
+            "true &&",
+        ];
+        for line in incomplete {
+            assert!(needs_more_lines(line), "{line:?} should need more");
+            let parsed = crate::shell::parser::parse(line, &aliases);
+            assert!(
+                parsed
+                    .as_ref()
+                    .map_or(true, |(_, warnings)| !warnings.is_empty()),
+                "{line:?} parsed cleanly: {parsed:?}"
+            );
+        }
+    }
 }
