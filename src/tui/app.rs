@@ -406,6 +406,9 @@ impl App {
             }
             a.report = a.session.grade();
             a.graded_after = Some(a.elapsed(self.now));
+            if let Some(r) = &a.report {
+                self.practice.record(&r.scenario, r.earned, r.possible);
+            }
             a.results_scroll = 0;
             self.screen = Screen::Results;
         }

@@ -517,3 +517,17 @@ fn help_over_the_task_at_80x24() {
     app.update(Action::Help);
     insta::assert_snapshot!(screen(&app, 80, 24));
 }
+
+#[test]
+fn results_show_your_commands_and_the_list_remembers_the_grade() {
+    let mut app = task_app(0);
+    app.update(Action::Enter);
+    app.update(Action::Grade);
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("Your commands"), "{text}");
+    assert!(text.contains("$ echo hi"), "{text}");
+    app.update(Action::ToList);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("BEST"), "{text}");
+    assert!(text.contains("0/4"), "{text}");
+}

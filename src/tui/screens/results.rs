@@ -116,6 +116,28 @@ pub fn results_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
         }
         None => lines.push(Line::from("This attempt has no task to grade.")),
     }
+    let typed = &attempt.session.transcript;
+    if !typed.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled("Your commands", theme.title())));
+        // The most recent ones: enough to compare with the solution.
+        let skip = typed.len().saturating_sub(12);
+        if skip > 0 {
+            lines.push(Line::from(Span::styled(
+                format!("  … {skip} earlier"),
+                theme.dim(),
+            )));
+        }
+        for cmd in typed.iter().skip(skip) {
+            for (i, l) in cmd.lines().enumerate() {
+                let prefix = if i == 0 { "$ " } else { "  " };
+                lines.push(Line::from(vec![
+                    Span::styled(prefix, theme.prompt()),
+                    Span::raw(l.to_string()),
+                ]));
+            }
+        }
+    }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Model solution", theme.title())));
     for cmd in &s.solution.commands {
