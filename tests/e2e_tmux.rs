@@ -1,6 +1,7 @@
 //! End to end: the real binary in a real terminal (a detached tmux session on its own socket).
 //! Home → Practice → first task, type a command and see its output, grade with F5, go back, quit
 //! with `q`, and see the shell again: the terminal was restored and the alternate screen left.
+//! Then once more, stopped with SIGTERM from outside, which must restore the terminal as well.
 //! Skipped, with a message, when tmux is not installed.
 
 use std::path::Path;
@@ -76,9 +77,9 @@ fn tmux_available() -> bool {
 }
 
 /// A tmux server of our own running a plain shell, 120×40.
-fn shell_in_tmux(name: &str) -> Tmux {
+fn shell_in_tmux() -> Tmux {
     let tmux = Tmux {
-        socket: format!("kubedojo-e2e-{name}-{}", std::process::id()),
+        socket: format!("kubedojo-e2e-{}", std::process::id()),
         session: "e2e".to_string(),
     };
     // A plain shell first, so that after quitting we can see it again.
@@ -109,7 +110,7 @@ fn practice_a_task_in_a_real_terminal() {
     }
     let bin = env!("CARGO_BIN_EXE_kubedojo");
     let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let tmux = shell_in_tmux("practice");
+    let tmux = shell_in_tmux();
     tmux.type_text(&format!(
         "'{bin}' --scenarios '{}'; echo \"kubedojo-exit=$?\"",
         scenarios.display()
@@ -181,18 +182,10 @@ fn practice_a_task_in_a_real_terminal() {
     tmux.type_text("echo still-$((40+2))");
     tmux.send(&["Enter"]);
     tmux.wait_for("the shell to run a command", |s| s.contains("still-42"));
-}
 
-#[test]
-fn a_termination_signal_restores_the_terminal() {
-    if !tmux_available() {
-        eprintln!("skipped: tmux is not installed, so there is no real terminal to drive");
-        return;
-    }
-    let bin = env!("CARGO_BIN_EXE_kubedojo");
+    // Again, stopped from outside this time: SIGTERM must restore the terminal too.
     let dir = tempfile::tempdir().expect("temp dir");
     let pid_file = dir.path().join("pid");
-    let tmux = shell_in_tmux("signal");
     // `exec` keeps the pid that the shell wrote down.
     tmux.type_text(&format!(
         "sh -c 'echo $$ > {}; exec {bin}'; echo \"kubedojo-exit=$?\"",
@@ -206,8 +199,9 @@ fn a_termination_signal_restores_the_terminal() {
         .status()
         .expect("kill runs");
     assert!(killed.success());
-    let screen = tmux.wait_for("the shell after SIGTERM", |s| s.contains("kubedojo-exit="));
-    assert!(screen.contains("kubedojo-exit=143"), "{screen}");
+    let screen = tmux.wait_for("the shell after SIGTERM", |s| {
+        s.contains("kubedojo-exit=143")
+    });
     assert!(
         !screen.contains("Mock exam"),
         "the alternate screen was not left:\n{screen}"
