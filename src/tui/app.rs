@@ -425,7 +425,8 @@ impl App {
             return;
         };
         let (w, h) = screens::results::text_size(self.size.0, self.size.1);
-        let rows = screens::task::wrapped_rows(&screens::results::results_lines(a, self.theme), w);
+        let rows =
+            screens::task::wrapped_rows(&screens::results::results_lines(a, self.theme, w), w);
         let max = rows.saturating_sub(h);
         let page = h.saturating_sub(1).max(1);
         let scroll = &mut a.results_scroll;

@@ -531,3 +531,19 @@ fn results_show_your_commands_and_the_list_remembers_the_grade() {
     assert!(text.contains("BEST"), "{text}");
     assert!(text.contains("0/4"), "{text}");
 }
+
+#[test]
+fn feedback_wraps_under_itself() {
+    let mut app = task_app(0);
+    app.update(Action::Grade);
+    let lines = lines(&draw(&app, 40, 24));
+    let arrow = lines
+        .iter()
+        .position(|l| l.contains("→ Pod web should"))
+        .expect("the feedback is shown");
+    let next = &lines[arrow + 1];
+    // The continuation starts under the feedback's text, after the arrow.
+    let text_col = lines[arrow].chars().position(|c| c == 'P').unwrap_or(0);
+    let next_col = next.chars().position(|c| c != ' ' && c != '│').unwrap_or(0);
+    assert_eq!(next_col, text_col, "{}\n{}", lines[arrow], next);
+}

@@ -27,7 +27,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         top,
     );
     frame.render_widget(
-        Paragraph::new(results_lines(attempt, theme))
+        Paragraph::new(results_lines(attempt, theme, body.width.saturating_sub(2)))
             .wrap(Wrap { trim: false })
             .scroll((attempt.results_scroll, 0))
             .block(panel(theme, "Findings", true)),
@@ -48,6 +48,41 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// Word-wraps `text` to rows of at most `width` characters (longer words are split).
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(8);
+    let mut rows = Vec::new();
+    let mut row = String::new();
+    for word in text.split_whitespace() {
+        let mut word = word.to_string();
+        loop {
+            let used = row.chars().count();
+            let len = word.chars().count();
+            if used > 0 && used + 1 + len <= width {
+                row.push(' ');
+                row.push_str(&word);
+                break;
+            }
+            if used == 0 && len <= width {
+                row = word;
+                break;
+            }
+            if used > 0 {
+                rows.push(std::mem::take(&mut row));
+                continue;
+            }
+            // A word longer than a row: split it.
+            let head: String = word.chars().take(width).collect();
+            word = word.chars().skip(width).collect();
+            rows.push(head);
+        }
+    }
+    if !row.is_empty() || rows.is_empty() {
+        rows.push(row);
+    }
+    rows
+}
+
 /// The size of the findings' text area on a screen of `width`×`height`.
 pub fn text_size(width: u16, height: u16) -> (u16, u16) {
     let (_, body, _) = chrome(Rect::new(0, 0, width, height));
@@ -55,7 +90,7 @@ pub fn text_size(width: u16, height: u16) -> (u16, u16) {
 }
 
 /// The score, each finding, and the model solution.
-pub fn results_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
+pub fn results_lines(attempt: &Attempt, theme: Theme, width: u16) -> Vec<Line<'static>> {
     let Some(s) = attempt.scenario.as_ref() else {
         return Vec::new();
     };
@@ -101,16 +136,32 @@ pub fn results_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
                     ("✘", theme.fail())
                 };
                 let earned = if f.passed { f.points } else { 0 };
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{mark} "), mstyle),
-                    Span::styled(format!("{earned}/{} ", f.points), theme.dim()),
-                    Span::raw(f.description.clone()),
-                ]));
+                let score = format!("{earned}/{} ", f.points);
+                // Description and feedback wrap under themselves, not under the mark.
+                let indent = 2 + score.chars().count();
+                let rows = wrap_words(&f.description, usize::from(width).saturating_sub(indent));
+                for (i, row) in rows.into_iter().enumerate() {
+                    let head = if i == 0 {
+                        vec![
+                            Span::styled(format!("{mark} "), mstyle),
+                            Span::styled(score.clone(), theme.dim()),
+                        ]
+                    } else {
+                        vec![Span::raw(" ".repeat(indent))]
+                    };
+                    lines.push(Line::from([head, vec![Span::raw(row)]].concat()));
+                }
                 if !f.passed && !f.feedback.is_empty() {
-                    lines.push(Line::from(vec![
-                        Span::raw("      "),
-                        Span::styled(format!("→ {}", f.feedback), Style::new()),
-                    ]));
+                    let rows =
+                        wrap_words(&f.feedback, usize::from(width).saturating_sub(indent + 2));
+                    for (i, row) in rows.into_iter().enumerate() {
+                        let arrow = if i == 0 { "→ " } else { "  " };
+                        lines.push(Line::from(vec![
+                            Span::raw(" ".repeat(indent)),
+                            Span::styled(arrow, theme.dim()),
+                            Span::styled(row, Style::new()),
+                        ]));
+                    }
                 }
             }
         }
@@ -159,4 +210,22 @@ pub fn results_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
         ]));
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_words;
+
+    #[test]
+    fn wraps_at_words_and_splits_long_ones() {
+        assert_eq!(
+            wrap_words("the pod should be Running and Ready", 16),
+            ["the pod should", "be Running and", "Ready"]
+        );
+        assert_eq!(
+            wrap_words("abcdefghijklmnopqrst x", 8),
+            ["abcdefgh", "ijklmnop", "qrst x"]
+        );
+        assert_eq!(wrap_words("", 10), [""]);
+    }
 }
