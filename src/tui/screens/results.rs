@@ -48,6 +48,29 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// A command as typed: `$ ` before its first line, every row (here-document lines included) cut at
+/// the width like a terminal does and indented under the command, spacing kept.
+fn command_lines(cmd: &str, style: Style, theme: Theme, width: u16) -> Vec<Line<'static>> {
+    let room = usize::from(width).saturating_sub(2).max(8);
+    let mut out = Vec::new();
+    for (i, line) in cmd.lines().enumerate() {
+        let chars: Vec<char> = line.chars().collect();
+        let chunks: Vec<String> = if chars.is_empty() {
+            vec![String::new()]
+        } else {
+            chars.chunks(room).map(|c| c.iter().collect()).collect()
+        };
+        for (j, chunk) in chunks.into_iter().enumerate() {
+            let prefix = if i == 0 && j == 0 { "$ " } else { "  " };
+            out.push(Line::from(vec![
+                Span::styled(prefix, theme.prompt()),
+                Span::styled(chunk, style),
+            ]));
+        }
+    }
+    out
+}
+
 /// Word-wraps `text` to rows of at most `width` characters (longer words are split).
 pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let width = width.max(8);
@@ -180,25 +203,13 @@ pub fn results_lines(attempt: &Attempt, theme: Theme, width: u16) -> Vec<Line<'s
             )));
         }
         for cmd in typed.iter().skip(skip) {
-            for (i, l) in cmd.lines().enumerate() {
-                let prefix = if i == 0 { "$ " } else { "  " };
-                lines.push(Line::from(vec![
-                    Span::styled(prefix, theme.prompt()),
-                    Span::raw(l.to_string()),
-                ]));
-            }
+            lines.extend(command_lines(cmd, Style::new(), theme, width));
         }
     }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Model solution", theme.title())));
     for cmd in &s.solution.commands {
-        for (i, l) in cmd.lines().enumerate() {
-            let prefix = if i == 0 { "$ " } else { "  " };
-            lines.push(Line::from(vec![
-                Span::styled(prefix, theme.prompt()),
-                Span::styled(l.to_string(), theme.code()),
-            ]));
-        }
+        lines.extend(command_lines(cmd, theme.code(), theme, width));
     }
     lines.push(Line::default());
     lines.extend(markdown(&s.solution.explanation, theme));
@@ -215,6 +226,30 @@ pub fn results_lines(attempt: &Attempt, theme: Theme, width: u16) -> Vec<Line<'s
 #[cfg(test)]
 mod tests {
     use super::wrap_words;
+
+    #[test]
+    fn commands_are_cut_and_indented_with_their_spacing_kept() {
+        let theme = crate::tui::theme::Theme { color: false };
+        let style = ratatui::style::Style::new();
+        let text: Vec<String> = super::command_lines(
+            "kubectl expose deployment reviews --port=80\n  spec:",
+            style,
+            theme,
+            20,
+        )
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect();
+        assert_eq!(
+            text,
+            [
+                "$ kubectl expose dep",
+                "  loyment reviews --",
+                "  port=80",
+                "    spec:"
+            ]
+        );
+    }
 
     #[test]
     fn wraps_at_words_and_splits_long_ones() {
