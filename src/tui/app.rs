@@ -83,6 +83,26 @@ pub enum Action {
     // The key help overlay.
     Help,
     CloseHelp,
+    /// Run the pending [`Work`] (sent by the event loop after drawing).
+    Work,
+}
+
+/// Slow work an action asked for. The event loop draws a note saying so, then runs it with
+/// [`Action::Work`], so the screen never just freezes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Work {
+    Grade,
+    /// Set up a fresh attempt at the scenario with this id.
+    Start(String),
+}
+
+impl Work {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Work::Grade => "Grading…",
+            Work::Start(_) => "Setting up the cluster…",
+        }
+    }
 }
 
 /// Where the seeds of new attempts come from: the time in the app, a constant in tests.
@@ -157,6 +177,8 @@ pub struct App {
     pub confirm: Option<Confirm>,
     /// The key help is shown over the screen.
     pub help: bool,
+    /// Slow work to run after the next draw.
+    pub pending: Option<Work>,
     pub now: Instant,
     pub size: (u16, u16),
     pub theme: Theme,
@@ -173,6 +195,7 @@ impl App {
             attempt: None,
             confirm: None,
             help: false,
+            pending: None,
             now: Instant::now(),
             size: (80, 24),
             theme,
@@ -203,7 +226,18 @@ impl App {
                 self.help = false;
                 return;
             }
+            Action::Work => {
+                match self.pending.take() {
+                    Some(Work::Grade) => self.grade_now(),
+                    Some(Work::Start(id)) => self.start_id(&id),
+                    None => {}
+                }
+                return;
+            }
             _ => {}
+        }
+        if self.pending.is_some() {
+            return;
         }
         if self.help {
             return;
@@ -288,8 +322,7 @@ impl App {
         let Some(loaded) = self.practice.current() else {
             return;
         };
-        let id = loaded.scenario.id.clone();
-        self.start_id(&id);
+        self.pending = Some(Work::Start(loaded.scenario.id.clone()));
     }
 
     /// Starts a fresh attempt at the scenario `id` (new parameters, new cluster).
@@ -404,6 +437,12 @@ impl App {
                     .note("# The sandbox has no task, so there is nothing to grade.");
                 return;
             }
+            self.pending = Some(Work::Grade);
+        }
+    }
+
+    fn grade_now(&mut self) {
+        if let Some(a) = self.attempt.as_mut() {
             a.report = a.session.grade();
             a.graded_after = Some(a.elapsed(self.now));
             if let Some(r) = &a.report {
@@ -433,7 +472,7 @@ impl App {
         match action {
             Action::Retry => {
                 if let Some(id) = a.scenario.as_ref().map(|s| s.id.clone()) {
-                    self.start_id(&id);
+                    self.pending = Some(Work::Start(id));
                 }
             }
             Action::KeepTrying | Action::Back => self.screen = Screen::Task,
@@ -474,6 +513,11 @@ pub fn run<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> std::io::Re
         }
         app.update(Action::Tick(Instant::now()));
         terminal.draw(|frame| screens::render(app, frame))?;
+        if app.pending.is_some() {
+            // The note is on screen; now the slow part.
+            app.update(Action::Work);
+            continue;
+        }
         if !event::poll(Duration::from_millis(250))? {
             continue;
         }
@@ -488,7 +532,7 @@ pub fn run<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> std::io::Re
             if let Some(action) = action {
                 app.update(action);
             }
-            if app.quit || !event::poll(Duration::ZERO)? {
+            if app.quit || app.pending.is_some() || !event::poll(Duration::ZERO)? {
                 break;
             }
         }

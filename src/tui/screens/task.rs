@@ -84,7 +84,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         theme,
     };
     if let Some(cursor) = view.render_with_cursor(inner, frame.buffer_mut()) {
-        if app.confirm.is_none() && !app.help {
+        if app.confirm.is_none() && !app.help && app.pending.is_none() {
             frame.set_cursor_position(cursor);
         }
     }
