@@ -65,7 +65,13 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
+        // tmux leaves its socket file behind; remove it too.
+        let socket = self.cmd(&["display-message", "-p", "#{socket_path}"]);
         let _ = self.cmd(&["kill-server"]);
+        let path = String::from_utf8_lossy(&socket.stdout).trim().to_string();
+        if !path.is_empty() {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
