@@ -102,12 +102,20 @@ pub const HARNESS_ERROR: u8 = 2;
 
 /// Runs the command line; returns the process's exit code.
 pub fn run(cli: Cli) -> Result<u8, CliError> {
+    match dispatch(cli) {
+        // The reader went away (`kubedojo list | head -1`): nothing is wrong.
+        Err(CliError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(0),
+        Err(CliError::Json(e)) if e.io_error_kind() == Some(io::ErrorKind::BrokenPipe) => Ok(0),
+        other => other,
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<u8, CliError> {
     let dir = cli.scenarios.clone().unwrap_or_else(default_dir);
     match cli.command {
-        None => {
-            crate::tui::run(&crate::tui::Options { scenarios_dir: dir })?;
-            Ok(0)
-        }
+        None => Ok(crate::tui::run(&crate::tui::Options {
+            scenarios_dir: dir,
+        })?),
         Some(Command::List { json }) => list(&dir, json),
         Some(Command::Sh {
             scenario,

@@ -189,3 +189,23 @@ fn sh_joins_a_heredoc_into_one_command() {
     assert!(!stderr.contains("hello"), "{stderr}");
     assert!(stderr.contains("no-such-command"), "{stderr}");
 }
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubedojo"))
+        .args(["list", "--json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    // Close our end of stdout at once, like `| head -0`.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("the binary finishes");
+    assert!(
+        matches!(out.status.code(), Some(0)),
+        "{:?} {}",
+        out.status,
+        text(&out.stderr)
+    );
+}

@@ -1,6 +1,7 @@
 //! End to end: the real binary in a real terminal (a detached tmux session on its own socket).
 //! Home → Practice → first task, type a command and see its output, grade with F5, go back, quit
 //! with `q`, and see the shell again: the terminal was restored and the alternate screen left.
+//! Then once more, stopped with SIGTERM from outside, which must restore the terminal as well.
 //! Skipped, with a message, when tmux is not installed.
 
 use std::path::Path;
@@ -64,7 +65,13 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
+        // tmux leaves its socket file behind; remove it too.
+        let socket = self.cmd(&["display-message", "-p", "#{socket_path}"]);
         let _ = self.cmd(&["kill-server"]);
+        let path = String::from_utf8_lossy(&socket.stdout).trim().to_string();
+        if !path.is_empty() {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
@@ -75,14 +82,8 @@ fn tmux_available() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-#[test]
-fn practice_a_task_in_a_real_terminal() {
-    if !tmux_available() {
-        eprintln!("skipped: tmux is not installed, so there is no real terminal to drive");
-        return;
-    }
-    let bin = env!("CARGO_BIN_EXE_kubedojo");
-    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+/// A tmux server of our own running a plain shell, 120×40.
+fn shell_in_tmux() -> Tmux {
     let tmux = Tmux {
         socket: format!("kubedojo-e2e-{}", std::process::id()),
         session: "e2e".to_string(),
@@ -104,6 +105,18 @@ fn practice_a_task_in_a_real_terminal() {
     ]);
     assert!(out.status.success(), "tmux new-session failed: {out:?}");
     tmux.wait_for("the shell prompt", |s| s.contains("e2e-shell$"));
+    tmux
+}
+
+#[test]
+fn practice_a_task_in_a_real_terminal() {
+    if !tmux_available() {
+        eprintln!("skipped: tmux is not installed, so there is no real terminal to drive");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_kubedojo");
+    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let tmux = shell_in_tmux();
     tmux.type_text(&format!(
         "'{bin}' --scenarios '{}'; echo \"kubedojo-exit=$?\"",
         scenarios.display()
@@ -143,12 +156,9 @@ fn practice_a_task_in_a_real_terminal() {
 
     tmux.type_text("echo hello");
     tmux.send(&["Enter"]);
-    // Until the shell's builtins land, `echo` may be "command not found"; either way it ran.
     tmux.wait_for("the command's output", |s| {
-        s.lines().any(|l| {
-            let l = l.trim_matches(|c: char| c == '│' || c.is_whitespace());
-            l == "hello" || l.contains("echo: command not found")
-        })
+        s.lines()
+            .any(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()) == "hello")
     });
 
     tmux.send(&["F5"]);
@@ -178,4 +188,31 @@ fn practice_a_task_in_a_real_terminal() {
     tmux.type_text("echo still-$((40+2))");
     tmux.send(&["Enter"]);
     tmux.wait_for("the shell to run a command", |s| s.contains("still-42"));
+
+    // Again, stopped from outside this time: SIGTERM must restore the terminal too.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pid_file = dir.path().join("pid");
+    // `exec` keeps the pid that the shell wrote down.
+    tmux.type_text(&format!(
+        "sh -c 'echo $$ > {}; exec {bin}'; echo \"kubedojo-exit=$?\"",
+        pid_file.display()
+    ));
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the home menu", |s| s.contains("Mock exam"));
+    let pid = std::fs::read_to_string(&pid_file).expect("the pid was written");
+    let killed = Command::new("kill")
+        .args(["-TERM", pid.trim()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let screen = tmux.wait_for("the shell after SIGTERM", |s| {
+        s.contains("kubedojo-exit=143")
+    });
+    assert!(
+        !screen.contains("Mock exam"),
+        "the alternate screen was not left:\n{screen}"
+    );
+    tmux.type_text("echo back-$((6*7))");
+    tmux.send(&["Enter"]);
+    tmux.wait_for("the shell to run a command", |s| s.contains("back-42"));
 }

@@ -2,6 +2,7 @@
 //! event loop. Keys become actions in `keymap`; screens only read the state to draw it.
 
 use super::keymap;
+pub use super::menu::{Feature, MenuItem, MENU};
 use super::screens;
 use super::theme::Theme;
 use super::widgets::editor::Edit;
@@ -24,78 +25,6 @@ pub enum Screen {
     Results,
     /// A feature announced on the home menu that is not built yet.
     Coming(Feature),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Feature {
-    MockExam,
-    Flashcards,
-    Drills,
-    Stats,
-}
-
-impl Feature {
-    pub fn title(self) -> &'static str {
-        match self {
-            Feature::MockExam => "Mock exam",
-            Feature::Flashcards => "Flashcards",
-            Feature::Drills => "Drills",
-            Feature::Stats => "Stats",
-        }
-    }
-
-    pub fn promise(self) -> &'static str {
-        match self {
-            Feature::MockExam => {
-                "A timed exam of several tasks across clusters, graded at the end like the real one."
-            }
-            Feature::Flashcards => "Spaced-repetition cards for kubectl flags, API fields and concepts.",
-            Feature::Drills => "Short timed drills that build speed on the commands you type most.",
-            Feature::Stats => "Your scores and times by domain, and what to practise next.",
-        }
-    }
-}
-
-/// The entries of the home menu, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MenuItem {
-    Practice,
-    Open(Feature),
-    Quit,
-}
-
-pub const MENU: [MenuItem; 6] = [
-    MenuItem::Practice,
-    MenuItem::Open(Feature::MockExam),
-    MenuItem::Open(Feature::Flashcards),
-    MenuItem::Open(Feature::Drills),
-    MenuItem::Open(Feature::Stats),
-    MenuItem::Quit,
-];
-
-impl MenuItem {
-    pub fn label(self) -> &'static str {
-        match self {
-            MenuItem::Practice => "Practice",
-            MenuItem::Open(f) => f.title(),
-            MenuItem::Quit => "Quit",
-        }
-    }
-
-    pub fn description(self) -> &'static str {
-        match self {
-            MenuItem::Practice => {
-                "Solve one task at a time in a simulated cluster, graded on demand"
-            }
-            MenuItem::Open(Feature::MockExam) => "A full timed exam (coming in a later version)",
-            MenuItem::Open(Feature::Flashcards) => {
-                "Spaced-repetition cards (coming in a later version)"
-            }
-            MenuItem::Open(Feature::Drills) => "Speed drills (coming in a later version)",
-            MenuItem::Open(Feature::Stats) => "Your progress (coming in a later version)",
-            MenuItem::Quit => "Leave kubedojo",
-        }
-    }
 }
 
 /// A question that must be answered before anything else happens.
@@ -123,6 +52,8 @@ pub enum Action {
     Back,
     /// `/` in the practice list: type to filter.
     Filter,
+    /// A free terminal with no task.
+    Sandbox,
     // The task screen.
     Edit(Edit),
     Enter,
@@ -143,6 +74,8 @@ pub enum Action {
     Paste(String),
     // The results screen.
     KeepTrying,
+    /// A fresh attempt at the same task: new parameters, new cluster.
+    Retry,
     ToList,
     // A confirmation.
     ConfirmYes,
@@ -150,6 +83,26 @@ pub enum Action {
     // The key help overlay.
     Help,
     CloseHelp,
+    /// Run the pending [`Work`] (sent by the event loop after drawing).
+    Work,
+}
+
+/// Slow work an action asked for. The event loop draws a note saying so, then runs it with
+/// [`Action::Work`], so the screen never just freezes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Work {
+    Grade,
+    /// Set up a fresh attempt at the scenario with this id.
+    Start(String),
+}
+
+impl Work {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Work::Grade => "Grading…",
+            Work::Start(_) => "Setting up the cluster…",
+        }
+    }
 }
 
 /// Where the seeds of new attempts come from: the time in the app, a constant in tests.
@@ -175,8 +128,8 @@ impl Seeds {
 #[derive(Debug)]
 pub struct Attempt {
     pub session: Session,
-    /// The task with its parameters drawn (what the learner reads).
-    pub scenario: Scenario,
+    /// The task with its parameters drawn (what the learner reads); `None` in the sandbox.
+    pub scenario: Option<Scenario>,
     pub pane: TerminalPane,
     pub hints_shown: usize,
     pub started: Instant,
@@ -192,8 +145,26 @@ impl Attempt {
         now.saturating_duration_since(self.started)
     }
 
-    pub fn limit(&self) -> Duration {
-        Duration::from_secs(u64::from(self.scenario.minutes) * 60)
+    /// The suggested time for the task (none in the sandbox).
+    pub fn limit(&self) -> Option<Duration> {
+        let minutes = self.scenario.as_ref()?.minutes;
+        Some(Duration::from_secs(u64::from(minutes) * 60))
+    }
+
+    fn new(session: Session, scenario: Option<Scenario>, started: Instant, note: &str) -> Attempt {
+        let mut pane = TerminalPane::default();
+        pane.note(note);
+        Attempt {
+            session,
+            scenario,
+            pane,
+            hints_shown: 0,
+            started,
+            report: None,
+            graded_after: None,
+            task_scroll: 0,
+            results_scroll: 0,
+        }
     }
 }
 
@@ -206,6 +177,8 @@ pub struct App {
     pub confirm: Option<Confirm>,
     /// The key help is shown over the screen.
     pub help: bool,
+    /// Slow work to run after the next draw.
+    pub pending: Option<Work>,
     pub now: Instant,
     pub size: (u16, u16),
     pub theme: Theme,
@@ -222,6 +195,7 @@ impl App {
             attempt: None,
             confirm: None,
             help: false,
+            pending: None,
             now: Instant::now(),
             size: (80, 24),
             theme,
@@ -252,7 +226,18 @@ impl App {
                 self.help = false;
                 return;
             }
+            Action::Work => {
+                match self.pending.take() {
+                    Some(Work::Grade) => self.grade_now(),
+                    Some(Work::Start(id)) => self.start_id(&id),
+                    None => {}
+                }
+                return;
+            }
             _ => {}
+        }
+        if self.pending.is_some() {
+            return;
         }
         if self.help {
             return;
@@ -322,6 +307,7 @@ impl App {
                 list.filtering = false;
                 self.start();
             }
+            Action::Sandbox => self.sandbox(),
             Action::Back if list.filtering || !list.filter.is_empty() => list.clear_filter(),
             Action::Back => {
                 list.status = None;
@@ -336,6 +322,14 @@ impl App {
         let Some(loaded) = self.practice.current() else {
             return;
         };
+        self.pending = Some(Work::Start(loaded.scenario.id.clone()));
+    }
+
+    /// Starts a fresh attempt at the scenario `id` (new parameters, new cluster).
+    fn start_id(&mut self, id: &str) {
+        let Some(loaded) = self.practice.scenarios.iter().find(|l| l.scenario.id == id) else {
+            return;
+        };
         match Session::start(loaded, self.seeds.next(), ClockMode::Wall) {
             Ok(session) => {
                 let scenario = session
@@ -343,24 +337,33 @@ impl App {
                     .as_ref()
                     .map(|t| t.scenario.clone())
                     .unwrap_or_else(|| loaded.scenario.clone());
-                let mut pane = TerminalPane::default();
-                pane.note("# Solve the task here. F5 grades, F2 gives a hint, F1 lists every key.");
-                self.attempt = Some(Attempt {
+                self.attempt = Some(Attempt::new(
                     session,
-                    scenario,
-                    pane,
-                    graded_after: None,
-                    hints_shown: 0,
-                    started: self.now,
-                    report: None,
-                    task_scroll: 0,
-                    results_scroll: 0,
-                });
+                    Some(scenario),
+                    self.now,
+                    "# Solve the task here. F5 grades, F2 gives a hint, F1 lists every key.",
+                ));
                 self.practice.status = None;
                 self.screen = Screen::Task;
             }
-            Err(e) => self.practice.status = Some(format!("Could not start: {e}")),
+            Err(e) => {
+                self.attempt = None;
+                self.practice.status = Some(format!("Could not start: {e}"));
+                self.screen = Screen::Practice;
+            }
         }
+    }
+
+    /// Opens a free terminal in the standard cluster, with no task.
+    fn sandbox(&mut self) {
+        self.attempt = Some(Attempt::new(
+            Session::sandbox(ClockMode::Wall),
+            None,
+            self.now,
+            "# The sandbox: the standard cluster, no task, nothing graded. Esc leaves.",
+        ));
+        self.practice.status = None;
+        self.screen = Screen::Task;
     }
 
     fn update_task(&mut self, action: Action) {
@@ -383,8 +386,14 @@ impl App {
                 }
             }
             Action::Interrupt => {
+                let idle = a.pane.editor.text().is_empty() && !a.pane.continuing();
                 let prompt = a.session.prompt();
                 a.pane.interrupt(&prompt);
+                // Ctrl-C on an empty line is usually someone trying to get out: say how, once.
+                let already = a.pane.lines().iter().any(|l| l.text == CTRL_C_NOTE);
+                if idle && !already {
+                    a.pane.note(CTRL_C_NOTE);
+                }
             }
             Action::HistoryPrev => a.pane.history_prev(),
             Action::SearchHistory => a.pane.search_older(),
@@ -406,11 +415,12 @@ impl App {
             }
             Action::ClearScreen => a.pane.clear(),
             Action::Hint => {
-                a.hints_shown = (a.hints_shown + 1).min(a.scenario.hints.len());
+                let total = a.scenario.as_ref().map_or(0, |s| s.hints.len());
+                a.hints_shown = (a.hints_shown + 1).min(total);
             }
             Action::Grade => self.grade(),
             Action::Leave | Action::Back => {
-                if a.report.is_some() {
+                if a.report.is_some() || a.scenario.is_none() {
                     self.leave_task();
                 } else {
                     self.confirm = Some(Confirm::LeaveTask);
@@ -422,8 +432,22 @@ impl App {
 
     fn grade(&mut self) {
         if let Some(a) = self.attempt.as_mut() {
+            if a.scenario.is_none() {
+                a.pane
+                    .note("# The sandbox has no task, so there is nothing to grade.");
+                return;
+            }
+            self.pending = Some(Work::Grade);
+        }
+    }
+
+    fn grade_now(&mut self) {
+        if let Some(a) = self.attempt.as_mut() {
             a.report = a.session.grade();
             a.graded_after = Some(a.elapsed(self.now));
+            if let Some(r) = &a.report {
+                self.practice.record(&r.scenario, r.earned, r.possible);
+            }
             a.results_scroll = 0;
             self.screen = Screen::Results;
         }
@@ -440,11 +464,17 @@ impl App {
             return;
         };
         let (w, h) = screens::results::text_size(self.size.0, self.size.1);
-        let rows = screens::task::wrapped_rows(&screens::results::results_lines(a, self.theme), w);
+        let rows =
+            screens::task::wrapped_rows(&screens::results::results_lines(a, self.theme, w), w);
         let max = rows.saturating_sub(h);
         let page = h.saturating_sub(1).max(1);
         let scroll = &mut a.results_scroll;
         match action {
+            Action::Retry => {
+                if let Some(id) = a.scenario.as_ref().map(|s| s.id.clone()) {
+                    self.pending = Some(Work::Start(id));
+                }
+            }
             Action::KeepTrying | Action::Back => self.screen = Screen::Task,
             Action::ToList | Action::Leave => self.leave_task(),
             Action::Up => *scroll = scroll.saturating_sub(1),
@@ -458,6 +488,8 @@ impl App {
     }
 }
 
+const CTRL_C_NOTE: &str = "# Ctrl-C clears the line. Esc leaves the task; Ctrl-Q quits kubedojo.";
+
 /// Enter in the terminal pane: run the block once it is complete.
 fn run_line(a: &mut Attempt) {
     let prompt = a.session.prompt();
@@ -470,14 +502,22 @@ fn run_line(a: &mut Attempt) {
 }
 
 /// Draws and handles events until the learner quits. Generic over the backend; events come from
-/// crossterm.
-pub fn run<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> std::io::Result<()> {
+/// crossterm. Returns the exit code: 0, or 128 + the signal that stopped it.
+pub fn run<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> std::io::Result<u8> {
     if let Ok(size) = terminal.size() {
         app.update(Action::Resize(size.width, size.height));
     }
     while !app.quit {
+        if let Some(signal) = super::terminal::stop_signal() {
+            return Ok(u8::try_from(128 + signal).unwrap_or(1));
+        }
         app.update(Action::Tick(Instant::now()));
         terminal.draw(|frame| screens::render(app, frame))?;
+        if app.pending.is_some() {
+            // The note is on screen; now the slow part.
+            app.update(Action::Work);
+            continue;
+        }
         if !event::poll(Duration::from_millis(250))? {
             continue;
         }
@@ -492,10 +532,10 @@ pub fn run<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> std::io::Re
             if let Some(action) = action {
                 app.update(action);
             }
-            if app.quit || !event::poll(Duration::ZERO)? {
+            if app.quit || app.pending.is_some() || !event::poll(Duration::ZERO)? {
                 break;
             }
         }
     }
-    Ok(())
+    Ok(0)
 }

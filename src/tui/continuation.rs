@@ -39,6 +39,8 @@ struct Scanner {
     escaped_newline: bool,
     /// The last token was `|`, `&&` or `||`.
     operator_pending: bool,
+    /// Open `$((` arithmetic expansions, where `<<` is a shift, not a here-document.
+    arithmetic: usize,
 }
 
 impl Scanner {
@@ -122,6 +124,16 @@ impl Scanner {
                     self.operator_pending = true;
                     i += 2;
                 }
+                '$' if chars.get(i + 1) == Some(&'(') && chars.get(i + 2) == Some(&'(') => {
+                    self.operator_pending = false;
+                    self.arithmetic += 1;
+                    i += 3;
+                }
+                ')' if self.arithmetic > 0 && chars.get(i + 1) == Some(&')') => {
+                    self.arithmetic -= 1;
+                    i += 2;
+                }
+                '<' if self.arithmetic > 0 => i += 1,
                 '<' if chars.get(i + 1) == Some(&'<') => {
                     self.operator_pending = false;
                     if chars.get(i + 2) == Some(&'<') {
@@ -194,6 +206,8 @@ mod tests {
         assert!(!needs_more_lines("echo hi # don't worry"));
         assert!(!needs_more_lines("cat <<< 'here string'"));
         assert!(!needs_more_lines("echo a && echo b || echo c | wc -l"));
+        assert!(!needs_more_lines("echo $((1 << 4))"));
+        assert!(needs_more_lines("echo $((1 << 4)); cat <<EOF"));
     }
 
     #[test]
@@ -259,5 +273,50 @@ mod tests {
     fn a_heredoc_after_a_continued_line_starts_after_the_logical_line() {
         assert!(needs_more_lines("cat <<EOF \\\n > f"));
         assert!(!needs_more_lines("cat <<EOF \\\n > f\nbody\nEOF"));
+    }
+
+    /// The scanner and the shell's parser agree: what the scanner calls complete parses without
+    /// errors or "unterminated here-document" warnings, and what it calls incomplete does not.
+    #[test]
+    fn agrees_with_the_shell_parser() {
+        let aliases = std::collections::BTreeMap::new();
+        let complete = [
+            "kubectl get pods -A",
+            "echo 'a b' \"c d\" | grep a > /tmp/x",
+            "cat <<EOF > pod.yaml\napiVersion: v1\nkind: Pod\nEOF",
+            "cat <<'EOF' | kubectl apply -f -\n$HOME\nEOF",
+            "cat <<-EOF\n\tx\n\tEOF",
+            "kubectl run web \\\n  --image=nginx",
+            "kubectl get po |\ngrep web",
+            "echo $((1 << 4))",
+            "echo 'multi\nline'",
+        ];
+        for line in complete {
+            assert!(!needs_more_lines(line), "{line:?} should be complete");
+            let parsed = crate::shell::parser::parse(line, &aliases);
+            assert!(
+                parsed
+                    .as_ref()
+                    .is_ok_and(|(_, warnings)| warnings.is_empty()),
+                "{line:?}: {parsed:?}"
+            );
+        }
+        let incomplete = [
+            "cat <<EOF > pod.yaml\nkind: Pod",
+            "echo 'open",
+            "echo \"open",
+            "kubectl get po |",
+            "true &&",
+        ];
+        for line in incomplete {
+            assert!(needs_more_lines(line), "{line:?} should need more");
+            let parsed = crate::shell::parser::parse(line, &aliases);
+            assert!(
+                parsed
+                    .as_ref()
+                    .map_or(true, |(_, warnings)| !warnings.is_empty()),
+                "{line:?} parsed cleanly: {parsed:?}"
+            );
+        }
     }
 }

@@ -79,6 +79,7 @@ fn list(key: KeyEvent) -> Option<Action> {
         }
         KeyCode::Right => Some(Action::Select),
         KeyCode::Char('/') => Some(Action::Filter),
+        KeyCode::Char('s') => Some(Action::Sandbox),
         _ => navigation(key),
     }
 }
@@ -132,6 +133,7 @@ fn results(key: KeyEvent) -> Option<Action> {
     match key.code {
         KeyCode::Esc | KeyCode::Char('t') | KeyCode::Backspace => Some(Action::KeepTrying),
         KeyCode::Char('l') | KeyCode::Char('q') | KeyCode::F(10) => Some(Action::ToList),
+        KeyCode::Char('r') => Some(Action::Retry),
         KeyCode::Enter => None,
         _ => navigation(key),
     }

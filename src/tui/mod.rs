@@ -4,6 +4,7 @@
 pub mod app;
 pub mod continuation;
 pub mod keymap;
+pub mod menu;
 pub mod screens;
 pub mod terminal;
 pub mod theme;
@@ -18,8 +19,9 @@ pub struct Options {
     pub scenarios_dir: PathBuf,
 }
 
-/// Runs the TUI until the learner quits. The terminal is restored before this returns, also on error.
-pub fn run(options: &Options) -> io::Result<()> {
+/// Runs the TUI until the learner quits; returns the exit code (128 + signal when stopped by one).
+/// The terminal is restored before this returns, also on error.
+pub fn run(options: &Options) -> io::Result<u8> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         return Err(io::Error::other(
             "the trainer needs an interactive terminal; `kubedojo --help` lists the headless commands",

@@ -1,7 +1,9 @@
 //! Entering and leaving the terminal's full-screen mode. One [`restore`] undoes everything [`Guard::new`]
 //! did; the guard's `Drop` (normal exit and the error path), and the panic hook all call it, so the
 //! learner's shell comes back whatever happens. Ctrl-C does not raise SIGINT in raw mode: it arrives
-//! as a key, and quitting through it takes the same path.
+//! as a key, and quitting through it takes the same path. SIGINT, SIGTERM and SIGHUP sent from
+//! outside (`kill`, a closing terminal) only set a flag that the event loop reads within a tick; it
+//! then leaves through the guard like any other quit.
 
 use crossterm::cursor::Show;
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
@@ -12,7 +14,53 @@ use crossterm::terminal::{
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{self, Stdout};
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Once;
+
+/// The last stop signal received (0: none).
+static STOP_SIGNAL: AtomicI32 = AtomicI32::new(0);
+
+/// The stop signal received since the TUI started, if any (SIGINT 2, SIGTERM 15, SIGHUP 1).
+pub fn stop_signal() -> Option<i32> {
+    match STOP_SIGNAL.load(Ordering::SeqCst) {
+        0 => None,
+        n => Some(n),
+    }
+}
+
+#[cfg(unix)]
+mod signals {
+    use std::os::raw::c_int;
+
+    // libc's signal(2), which std already links. A handler only stores into an atomic, which is
+    // async-signal-safe; everything else happens in the event loop.
+    extern "C" {
+        fn signal(signum: c_int, handler: extern "C" fn(c_int)) -> usize;
+    }
+
+    const SIGHUP: c_int = 1;
+    const SIGINT: c_int = 2;
+    const SIGTERM: c_int = 15;
+
+    extern "C" fn on_stop(signum: c_int) {
+        super::STOP_SIGNAL.store(signum, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn install() {
+        for signum in [SIGHUP, SIGINT, SIGTERM] {
+            // SAFETY: `on_stop` is an `extern "C" fn(c_int)` as signal(2) expects, and it does
+            // nothing but an atomic store.
+            unsafe {
+                signal(signum, on_stop);
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+mod signals {
+    pub fn install() {}
+}
 
 pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 
@@ -48,6 +96,7 @@ pub struct Guard {
 impl Guard {
     pub fn new() -> io::Result<Guard> {
         install_panic_hook();
+        signals::install();
         enable_raw_mode()?;
         let entered = execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)
             .and_then(|()| Terminal::new(CrosstermBackend::new(io::stdout())));

@@ -82,6 +82,12 @@ fn lines(terminal: &Terminal<TestBackend>) -> Vec<String> {
         .collect()
 }
 
+/// Applies an action and then, as the event loop does after drawing, any slow work it asked for.
+fn act(app: &mut App, action: Action) {
+    app.update(action);
+    app.update(Action::Work);
+}
+
 fn screen(app: &App, width: u16, height: u16) -> String {
     lines(&draw(app, width, height)).join("\n")
 }
@@ -92,7 +98,7 @@ fn task_app(elapsed: u64) -> App {
     let t0 = Instant::now();
     app.update(Action::Tick(t0));
     app.update(Action::Select); // Home → Practice
-    app.update(Action::Select); // start the selected task
+    act(&mut app, Action::Select); // start the selected task
     assert_eq!(app.screen, Screen::Task);
     for c in "echo hi".chars() {
         app.update(Action::Edit(Edit::Insert(c)));
@@ -165,7 +171,7 @@ fn no_color_means_no_colours() {
 #[test]
 fn grading_shows_findings_score_and_solution() {
     let mut app = task_app(10);
-    app.update(Action::Grade);
+    act(&mut app, Action::Grade);
     assert_eq!(app.screen, Screen::Results);
     let text = screen(&app, 80, 24);
     assert!(text.contains("Score: 0/4 (0%)"), "{text}");
@@ -283,6 +289,7 @@ fn no_key_sequence_panics() {
         KeyCode::Char('g'),
         KeyCode::Char('<'),
         KeyCode::Char('/'),
+        KeyCode::Char('s'),
         KeyCode::Char('\''),
         KeyCode::Char('é'),
         KeyCode::Char('界'),
@@ -314,7 +321,7 @@ fn no_key_sequence_panics() {
         (seed % n as u64) as usize
     };
     let t0 = Instant::now();
-    for step in 0..4000u64 {
+    for step in 0..2500u64 {
         let code = keys[next(keys.len())];
         let modifiers = mods[next(mods.len())];
         // Never quit, so the walk covers every screen.
@@ -324,6 +331,10 @@ fn no_key_sequence_panics() {
             if let Some(action) = keymap::action(&app, KeyEvent::new(code, modifiers)) {
                 if action != Action::Quit {
                     app.update(action);
+                    if app.pending.is_some() {
+                        let _ = draw(&app, 80, 24);
+                        app.update(Action::Work);
+                    }
                 }
             }
         }
@@ -380,7 +391,7 @@ fn task_text_scrolls_within_its_length() {
 fn results_scroll_stops_at_the_end() {
     let mut app = task_app(0);
     app.update(Action::Resize(80, 24));
-    app.update(Action::Grade);
+    act(&mut app, Action::Grade);
     for _ in 0..100 {
         app.update(Action::Down);
     }
@@ -460,4 +471,105 @@ fn a_task_longer_than_its_pane_says_there_is_more() {
     assert!(text.contains("↑ more · Alt-↑"), "{text}");
     let text = screen(&task_app(0), 160, 48);
     assert!(!text.contains("more · Alt"), "{text}");
+}
+
+#[test]
+fn ctrl_c_on_an_empty_line_says_how_to_leave_once() {
+    let mut app = task_app(0);
+    app.update(Action::Interrupt);
+    app.update(Action::Interrupt);
+    app.update(Action::Interrupt);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("controlplane $ echo hi^C"), "{text}");
+    assert_eq!(text.matches("Esc leaves the task").count(), 1, "{text}");
+}
+
+#[test]
+fn the_sandbox_is_a_terminal_without_a_task() {
+    let mut app = app(false);
+    app.update(Action::Select);
+    let s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::NONE);
+    let action = keymap::action(&app, s).expect("s opens the sandbox");
+    app.update(action);
+    assert_eq!(app.screen, Screen::Task);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Sandbox · the standard cluster"), "{text}");
+    assert!(text.contains("controlplane $"), "{text}");
+    assert!(!text.contains("F5 grade"), "{text}");
+    // Nothing to grade, and leaving needs no confirmation.
+    act(&mut app, Action::Grade);
+    assert_eq!(app.screen, Screen::Task);
+    assert!(screen(&app, 80, 24).contains("nothing to grade"));
+    app.update(Action::Leave);
+    assert!(app.confirm.is_none());
+    assert_eq!(app.screen, Screen::Practice);
+}
+
+#[test]
+fn r_in_the_results_starts_the_task_over() {
+    let mut app = task_app(30);
+    app.update(Action::Enter);
+    act(&mut app, Action::Grade);
+    app.update(Action::Tick(app.now + Duration::from_secs(5)));
+    let r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE);
+    let action = keymap::action(&app, r).expect("r starts over");
+    act(&mut app, action);
+    assert_eq!(app.screen, Screen::Task);
+    let a = app.attempt.as_ref().expect("a new attempt");
+    assert!(a.report.is_none());
+    assert!(a.pane.history.entries().is_empty());
+    assert!(screen(&app, 80, 24).contains("⏱ 02:00"));
+}
+
+#[test]
+fn help_over_the_task_at_80x24() {
+    let mut app = task_app(0);
+    app.update(Action::Help);
+    insta::assert_snapshot!(screen(&app, 80, 24));
+}
+
+#[test]
+fn results_show_your_commands_and_the_list_remembers_the_grade() {
+    let mut app = task_app(0);
+    app.update(Action::Enter);
+    act(&mut app, Action::Grade);
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("Your commands"), "{text}");
+    assert!(text.contains("$ echo hi"), "{text}");
+    app.update(Action::ToList);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("BEST"), "{text}");
+    assert!(text.contains("0/4"), "{text}");
+}
+
+#[test]
+fn feedback_wraps_under_itself() {
+    let mut app = task_app(0);
+    act(&mut app, Action::Grade);
+    let lines = lines(&draw(&app, 40, 24));
+    let arrow = lines
+        .iter()
+        .position(|l| l.contains("→ Pod web should"))
+        .expect("the feedback is shown");
+    let next = &lines[arrow + 1];
+    // The continuation starts under the feedback's text, after the arrow.
+    let text_col = lines[arrow].chars().position(|c| c == 'P').unwrap_or(0);
+    let next_col = next.chars().position(|c| c != ' ' && c != '│').unwrap_or(0);
+    assert_eq!(next_col, text_col, "{}\n{}", lines[arrow], next);
+}
+
+#[test]
+fn slow_work_is_announced_before_it_runs() {
+    let mut app = task_app(0);
+    app.update(Action::Grade);
+    assert_eq!(app.screen, Screen::Task);
+    assert!(screen(&app, 80, 24).contains("Grading…"));
+    // Keys that arrive meanwhile are not applied to a screen about to change.
+    app.update(Action::Edit(Edit::Insert('x')));
+    app.update(Action::Work);
+    assert_eq!(app.screen, Screen::Results);
+    assert_eq!(
+        app.attempt.as_ref().map(|a| a.pane.editor.text()),
+        Some("echo hi")
+    );
 }

@@ -18,6 +18,7 @@ const LISTS: &[(&str, &str)] = &[
     ("Home End g G", "first / last"),
     ("Enter", "open / start"),
     ("/", "filter the task list by words (Esc clears)"),
+    ("s", "sandbox: a free terminal, no task (in the task list)"),
     ("Esc q", "back (q quits from Home)"),
 ];
 
@@ -42,6 +43,7 @@ const TASK: &[(&str, &str)] = &[
 const RESULTS: &[(&str, &str)] = &[
     ("Esc t", "back to the task (keep trying)"),
     ("l q F10", "back to the task list"),
+    ("r", "start over: new parameters, a fresh cluster"),
     ("↑↓ PgUp PgDn", "scroll"),
 ];
 

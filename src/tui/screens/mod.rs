@@ -31,6 +31,16 @@ pub fn render(app: &App, frame: &mut Frame) {
     if app.help {
         help::render(app, frame, area);
     }
+    if let Some(work) = &app.pending {
+        let popup = centered(area, 30, 3);
+        frame.render_widget(Clear, popup);
+        frame.render_widget(
+            Paragraph::new(Line::from(Span::styled(work.label(), app.theme.title())))
+                .alignment(ratatui::layout::Alignment::Center)
+                .block(panel(app.theme, "kubedojo", true)),
+            popup,
+        );
+    }
 }
 
 /// Splits a screen into a one-line header, the body and a one-line footer.

@@ -49,8 +49,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         widths.push(Constraint::Length(28));
         head.push("DOMAIN");
     }
-    widths.extend([Constraint::Length(4), Constraint::Length(6)]);
-    head.extend(["PTS", "LEVEL"]);
+    widths.extend([
+        Constraint::Length(3),
+        Constraint::Length(6),
+        Constraint::Length(4),
+    ]);
+    head.extend(["PTS", "LEVEL", "BEST"]);
 
     let visible = p.visible();
     let rows: Vec<Row> = visible
@@ -64,6 +68,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             }
             cells.push(Cell::from(format!("{:>3}", s.points)));
             cells.push(Cell::from(difficulty(s.difficulty)));
+            cells.push(match p.best.get(&s.id) {
+                Some((e, p)) if e == p && *p > 0 => Cell::from(Span::styled("✔", theme.pass())),
+                Some((e, p)) => Cell::from(format!("{e}/{p}")),
+                None => Cell::from(""),
+            });
             Row::new(cells)
         })
         .collect();
@@ -163,6 +172,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ("↑↓/jk", "move"),
             ("Enter", "start"),
             ("/", "filter"),
+            ("s", "sandbox"),
             ("Esc", "back"),
             ("F1", "keys"),
             ("Ctrl-Q", "quit"),

@@ -16,7 +16,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     };
     let theme = app.theme;
-    let s = &attempt.scenario;
+    let Some(s) = attempt.scenario.as_ref() else {
+        return;
+    };
     let (top, body, bottom) = chrome(area);
     header(
         theme,
@@ -25,7 +27,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         top,
     );
     frame.render_widget(
-        Paragraph::new(results_lines(attempt, theme))
+        Paragraph::new(results_lines(attempt, theme, body.width.saturating_sub(2)))
             .wrap(Wrap { trim: false })
             .scroll((attempt.results_scroll, 0))
             .block(panel(theme, "Findings", true)),
@@ -36,6 +38,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         &[
             ("Esc/t", "back to the task"),
             ("l", "task list"),
+            ("r", "start over"),
             ("↑↓", "scroll"),
             ("F1", "keys"),
             ("Ctrl-Q", "quit"),
@@ -45,6 +48,64 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// A command as typed: `$ ` before its first line, every row (here-document lines included) cut at
+/// the width like a terminal does and indented under the command, spacing kept.
+fn command_lines(cmd: &str, style: Style, theme: Theme, width: u16) -> Vec<Line<'static>> {
+    let room = usize::from(width).saturating_sub(2).max(8);
+    let mut out = Vec::new();
+    for (i, line) in cmd.lines().enumerate() {
+        let chars: Vec<char> = line.chars().collect();
+        let chunks: Vec<String> = if chars.is_empty() {
+            vec![String::new()]
+        } else {
+            chars.chunks(room).map(|c| c.iter().collect()).collect()
+        };
+        for (j, chunk) in chunks.into_iter().enumerate() {
+            let prefix = if i == 0 && j == 0 { "$ " } else { "  " };
+            out.push(Line::from(vec![
+                Span::styled(prefix, theme.prompt()),
+                Span::styled(chunk, style),
+            ]));
+        }
+    }
+    out
+}
+
+/// Word-wraps `text` to rows of at most `width` characters (longer words are split).
+pub fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(8);
+    let mut rows = Vec::new();
+    let mut row = String::new();
+    for word in text.split_whitespace() {
+        let mut word = word.to_string();
+        loop {
+            let used = row.chars().count();
+            let len = word.chars().count();
+            if used > 0 && used + 1 + len <= width {
+                row.push(' ');
+                row.push_str(&word);
+                break;
+            }
+            if used == 0 && len <= width {
+                row = word;
+                break;
+            }
+            if used > 0 {
+                rows.push(std::mem::take(&mut row));
+                continue;
+            }
+            // A word longer than a row: split it.
+            let head: String = word.chars().take(width).collect();
+            word = word.chars().skip(width).collect();
+            rows.push(head);
+        }
+    }
+    if !row.is_empty() || rows.is_empty() {
+        rows.push(row);
+    }
+    rows
+}
+
 /// The size of the findings' text area on a screen of `width`×`height`.
 pub fn text_size(width: u16, height: u16) -> (u16, u16) {
     let (_, body, _) = chrome(Rect::new(0, 0, width, height));
@@ -52,8 +113,10 @@ pub fn text_size(width: u16, height: u16) -> (u16, u16) {
 }
 
 /// The score, each finding, and the model solution.
-pub fn results_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
-    let s = &attempt.scenario;
+pub fn results_lines(attempt: &Attempt, theme: Theme, width: u16) -> Vec<Line<'static>> {
+    let Some(s) = attempt.scenario.as_ref() else {
+        return Vec::new();
+    };
     let mut lines = Vec::new();
     match &attempt.report {
         Some(report) => {
@@ -78,12 +141,12 @@ pub fn results_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
                     theme.dim(),
                 ),
             ]));
-            if let Some(t) = attempt.graded_after {
+            if let (Some(t), Some(limit)) = (attempt.graded_after, attempt.limit()) {
                 lines.push(Line::from(Span::styled(
                     format!(
                         "Graded after {} of the {} suggested",
                         mm_ss(t),
-                        mm_ss(attempt.limit())
+                        mm_ss(limit)
                     ),
                     theme.dim(),
                 )));
@@ -96,31 +159,57 @@ pub fn results_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
                     ("✘", theme.fail())
                 };
                 let earned = if f.passed { f.points } else { 0 };
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{mark} "), mstyle),
-                    Span::styled(format!("{earned}/{} ", f.points), theme.dim()),
-                    Span::raw(f.description.clone()),
-                ]));
+                let score = format!("{earned}/{} ", f.points);
+                // Description and feedback wrap under themselves, not under the mark.
+                let indent = 2 + score.chars().count();
+                let rows = wrap_words(&f.description, usize::from(width).saturating_sub(indent));
+                for (i, row) in rows.into_iter().enumerate() {
+                    let head = if i == 0 {
+                        vec![
+                            Span::styled(format!("{mark} "), mstyle),
+                            Span::styled(score.clone(), theme.dim()),
+                        ]
+                    } else {
+                        vec![Span::raw(" ".repeat(indent))]
+                    };
+                    lines.push(Line::from([head, vec![Span::raw(row)]].concat()));
+                }
                 if !f.passed && !f.feedback.is_empty() {
-                    lines.push(Line::from(vec![
-                        Span::raw("      "),
-                        Span::styled(format!("→ {}", f.feedback), Style::new()),
-                    ]));
+                    let rows =
+                        wrap_words(&f.feedback, usize::from(width).saturating_sub(indent + 2));
+                    for (i, row) in rows.into_iter().enumerate() {
+                        let arrow = if i == 0 { "→ " } else { "  " };
+                        lines.push(Line::from(vec![
+                            Span::raw(" ".repeat(indent)),
+                            Span::styled(arrow, theme.dim()),
+                            Span::styled(row, Style::new()),
+                        ]));
+                    }
                 }
             }
         }
         None => lines.push(Line::from("This attempt has no task to grade.")),
     }
+    let typed = &attempt.session.transcript;
+    if !typed.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled("Your commands", theme.title())));
+        // The most recent ones: enough to compare with the solution.
+        let skip = typed.len().saturating_sub(12);
+        if skip > 0 {
+            lines.push(Line::from(Span::styled(
+                format!("  … {skip} earlier"),
+                theme.dim(),
+            )));
+        }
+        for cmd in typed.iter().skip(skip) {
+            lines.extend(command_lines(cmd, Style::new(), theme, width));
+        }
+    }
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Model solution", theme.title())));
     for cmd in &s.solution.commands {
-        for (i, l) in cmd.lines().enumerate() {
-            let prefix = if i == 0 { "$ " } else { "  " };
-            lines.push(Line::from(vec![
-                Span::styled(prefix, theme.prompt()),
-                Span::styled(l.to_string(), theme.code()),
-            ]));
-        }
+        lines.extend(command_lines(cmd, theme.code(), theme, width));
     }
     lines.push(Line::default());
     lines.extend(markdown(&s.solution.explanation, theme));
@@ -132,4 +221,46 @@ pub fn results_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
         ]));
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap_words;
+
+    #[test]
+    fn commands_are_cut_and_indented_with_their_spacing_kept() {
+        let theme = crate::tui::theme::Theme { color: false };
+        let style = ratatui::style::Style::new();
+        let text: Vec<String> = super::command_lines(
+            "kubectl expose deployment reviews --port=80\n  spec:",
+            style,
+            theme,
+            20,
+        )
+        .iter()
+        .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+        .collect();
+        assert_eq!(
+            text,
+            [
+                "$ kubectl expose dep",
+                "  loyment reviews --",
+                "  port=80",
+                "    spec:"
+            ]
+        );
+    }
+
+    #[test]
+    fn wraps_at_words_and_splits_long_ones() {
+        assert_eq!(
+            wrap_words("the pod should be Running and Ready", 16),
+            ["the pod should", "be Running and", "Ready"]
+        );
+        assert_eq!(
+            wrap_words("abcdefghijklmnopqrst x", 8),
+            ["abcdefgh", "ijklmnop", "qrst x"]
+        );
+        assert_eq!(wrap_words("", 10), [""]);
+    }
 }

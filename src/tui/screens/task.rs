@@ -22,11 +22,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     let [task_area, term_area] = split(body, attempt, theme);
 
-    let points = attempt.scenario.points;
-    let task_title = format!(
-        "Task · {points} point{}",
-        if points == 1 { "" } else { "s" }
-    );
+    let task_title = match &attempt.scenario {
+        Some(s) => format!(
+            "Task · {} point{}",
+            s.points,
+            if s.points == 1 { "" } else { "s" }
+        ),
+        None => "Sandbox".to_string(),
+    };
     let mut task_block = panel(theme, &task_title, false);
     let task_inner = task_block.inner(task_area);
     // Hints follow the task text when both fit; otherwise they are pinned under it, so revealing one
@@ -81,25 +84,33 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         theme,
     };
     if let Some(cursor) = view.render_with_cursor(inner, frame.buffer_mut()) {
-        if app.confirm.is_none() && !app.help {
+        if app.confirm.is_none() && !app.help && app.pending.is_none() {
             frame.set_cursor_position(cursor);
         }
     }
 
-    footer(
-        theme,
-        &[
-            ("F5", "grade"),
-            ("F2", "hint"),
-            ("Esc", "leave"),
-            ("PgUp/PgDn", "scroll"),
-            ("Alt-↑↓", "task text"),
-            ("F1", "all keys"),
-            ("Ctrl-L", "clear"),
-        ],
-        frame,
-        bottom,
-    );
+    let sandbox_keys: &[(&str, &str)] = &[
+        ("Esc", "leave"),
+        ("PgUp/PgDn", "scroll"),
+        ("Ctrl-R", "search history"),
+        ("F1", "all keys"),
+        ("Ctrl-L", "clear"),
+    ];
+    let task_keys: &[(&str, &str)] = &[
+        ("F5", "grade"),
+        ("F2", "hint"),
+        ("Esc", "leave"),
+        ("PgUp/PgDn", "scroll"),
+        ("Alt-↑↓", "task text"),
+        ("F1", "all keys"),
+        ("Ctrl-L", "clear"),
+    ];
+    let keys = if attempt.scenario.is_some() {
+        task_keys
+    } else {
+        sandbox_keys
+    };
+    footer(theme, keys, frame, bottom);
 }
 
 /// The task's and the terminal's areas: side by side when there is room for a terminal of about 80
@@ -135,15 +146,21 @@ pub fn terminal_size(width: u16, height: u16, attempt: &Attempt, theme: Theme) -
 
 fn render_header(app: &App, attempt: &Attempt, frame: &mut Frame, area: Rect) {
     let theme = app.theme;
+    let Some(s) = attempt.scenario.as_ref() else {
+        frame.render_widget(
+            Paragraph::new(" Sandbox · the standard cluster, nothing graded").style(theme.header()),
+            area,
+        );
+        return;
+    };
     let timer = Countdown {
-        limit: attempt.limit(),
+        limit: attempt.limit().unwrap_or_default(),
         elapsed: attempt.elapsed(app.now),
         theme,
     };
     let timer_width = timer.width().min(area.width);
     let [left, right] =
         Layout::horizontal([Constraint::Min(0), Constraint::Length(timer_width)]).areas(area);
-    let s = &attempt.scenario;
     let mut title = format!(" {} · {}", s.id, s.title);
     if let Some(r) = &attempt.report {
         title.push_str(&format!(" · graded {}/{}", r.earned, r.possible));
@@ -152,9 +169,19 @@ fn render_header(app: &App, attempt: &Attempt, frame: &mut Frame, area: Rect) {
     frame.render_widget(timer, right);
 }
 
+const SANDBOX: &str =
+    "A free terminal in the standard cluster: a control plane `controlplane` and \
+the workers `node01` and `node02`. There is no task and nothing is graded.
+
+Try `kubectl get nodes`, create what you like, break it, look at it with `kubectl describe`.
+
+Esc leaves the sandbox; its cluster is thrown away.";
+
 /// The task text: the context to switch to, then the task itself.
 pub fn task_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
-    let s = &attempt.scenario;
+    let Some(s) = attempt.scenario.as_ref() else {
+        return markdown(SANDBOX, theme);
+    };
     let mut lines = vec![
         Line::from(vec![
             Span::styled("$ ", theme.prompt()),
@@ -171,7 +198,10 @@ pub fn task_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
 
 /// The hints asked for so far, and the key for the next one.
 pub fn hint_lines(attempt: &Attempt, theme: Theme) -> Vec<Line<'static>> {
-    let hints = &attempt.scenario.hints;
+    let Some(s) = attempt.scenario.as_ref() else {
+        return Vec::new();
+    };
+    let hints = &s.hints;
     let total = hints.len();
     let mut lines = Vec::new();
     for (i, hint) in hints.iter().take(attempt.hints_shown).enumerate() {

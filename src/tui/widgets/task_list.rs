@@ -15,6 +15,8 @@ pub struct TaskList {
     pub filtering: bool,
     /// Why the last attempt could not start.
     pub status: Option<String>,
+    /// The best grade of each task this run, by id: (earned, possible). Not saved yet.
+    pub best: std::collections::BTreeMap<String, (u32, u32)>,
 }
 
 impl TaskList {
@@ -83,6 +85,17 @@ impl TaskList {
         self.selected = 0;
     }
 
+    /// Remembers a grade, keeping the best one of each task.
+    pub fn record(&mut self, id: &str, earned: u32, possible: u32) {
+        let best = self
+            .best
+            .entry(id.to_string())
+            .or_insert((earned, possible));
+        if earned >= best.0 {
+            *best = (earned, possible);
+        }
+    }
+
     /// Esc: stops filtering and shows everything again.
     pub fn clear_filter(&mut self) {
         self.filter.clear();
@@ -139,5 +152,15 @@ mod tests {
             list.filter_push(c);
         }
         assert!(list.current().is_none());
+    }
+
+    #[test]
+    fn the_best_grade_is_kept() {
+        let mut list = TaskList::default();
+        list.record("a", 2, 4);
+        list.record("a", 1, 4);
+        assert_eq!(list.best.get("a"), Some(&(2, 4)));
+        list.record("a", 4, 4);
+        assert_eq!(list.best.get("a"), Some(&(4, 4)));
     }
 }
