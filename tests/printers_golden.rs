@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use kubedojo::kubectl::printers::{jsonpath, yaml};
+use kubedojo::kubectl::printers::{custom_columns, jsonpath, yaml};
 use serde_json::Value;
 
 const KUBECTL: &str = "/usr/bin/kubectl";
@@ -351,4 +351,233 @@ fn jsonpath_errors_at_execution_match_kubectl() {
         let want = want.strip_suffix('\n').unwrap_or(&want).to_string();
         assert_eq!(jsonpath::render(t, &obj), Err(want), "template {t}");
     }
+}
+
+// -------------------------------------------------------------------------------------------------
+// `kubectl get` against a minimal fake API server: lists come back as unstructured objects, the way
+// kubedojo's simulated cluster hands them to the printers (integers stay integers).
+// -------------------------------------------------------------------------------------------------
+
+mod fake_api {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+
+    use serde_json::{json, Value};
+
+    /// Starts a server on a free port answering discovery and `GET .../pods`; returns its URL.
+    pub fn start(pods: Value) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let url = format!("http://127.0.0.1:{port}");
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    continue;
+                }
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).is_err()
+                        || header == "\r\n"
+                        || header.is_empty()
+                    {
+                        break;
+                    }
+                }
+                let path = request_line.split_whitespace().nth(1).unwrap_or("/");
+                let path = path.split('?').next().unwrap_or(path);
+                let (status, body) = route(path, &pods, port);
+                let body = body.to_string();
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        url
+    }
+
+    fn route(path: &str, pods: &Value, port: u16) -> (&'static str, Value) {
+        match path {
+            "/api" => (
+                "200 OK",
+                json!({"kind": "APIVersions", "versions": ["v1"],
+                       "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": format!("127.0.0.1:{port}")}]}),
+            ),
+            "/apis" => (
+                "200 OK",
+                json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": []}),
+            ),
+            "/api/v1" => (
+                "200 OK",
+                json!({"kind": "APIResourceList", "groupVersion": "v1", "resources": [
+                    {"name": "pods", "singularName": "pod", "namespaced": true, "kind": "Pod", "verbs": ["get", "list"], "shortNames": ["po"]}
+                ]}),
+            ),
+            "/api/v1/namespaces/default/pods" => (
+                "200 OK",
+                json!({"kind": "PodList", "apiVersion": "v1", "metadata": {"resourceVersion": "42"}, "items": pods}),
+            ),
+            _ => (
+                "404 Not Found",
+                json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "message": "not found", "reason": "NotFound", "code": 404}),
+            ),
+        }
+    }
+}
+
+fn server_pods() -> Value {
+    serde_json::json!([
+        {"apiVersion": "v1", "kind": "Pod",
+         "metadata": {"name": "web-7d4b9c8f5-abcde", "namespace": "default", "uid": "1", "creationTimestamp": "2024-01-15T10:00:00Z",
+                      "labels": {"app": "web", "app.kubernetes.io/name": "shop", "pod-template-hash": "7d4b9c8f5"},
+                      "annotations": {"note": "line one\nline two\n", "empty": "", "yes": "yes", "ratio": "0.5"}},
+         "spec": {"nodeName": "node-1", "containers": [
+             {"name": "nginx", "image": "nginx:1.27", "ports": [{"containerPort": 80, "protocol": "TCP"}],
+              "resources": {"limits": {"cpu": "500m", "memory": "128Mi"}}, "args": ["--port", "80", "--msg=hello: world"]},
+             {"name": "sidecar", "image": "busybox", "command": ["sh", "-c", "while true; do echo hi; sleep 5; done"]}]},
+         "status": {"phase": "Running", "podIP": "10.244.1.5", "startTime": "2024-01-15T10:00:01Z",
+                    "conditions": [{"type": "Ready", "status": "True"}, {"type": "PodScheduled", "status": "True"}],
+                    "containerStatuses": [{"name": "nginx", "restartCount": 3, "ready": true}, {"name": "sidecar", "restartCount": 0, "ready": true}]}},
+        {"apiVersion": "v1", "kind": "Pod",
+         "metadata": {"name": "db-0", "namespace": "default", "uid": "2", "creationTimestamp": "2024-01-15T11:00:00Z"},
+         "spec": {"containers": [{"name": "postgres", "image": "postgres:16", "env": [{"name": "PGDATA", "value": "/var/lib/postgresql/data\tx"}]}]},
+         "status": {"phase": "Pending", "conditions": [{"type": "Ready", "status": "False", "message": "containers with unready status: [postgres]"}],
+                    "containerStatuses": [{"name": "postgres", "restartCount": 12, "ready": false}]}}
+    ])
+}
+
+/// `kubectl get pods` against the fake server with the given extra arguments.
+fn kubectl_get(url: &str, cache: &str, args: &[&str]) -> (String, String, bool) {
+    let mut all = vec![
+        "get",
+        "pods",
+        "--server",
+        url,
+        "--cache-dir",
+        cache,
+        "-n",
+        "default",
+    ];
+    all.extend_from_slice(args);
+    kubectl(&all)
+}
+
+#[test]
+fn get_from_a_server_matches_kubectl() {
+    if !kubectl_present() {
+        return;
+    }
+    let pods = server_pods();
+    let url = fake_api::start(pods.clone());
+    let cache_dir =
+        std::env::temp_dir().join(format!("kubedojo-printers-cache-{}", std::process::id()));
+    let cache = cache_dir.to_string_lossy().into_owned();
+    let items: Vec<Value> = pods.as_array().cloned().unwrap_or_default();
+
+    // -o yaml / -o json of the list kubectl builds.
+    let (json_out, err, ok) = kubectl_get(&url, &cache, &["-o", "json"]);
+    assert!(ok, "kubectl get -o json failed: {err}");
+    let list: Value = serde_json::from_str(&json_out).expect("json");
+    let (yaml_out, err, ok) = kubectl_get(&url, &cache, &["-o", "yaml"]);
+    assert!(ok, "kubectl get -o yaml failed: {err}");
+    assert_eq!(
+        yaml::to_yaml(&list),
+        yaml_out,
+        "yaml of a list from the server"
+    );
+
+    // custom columns.
+    let specs = [
+        "NAME:.metadata.name,STATUS:.status.phase",
+        "NAME:.metadata.name,IMAGES:.spec.containers[*].image,RESTARTS:.status.containerStatuses[*].restartCount",
+        "N:metadata.name,IP:{.status.podIP},NODE:.spec.nodeName",
+        "LABELS:.metadata.labels,ANN:.metadata.annotations.note",
+        "A:.metadata.labels.app\\.kubernetes\\.io/name,B:.metadata.labels['app']",
+        "READY:.status.conditions[?(@.type==\"Ready\")].status,MSG:.status.conditions[?(@.type==\"Ready\")].message",
+        "PORTS:.spec.containers[*].ports[*].containerPort,LIMITS:.spec.containers[0].resources.limits",
+        "ENV:.spec.containers[0].env[0].value,X:.nothing",
+        "CMD:.spec.containers[1].command,ARGS:.spec.containers[0].args",
+        "HIGH:.status.containerStatuses[?(@.restartCount>5)].name",
+        "R:.status.containerStatuses[0].ready",
+        "ALL:.spec.containers",
+    ];
+    for spec in specs {
+        let (want, err, ok) = kubectl_get(&url, &cache, &["-o", &format!("custom-columns={spec}")]);
+        if !ok {
+            // kubectl flushes the rows printed before the failing one; we only return the error.
+            let err = err.strip_prefix("error: ").unwrap_or(&err);
+            let err = err.strip_suffix('\n').unwrap_or(err);
+            assert_eq!(
+                custom_columns::render(spec, &items, false),
+                Err(err.to_string()),
+                "custom-columns={spec}"
+            );
+            continue;
+        }
+        assert_eq!(
+            custom_columns::render(spec, &items, false),
+            Ok(want),
+            "custom-columns={spec}"
+        );
+        let (want, _, _) = kubectl_get(
+            &url,
+            &cache,
+            &["-o", &format!("custom-columns={spec}"), "--no-headers"],
+        );
+        assert_eq!(
+            custom_columns::render(spec, &items, true),
+            Ok(want),
+            "custom-columns={spec} --no-headers"
+        );
+    }
+
+    // custom-columns-file.
+    let file = cache_dir.join("columns.txt");
+    std::fs::create_dir_all(&cache_dir).expect("mkdir");
+    std::fs::write(
+        &file,
+        "NAME   PHASE         IMAGE\n{.metadata.name} .status.phase spec.containers[0].image\n",
+    )
+    .expect("write");
+    let (want, err, ok) = kubectl_get(
+        &url,
+        &cache,
+        &["-o", &format!("custom-columns-file={}", file.display())],
+    );
+    assert!(ok, "custom-columns-file failed: {err}");
+    let text = std::fs::read_to_string(&file).expect("read");
+    let spec = custom_columns::parse_file(&text).expect("parse file");
+    assert_eq!(
+        custom_columns::render(&spec, &items, false),
+        Ok(want),
+        "custom-columns-file"
+    );
+
+    // jsonpath over a list with integers, as kubectl get sees it.
+    let templates = [
+        "{.items[*].metadata.name}",
+        "{range .items[*]}{.metadata.name}{\"\\t\"}{.status.phase}{\"\\n\"}{end}",
+        "{.items[?(@.status.phase==\"Running\")].metadata.name}",
+        "{.items[*].status.containerStatuses[?(@.restartCount>2)].name}",
+        "{.items[*].status.containerStatuses[?(@.restartCount==0)].name}",
+        "{.items[0].spec.containers[0].ports}",
+        "{.items[0].metadata.annotations}",
+        "{.items[*].metadata.labels.app\\.kubernetes\\.io/name}",
+        "{.items[0].metadata.labels['app.kubernetes.io/name']}",
+        "{range .items[*]}{range .spec.containers[*]}{.name}={.image};{end}{\"\\n\"}{end}",
+        "{.items[-1:].metadata.name}",
+        "{.items[0:2:2].metadata.name}",
+        "{.items[*].status.containerStatuses[*].restartCount}",
+        "{.kind} {.apiVersion} {.metadata}",
+    ];
+    for t in templates {
+        let (want, err, ok) = kubectl_get(&url, &cache, &["-o", &format!("jsonpath={t}")]);
+        assert!(ok, "kubectl jsonpath={t} failed: {err}");
+        assert_eq!(jsonpath::render(t, &list), Ok(want), "jsonpath={t}");
+    }
+    let _ = std::fs::remove_dir_all(&cache_dir);
 }

@@ -1,8 +1,8 @@
 //! `-o custom-columns=NAME:.metadata.name,...` and `-o custom-columns-file=FILE`, after kubectl's
 //! `CustomColumnsPrinter`: each column is a relaxed JSONPath (`.a.b`, `a.b`, `{.a.b}`), values print
 //! with Go's `%v` (`map[app:web]` for maps), several values join with `,`, nothing found is `<none>`, and
-//! the table goes through Go's tabwriter as kubectl configures it (cells padded to the widest plus
-//! three spaces, at least six wide).
+//! the table goes through kubectl's tabwriter (cells padded to the widest plus three spaces, at least
+//! six wide).
 
 use std::sync::OnceLock;
 
@@ -10,6 +10,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::jsonpath::Template;
+use super::tabwriter;
 
 /// Renders objects as custom columns. Errors are kubectl's texts (after `error: `).
 pub fn render(spec: &str, items: &[Value], no_headers: bool) -> Result<String, String> {
@@ -159,55 +160,7 @@ pub fn render_columns(
         text.push_str(&cells.join("\t"));
         text.push('\n');
     }
-    Ok(tabwrite(&text))
-}
-
-/// kubectl's tabwriter settings: minimum cell width 6, padding 3, spaces.
-const MIN_WIDTH: usize = 6;
-const PADDING: usize = 3;
-
-/// Go's `text/tabwriter` layout of tab-terminated cells: a column's width is set per block of
-/// consecutive lines that have a cell in that column; the last cell of a line is not padded.
-pub fn tabwrite(text: &str) -> String {
-    let mut lines: Vec<Vec<&str>> = text.split('\n').map(|l| l.split('\t').collect()).collect();
-    // The text after the last newline is an unterminated line; tabwriter prints it without a newline.
-    let tail = lines.pop().unwrap_or_default();
-    let counts: Vec<usize> = lines.iter().map(|l| l.len() - 1).collect();
-    let max_cols = counts.iter().copied().max().unwrap_or(0);
-    let mut widths: Vec<Vec<usize>> = counts.iter().map(|&n| vec![0; n]).collect();
-    for col in 0..max_cols {
-        let mut i = 0;
-        while i < lines.len() {
-            if counts[i] <= col {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            let mut width = MIN_WIDTH;
-            while i < lines.len() && counts[i] > col {
-                width = width.max(lines[i][col].chars().count() + PADDING);
-                i += 1;
-            }
-            for w in &mut widths[start..i] {
-                w[col] = width;
-            }
-        }
-    }
-    let mut out = String::new();
-    for (line, ws) in lines.iter().zip(&widths) {
-        for (j, cell) in line.iter().enumerate() {
-            out.push_str(cell);
-            if let Some(&w) = ws.get(j) {
-                out.extend(std::iter::repeat_n(
-                    ' ',
-                    w.saturating_sub(cell.chars().count()),
-                ));
-            }
-        }
-        out.push('\n');
-    }
-    out.push_str(&tail.join(""));
-    out
+    Ok(tabwriter::layout(&text))
 }
 
 #[cfg(test)]
@@ -326,15 +279,6 @@ mod tests {
         assert_eq!(
             parse_file("A B\n.a\n"),
             Err("number of headers (2) and field specifications (1) don't match".into())
-        );
-    }
-
-    #[test]
-    fn tabwriter_blocks_follow_go() {
-        // Lines with fewer cells end a column block; the next block gets its own width.
-        assert_eq!(
-            tabwrite("a\tb\tc\nlonger\td\n\nx\ty\n"),
-            "a        b     c\nlonger   d\n\nx     y\n"
         );
     }
 }
