@@ -581,3 +581,209 @@ fn get_from_a_server_matches_kubectl() {
     }
     let _ = std::fs::remove_dir_all(&cache_dir);
 }
+
+// -------------------------------------------------------------------------------------------------
+// Fuzzing against the oracle: many random strings made of the characters YAML cares about.
+// -------------------------------------------------------------------------------------------------
+
+/// Fuzz rounds: the default, or `PRINTERS_FUZZ_ROUNDS` for a longer local run.
+fn fuzz_rounds(default: usize) -> usize {
+    std::env::var("PRINTERS_FUZZ_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A small deterministic generator (xorshift), so failures reproduce.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// A string of tricky characters; `long` mixes in runs of words so folding is exercised.
+    fn tricky(&mut self, max_len: usize) -> String {
+        const ATOMS: &[&str] = &[
+            " ",
+            " ",
+            "a",
+            "b",
+            "word",
+            ":",
+            "#",
+            "-",
+            "?",
+            "'",
+            "\"",
+            "\\",
+            "\n",
+            "\n",
+            "\t",
+            "\r",
+            ".",
+            "0",
+            "1",
+            "e",
+            "y",
+            "n",
+            "on",
+            "true",
+            "null",
+            "~",
+            "*",
+            "&",
+            "!",
+            "|",
+            ">",
+            "%",
+            "@",
+            "`",
+            ",",
+            "[",
+            "]",
+            "{",
+            "}",
+            "é",
+            "日本",
+            "\u{85}",
+            "\u{2028}",
+            "\u{feff}",
+            "\u{1F600}",
+            "\u{a0}",
+            "\u{1b}",
+            "---",
+            "...",
+            "2024-01-15",
+            "0x1F",
+            "1e3",
+            "+",
+            "_",
+            "<<",
+            "=",
+        ];
+        let len = self.below(max_len + 1);
+        let mut s = String::new();
+        for _ in 0..len {
+            s.push_str(ATOMS[self.below(ATOMS.len())]);
+        }
+        s
+    }
+}
+
+#[test]
+fn yaml_fuzz_of_strings_matches_kubectl() {
+    if !kubectl_present() {
+        return;
+    }
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for round in 0..fuzz_rounds(12) {
+        let mut args: Vec<String> =
+            vec!["create".into(), "configmap".into(), format!("fuzz{round}")];
+        for i in 0..40 {
+            let max = if i % 4 == 0 { 60 } else { 8 };
+            let value = rng.tricky(max);
+            args.push(format!("--from-literal=k{i}={value}"));
+        }
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (want, err, ok) = run(&with_output(&refs, "yaml"));
+        assert!(ok, "kubectl failed: {err}");
+        let obj = json_of(&refs);
+        let got = yaml::to_yaml(&obj);
+        // Name the first differing line to make a failure readable.
+        let first = got.lines().zip(want.lines()).find(|(a, b)| a != b);
+        assert_eq!(got, want, "round {round}: first difference {first:?}");
+    }
+}
+
+/// Arbitrary JSON: nested maps with odd keys, lists, numbers of every kind, strings with NUL and more.
+fn random_json(rng: &mut Rng, depth: usize) -> Value {
+    use serde_json::json;
+    let pick = if depth == 0 {
+        rng.below(6)
+    } else {
+        rng.below(9)
+    };
+    match pick {
+        0 => json!(null),
+        1 => json!(rng.below(2) == 0),
+        2 => {
+            const NUMS: &[f64] = &[
+                0.0,
+                1.0,
+                -1.0,
+                0.5,
+                1e6,
+                1e21,
+                1.5e-7,
+                123456789.0,
+                3.25,
+                1e20,
+                -0.001,
+            ];
+            json!(NUMS[rng.below(NUMS.len())])
+        }
+        3 => json!((rng.next() % 2_000_000) as i64 - 1_000_000),
+        4 | 5 => json!(rng.tricky(12) + if rng.below(5) == 0 { "\u{0}" } else { "" }),
+        6 | 7 => {
+            let mut m = serde_json::Map::new();
+            for _ in 0..rng.below(4) {
+                let key = if rng.below(10) == 0 {
+                    "k".repeat(120 + rng.below(20))
+                } else {
+                    rng.tricky(5)
+                };
+                m.insert(key, random_json(rng, depth - 1));
+            }
+            Value::Object(m)
+        }
+        _ => Value::Array(
+            (0..rng.below(4))
+                .map(|_| random_json(rng, depth - 1))
+                .collect(),
+        ),
+    }
+}
+
+#[test]
+fn yaml_fuzz_of_structures_matches_kubectl() {
+    if !kubectl_present() {
+        return;
+    }
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    for round in 0..fuzz_rounds(8) {
+        let items: Vec<Value> = (0..6)
+            .map(|i| {
+                serde_json::json!({
+                    "apiVersion": "v1", "kind": "Pod",
+                    "metadata": {"name": format!("p{round}-{i}"), "namespace": "default"},
+                    "spec": random_json(&mut rng, 4),
+                })
+            })
+            .collect();
+        let url = fake_api::start(Value::Array(items));
+        let cache =
+            std::env::temp_dir().join(format!("kubedojo-fuzz-{}-{round}", std::process::id()));
+        let cache = cache.to_string_lossy().into_owned();
+        let (json_out, err, ok) = kubectl_get(&url, &cache, &["-o", "json"]);
+        assert!(ok, "kubectl get -o json failed: {err}");
+        let (want, err, ok) = kubectl_get(&url, &cache, &["-o", "yaml"]);
+        let _ = std::fs::remove_dir_all(&cache);
+        if !ok {
+            eprintln!("round {round}: kubectl could not print YAML ({err}); skipped");
+            continue;
+        }
+        let list: Value = serde_json::from_str(&json_out).expect("json");
+        let got = yaml::to_yaml(&list);
+        // Name the first differing line to make a failure readable.
+        let first = got.lines().zip(want.lines()).find(|(a, b)| a != b);
+        assert_eq!(got, want, "round {round}: first difference {first:?}");
+    }
+}

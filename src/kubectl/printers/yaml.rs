@@ -535,11 +535,12 @@ fn fold_raw_nel(s: &str) -> String {
     let mut i = 0;
     while i < chars.len() {
         if chars[i] == '\u{85}' {
-            while out.ends_with(' ') || out.ends_with('\t') {
+            // Only raw spaces can surround it: encoding/json escapes tabs, so they are content.
+            while out.ends_with(' ') {
                 out.pop();
             }
             let mut count = 0;
-            while i < chars.len() && (chars[i] == '\u{85}' || is_blank(chars[i])) {
+            while i < chars.len() && (chars[i] == '\u{85}' || chars[i] == ' ') {
                 if chars[i] == '\u{85}' {
                     count += 1;
                 }
