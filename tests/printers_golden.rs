@@ -787,3 +787,130 @@ fn yaml_fuzz_of_structures_matches_kubectl() {
         assert_eq!(got, want, "round {round}: first difference {first:?}");
     }
 }
+
+/// A random JSONPath template over pod lists: paths, filters, ranges, literals and the odd malformed piece.
+/// Map wildcards and `..` are left out, as Go visits map entries in random order.
+fn random_template(rng: &mut Rng) -> String {
+    const SEGMENTS: &[&str] = &[
+        ".items",
+        ".items",
+        "[0]",
+        "[-1]",
+        "[1:]",
+        "[:1]",
+        "[*]",
+        "[*]",
+        "[0,1]",
+        "[0:2:2]",
+        ".metadata",
+        "['metadata']",
+        ".name",
+        ".labels",
+        ".app\\.kubernetes\\.io/name",
+        "['app.kubernetes.io/name']",
+        ".spec",
+        ".containers",
+        ".image",
+        ".ports",
+        ".containerPort",
+        ".status",
+        ".phase",
+        ".restartCount",
+        ".containerStatuses",
+        ".conditions",
+        "[?(@.name==\"nginx\")]",
+        "[?(@.restartCount>2)]",
+        "[?(@.restartCount<=0)]",
+        "[?(@.ready)]",
+        "[?(@.ready==true)]",
+        "[?(@.type=='Ready')]",
+        "[?(@.restartCount==\"x\")]",
+        "[?(@.name!=\"db-0\")]",
+        ".missing",
+        "[5]",
+        ".kind",
+        "[-3]",
+        "[2:1]",
+        ".annotations",
+        ".note",
+        ".args",
+        "[1]",
+    ];
+    const TEXT: &[&str] = &["x", " ", "=", ",", "\t", "}", "name: "];
+    const LITERALS: &[&str] = &[
+        "{\"\\n\"}",
+        "{\"\\t\"}",
+        "{'|'}",
+        "{@}",
+        "{.kind}",
+        "{$.apiVersion}",
+    ];
+    const BROKEN: &[&str] = &[
+        "{",
+        "{.items[",
+        "{range}",
+        "{end}",
+        "{.a[?(@.b}",
+        "{.x y}",
+        "{[x]}",
+        "{\"a}",
+    ];
+    let path = |rng: &mut Rng| -> String {
+        let mut p = String::from(".items");
+        for _ in 0..rng.below(5) {
+            p.push_str(SEGMENTS[rng.below(SEGMENTS.len())]);
+        }
+        p
+    };
+    let mut t = String::new();
+    for _ in 0..1 + rng.below(4) {
+        match rng.below(12) {
+            0 | 1 => t.push_str(TEXT[rng.below(TEXT.len())]),
+            2 => t.push_str(LITERALS[rng.below(LITERALS.len())]),
+            3 => {
+                let p = path(rng);
+                let inner = path(rng).replacen(".items", "", 1);
+                let inner = if inner.is_empty() {
+                    ".metadata.name".to_string()
+                } else {
+                    inner
+                };
+                t.push_str(&format!("{{range {p}}}{{{inner}}}{{\"|\"}}{{end}}"));
+            }
+            4 if rng.below(4) == 0 => t.push_str(BROKEN[rng.below(BROKEN.len())]),
+            _ => t.push_str(&format!("{{{}}}", path(rng))),
+        }
+    }
+    t
+}
+
+#[test]
+fn jsonpath_fuzz_matches_kubectl() {
+    if !kubectl_present() {
+        return;
+    }
+    let url = fake_api::start(server_pods());
+    let cache = std::env::temp_dir().join(format!("kubedojo-jp-fuzz-{}", std::process::id()));
+    let cache = cache.to_string_lossy().into_owned();
+    let (json_out, err, ok) = kubectl_get(&url, &cache, &["-o", "json"]);
+    assert!(ok, "kubectl get -o json failed: {err}");
+    let list: Value = serde_json::from_str(&json_out).expect("json");
+    let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+    for _ in 0..fuzz_rounds(40) {
+        let t = random_template(&mut rng);
+        let (out, err, ok) = kubectl_get(&url, &cache, &["-o", &format!("jsonpath={t}")]);
+        if err.starts_with("panic:") {
+            // kubectl crashes here (e.g. an index applied to an empty range); we return an error.
+            assert!(jsonpath::render(&t, &list).is_err(), "jsonpath={t}");
+            continue;
+        }
+        let want = if ok {
+            Ok(out)
+        } else {
+            let e = err.strip_prefix("error: ").unwrap_or(&err);
+            Err(e.strip_suffix('\n').unwrap_or(e).to_string())
+        };
+        assert_eq!(jsonpath::render(&t, &list), want, "jsonpath={t}");
+    }
+    let _ = std::fs::remove_dir_all(&cache);
+}
