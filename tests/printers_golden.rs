@@ -914,3 +914,84 @@ fn jsonpath_fuzz_matches_kubectl() {
     }
     let _ = std::fs::remove_dir_all(&cache);
 }
+
+#[test]
+fn custom_columns_fuzz_matches_kubectl() {
+    if !kubectl_present() {
+        return;
+    }
+    const HEADERS: &[&str] = &["NAME", "A", "IMAGE", "X Y", "", "LONGER-HEADER-NAME", "r"];
+    const PATHS: &[&str] = &[
+        ".metadata.name",
+        "metadata.name",
+        "{.metadata.name}",
+        "{metadata.namespace}",
+        ".spec.containers[*].image",
+        ".spec.containers[0].name",
+        ".status.containerStatuses[*].restartCount",
+        ".metadata.labels",
+        ".metadata.annotations.note",
+        ".metadata.annotations.empty",
+        ".spec.containers[*].args",
+        ".missing",
+        ".status.conditions[?(@.type==\"Ready\")].status",
+        ".status.containerStatuses[?(@.restartCount>2)].name",
+        ".spec.containers[0].env[0].value",
+        ".spec.containers[-1].image",
+        ".status.podIP",
+        ".spec.nodeName",
+        ".metadata.labels.app\\.kubernetes\\.io/name",
+        ".metadata['name']",
+        ".spec.containers[1].name",
+        "",
+        ".spec.containers[0].ports",
+        ".status.containerStatuses[0].ready",
+        "{.a}{.b}",
+        ".items[",
+        "..image",
+    ];
+    let url = fake_api::start(server_pods());
+    let cache = std::env::temp_dir().join(format!("kubedojo-cc-fuzz-{}", std::process::id()));
+    let cache = cache.to_string_lossy().into_owned();
+    let items: Vec<Value> = server_pods().as_array().cloned().unwrap_or_default();
+    let mut rng = Rng(0x6A09_E667_F3BC_C908);
+    for _ in 0..fuzz_rounds(30) {
+        let n = 1 + rng.below(4);
+        let spec: Vec<String> = (0..n)
+            .map(|_| {
+                let h = HEADERS[rng.below(HEADERS.len())];
+                let p = PATHS[rng.below(PATHS.len())];
+                if rng.below(25) == 0 {
+                    h.to_string()
+                } else {
+                    format!("{h}:{p}")
+                }
+            })
+            .collect();
+        let spec = spec.join(",");
+        let no_headers = rng.below(3) == 0;
+        let mut args = vec!["-o".to_string(), format!("custom-columns={spec}")];
+        if no_headers {
+            args.push("--no-headers".into());
+        }
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (out, err, ok) = kubectl_get(&url, &cache, &refs);
+        let ours = custom_columns::render(&spec, &items, no_headers);
+        if ok {
+            assert_eq!(
+                ours,
+                Ok(out),
+                "custom-columns={spec} no_headers={no_headers}"
+            );
+        } else {
+            let e = err.strip_prefix("error: ").unwrap_or(&err);
+            let e = e.strip_suffix('\n').unwrap_or(e);
+            assert_eq!(
+                ours,
+                Err(e.to_string()),
+                "custom-columns={spec} no_headers={no_headers}"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&cache);
+}
