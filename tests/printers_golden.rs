@@ -417,6 +417,20 @@ mod fake_api {
                     {"name": "pods", "singularName": "pod", "namespaced": true, "kind": "Pod", "verbs": ["get", "list"], "shortNames": ["po"]}
                 ]}),
             ),
+            p if p.starts_with("/api/v1/namespaces/default/pods/") => {
+                let name = &p["/api/v1/namespaces/default/pods/".len()..];
+                let found = pods
+                    .as_array()
+                    .and_then(|items| items.iter().find(|i| i["metadata"]["name"] == name));
+                match found {
+                    Some(pod) => ("200 OK", pod.clone()),
+                    None => (
+                        "404 Not Found",
+                        json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound", "code": 404,
+                               "message": format!("pods \"{name}\" not found"), "details": {"name": name, "kind": "pods"}}),
+                    ),
+                }
+            }
             "/api/v1/namespaces/default/pods" => (
                 "200 OK",
                 json!({"kind": "PodList", "apiVersion": "v1", "metadata": {"resourceVersion": "42"}, "items": pods}),
@@ -992,6 +1006,55 @@ fn custom_columns_fuzz_matches_kubectl() {
                 "custom-columns={spec} no_headers={no_headers}"
             );
         }
+    }
+    let _ = std::fs::remove_dir_all(&cache);
+}
+
+#[test]
+fn yaml_of_single_objects_matches_kubectl() {
+    if !kubectl_present() {
+        return;
+    }
+    // Objects whose last value is a kept-newlines block, an empty key, a long complex key with a map
+    // value, and odd top-level values.
+    let pods = serde_json::json!([
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "keep"}, "zzz": "a\n\n"},
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "y"}, "zzz": ["a\n\n", {"": ""}]},
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "complex"},
+         "spec": {"k".repeat(140): {"a": "b", "c": ["d"]}, "l".repeat(130): ["x", {"y": "z"}], "m\nn": "multi-line key"}},
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "nums"},
+         "spec": {"big": 9007199254740993_i64, "neg": -5, "f": 0.1, "e": 1e-7, "huge": 1e300, "z": 0, "list": [[], {}, [[]]]}}
+    ]);
+    let url = fake_api::start(pods);
+    let cache = std::env::temp_dir().join(format!("kubedojo-single-{}", std::process::id()));
+    let cache = cache.to_string_lossy().into_owned();
+    for name in ["keep", "y", "complex", "nums"] {
+        let (json_out, err, ok) = kubectl(&[
+            "get",
+            "pod",
+            name,
+            "--server",
+            &url,
+            "--cache-dir",
+            &cache,
+            "-o",
+            "json",
+        ]);
+        assert!(ok, "kubectl get pod {name} -o json failed: {err}");
+        let obj: Value = serde_json::from_str(&json_out).expect("json");
+        let (want, err, ok) = kubectl(&[
+            "get",
+            "pod",
+            name,
+            "--server",
+            &url,
+            "--cache-dir",
+            &cache,
+            "-o",
+            "yaml",
+        ]);
+        assert!(ok, "kubectl get pod {name} -o yaml failed: {err}");
+        assert_eq!(yaml::to_yaml(&obj), want, "yaml of pod {name}");
     }
     let _ = std::fs::remove_dir_all(&cache);
 }

@@ -17,12 +17,9 @@ use super::gofmt::format_float_g;
 pub fn to_yaml(v: &Value) -> String {
     let mut e = Emitter::new();
     e.node(v, -1, Ctx::Root);
-    // Document end: go-yaml finishes the last line, and marks a document that ended in a `|+` block.
+    // Document end: go-yaml finishes the last line. (A document ending in a `|+` block would get a `...`
+    // marker only if another document followed, which never happens here.)
     e.write_indent(-1);
-    if e.open_ended {
-        e.write_indicator("...", true, false, false);
-        e.write_indent(-1);
-    }
     e.out
 }
 
@@ -52,7 +49,6 @@ struct Emitter {
     column: usize,
     whitespace: bool,
     indention: bool,
-    open_ended: bool,
 }
 
 /// What go-yaml's scalar analysis found out about a string.
@@ -190,7 +186,6 @@ impl Emitter {
             column: 0,
             whitespace: true,
             indention: true,
-            open_ended: false,
         }
     }
 
@@ -241,7 +236,6 @@ impl Emitter {
         }
         self.whitespace = is_whitespace;
         self.indention = self.indention && is_indention;
-        self.open_ended = false;
     }
 
     fn increase_indent(indent: i32, flow: bool, indentless: bool) -> i32 {
@@ -329,14 +323,14 @@ impl Emitter {
         let indent = Self::increase_indent(indent, true, false);
         let allow_breaks = !simple_key;
         match style {
-            Style::Plain => self.write_plain(s, indent, allow_breaks, ctx == Ctx::Root),
+            Style::Plain => self.write_plain(s, indent, allow_breaks),
             Style::Single => self.write_single(s, indent, allow_breaks),
             Style::Double => self.write_double(s, indent, allow_breaks),
             Style::Literal => self.write_literal(s, indent),
         }
     }
 
-    fn write_plain(&mut self, s: &str, indent: i32, allow_breaks: bool, root: bool) {
+    fn write_plain(&mut self, s: &str, indent: i32, allow_breaks: bool) {
         if !self.whitespace {
             self.put(' ');
         }
@@ -370,9 +364,6 @@ impl Emitter {
         }
         self.whitespace = false;
         self.indention = false;
-        if root {
-            self.open_ended = true;
-        }
     }
 
     fn write_single(&mut self, s: &str, indent: i32, allow_breaks: bool) {
@@ -489,7 +480,6 @@ impl Emitter {
         if chars.first().is_some_and(|&c| c == ' ' || is_break(c)) {
             self.write_indicator(&BEST_INDENT.to_string(), false, false, false);
         }
-        self.open_ended = false;
         let chomp = match chars.as_slice() {
             [] => Some('-'),
             [.., last] if !is_break(*last) => Some('-'),
@@ -499,9 +489,6 @@ impl Emitter {
         };
         if let Some(h) = chomp {
             self.write_indicator(&h.to_string(), false, false, false);
-            if h == '+' {
-                self.open_ended = true;
-            }
         }
         self.put_break();
         self.indention = true;
@@ -1011,6 +998,20 @@ status: {}
         assert_eq!(to_yaml(&json!({ k.clone(): "v" })), format!("? {k}\n: v\n"));
         let k = "j".repeat(128);
         assert_eq!(to_yaml(&json!({ k.clone(): "v" })), format!("{k}: v\n"));
+    }
+
+    #[test]
+    fn complex_keys_hold_collections_and_multiline_keys() {
+        let k = "k".repeat(130);
+        let l = "l".repeat(129);
+        let v = json!({"spec": {k.clone(): {"a": "b", "c": ["d"]}, l.clone(): ["x", {"y": "z"}], "m\nn": "v"}});
+        let want = format!("spec:\n  ? {k}\n  : a: b\n    c:\n    - d\n  ? {l}\n  : - x\n    - \"y\": z\n  ? |-\n    m\n    n\n  : v\n");
+        assert_eq!(to_yaml(&v), want);
+    }
+
+    #[test]
+    fn a_final_keep_block_has_no_document_end_marker() {
+        assert_eq!(to_yaml(&json!({"zzz": "a\n\n"})), "zzz: |+\n  a\n\n");
     }
 
     #[test]
