@@ -745,7 +745,12 @@ fn random_json(rng: &mut Rng, depth: usize) -> Value {
             json!(NUMS[rng.below(NUMS.len())])
         }
         3 => json!((rng.next() % 2_000_000) as i64 - 1_000_000),
-        4 | 5 => json!(rng.tricky(12) + if rng.below(5) == 0 { "\u{0}" } else { "" }),
+        4 | 5 => {
+            // Mostly short strings; sometimes long ones, so folding happens at every nesting depth.
+            let max = if rng.below(6) == 0 { 40 } else { 12 };
+            let nul = if rng.below(5) == 0 { "\u{0}" } else { "" };
+            json!(rng.tricky(max) + nul)
+        }
         6 | 7 => {
             let mut m = serde_json::Map::new();
             for _ in 0..rng.below(4) {
@@ -1057,4 +1062,51 @@ fn yaml_of_single_objects_matches_kubectl() {
         assert_eq!(yaml::to_yaml(&obj), want, "yaml of pod {name}");
     }
     let _ = std::fs::remove_dir_all(&cache);
+}
+
+#[test]
+fn jsonpath_over_maps_gives_kubectls_values_in_key_order() {
+    if !kubectl_present() {
+        return;
+    }
+    // Go visits maps in random order, so compare the multiset of space-separated results.
+    let deploy: &[&str] = &[
+        "create",
+        "deployment",
+        "web",
+        "--image=nginx:1.27",
+        "--image=busybox",
+        "--port=80",
+    ];
+    let obj = json_of(deploy);
+    let sorted = |s: &str| {
+        let mut v: Vec<String> = s.split(' ').map(str::to_string).collect();
+        v.sort();
+        v
+    };
+    for t in [
+        "{..}",
+        "{..name}",
+        "{.metadata.*}",
+        "{.spec.template.spec.containers[0].*}",
+        "{.spec.*.*}",
+        "{..containerPort}",
+        "{..[0]}",
+        "{.metadata..app}",
+    ] {
+        let tmpl = format!("jsonpath={t}");
+        let (out, err, ok) = run(&with_output(deploy, &tmpl));
+        let ours = jsonpath::render(t, &obj);
+        if ok {
+            let ours = ours.unwrap_or_else(|e| e);
+            assert_eq!(sorted(&ours), sorted(&out), "template {t}");
+        } else {
+            // Errors quote the whole object; its %#v is in key order on both sides.
+            let want = err.strip_prefix("error: ").unwrap_or(&err);
+            assert!(
+                ours.is_err(),
+                "template {t} should fail like kubectl: {want}"
+            );
+        }
+    }
 }

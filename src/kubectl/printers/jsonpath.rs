@@ -354,13 +354,10 @@ impl Parser {
             }
         }
         let text = self.consume();
-        let inner: String = {
-            let chars: Vec<char> = text.chars().collect();
-            chars[1.min(chars.len())..chars.len().saturating_sub(1).max(1.min(chars.len()))]
-                .iter()
-                .collect()
-        };
-        let inner = if inner == "*" { ":".to_string() } else { inner };
+        // The text runs from the opening `[` to the closing `]`.
+        let inner = text.strip_prefix('[').unwrap_or(&text);
+        let inner = inner.strip_suffix(']').unwrap_or(inner);
+        let inner = if inner == "*" { ":" } else { inner };
 
         let parts: Vec<&str> = inner.split(',').collect();
         if parts.len() > 1 {
@@ -373,7 +370,7 @@ impl Parser {
         }
 
         static DICT_KEY: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
-        if let Some(caps) = regex(&DICT_KEY, r"^'([^']*)'$").and_then(|r| r.captures(&inner)) {
+        if let Some(caps) = regex(&DICT_KEY, r"^'([^']*)'$").and_then(|r| r.captures(inner)) {
             let key = caps.get(1).map(|m| m.as_str()).unwrap_or("");
             cur.extend(parse_action(&format!(".{key}"))?);
             return Ok(());
@@ -381,7 +378,7 @@ impl Parser {
 
         static SLICE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
         let Some(caps) =
-            regex(&SLICE, r"^(-?[0-9]*)(:-?[0-9]*)?(:-?[0-9]*)?$").and_then(|r| r.captures(&inner))
+            regex(&SLICE, r"^(-?[0-9]*)(:-?[0-9]*)?(:-?[0-9]*)?$").and_then(|r| r.captures(inner))
         else {
             return Err(format!("invalid array index {inner}"));
         };
