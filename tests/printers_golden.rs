@@ -1110,3 +1110,37 @@ fn jsonpath_over_maps_gives_kubectls_values_in_key_order() {
         }
     }
 }
+
+#[test]
+fn jsonpath_on_typed_dry_run_objects_matches_kubectl() {
+    if !kubectl_present() {
+        return;
+    }
+    let deploy: &[&str] = &[
+        "create",
+        "deployment",
+        "big",
+        "--image=nginx",
+        "--replicas=1000000",
+        "--port=80",
+    ];
+    let obj = jsonpath::typed_numbers(&json_of(deploy));
+    for t in [
+        "{.spec.replicas}",
+        "{.spec}",
+        "{.spec.template.spec.containers[0].ports[0].containerPort}",
+        "{.spec.template.spec.containers[?(@.ports[0].containerPort==80.0)].name}",
+        "{.spec.template.spec.containers[?(@.ports[0].containerPort==80)].name}",
+        "{.spec.template.spec.containers[?(@.ports[0].containerPort>79.5)].name}",
+    ] {
+        let tmpl = format!("jsonpath={t}");
+        let (out, err, ok) = run(&with_output(deploy, &tmpl));
+        let want = if ok {
+            Ok(out)
+        } else {
+            let e = err.strip_prefix("error: ").unwrap_or(&err);
+            Err(e.strip_suffix('\n').unwrap_or(e).to_string())
+        };
+        assert_eq!(jsonpath::render(t, &obj), want, "template {t}");
+    }
+}

@@ -45,6 +45,28 @@ pub fn render_with(template: &str, v: &Value, allow_missing_keys: bool) -> Resul
     })
 }
 
+/// The object as kubectl's JSONPath printer sees a typed object (one kubectl built itself, as `create`,
+/// `run` or `expose` do with `--dry-run=client`): it round-trips through JSON into `float64`s, so every
+/// number is a float. `{.spec.replicas}` then prints `1e+06` for a million, and filters comparing a
+/// number with an integer literal fail with `incompatible types for comparison`. Objects read from the
+/// API server (`kubectl get`) keep integers; render those as they are.
+pub fn typed_numbers(v: &Value) -> Value {
+    match v {
+        Value::Number(n) if !n.is_f64() => n
+            .as_f64()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .unwrap_or_else(|| v.clone()),
+        Value::Array(a) => Value::Array(a.iter().map(typed_numbers).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| (k.clone(), typed_numbers(x)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 /// A parsed template, usable for several objects (custom columns evaluate one per column).
 #[derive(Debug, Clone)]
 pub struct Template {
@@ -1185,6 +1207,23 @@ mod tests {
             err,
             Err("error executing jsonpath \"{.a[0]}\": Error executing template: array index out of bounds: index 0, length 0. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{.a[0]}\n\tobject given to jsonpath engine was:\n\t\tmap[string]interface {}{\"a\":[]interface {}{}, \"n\":1}\n\n".into())
         );
+    }
+
+    #[test]
+    fn typed_objects_hold_floats() {
+        let v = typed_numbers(
+            &json!({"spec": {"replicas": 1000000, "ports": [{"containerPort": 80}]}}),
+        );
+        assert_eq!(
+            render("{.spec.replicas} {.spec.ports}", &v),
+            Ok("1e+06 [{\"containerPort\":80}]".into())
+        );
+        assert_eq!(
+            render("{.spec.ports[?(@.containerPort==80.0)].containerPort}", &v),
+            Ok("80".into())
+        );
+        assert!(render("{.spec.ports[?(@.containerPort==80)]}", &v)
+            .is_err_and(|e| e.contains("incompatible types for comparison")));
     }
 
     #[test]
