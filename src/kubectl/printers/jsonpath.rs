@@ -129,6 +129,8 @@ struct Parser {
     pos: usize,
     start: usize,
     width: usize,
+    /// Nesting level of this parser (sub-parsers parse unions, dictionary keys and filters).
+    depth: usize,
 }
 
 fn is_terminator(c: Option<char>) -> bool {
@@ -145,13 +147,24 @@ fn is_alphanumeric(c: char) -> bool {
     c == '_' || c.is_alphabetic() || c.is_numeric()
 }
 
+/// How deeply unions, dictionary keys and filters may nest inside each other.
+const MAX_NESTING: usize = 64;
+
 /// Parses a whole template into its top-level nodes: text, and one list per `{...}` action.
 fn parse(text: &str) -> Result<Vec<Node>, String> {
+    parse_nested(text, 0)
+}
+
+fn parse_nested(text: &str, depth: usize) -> Result<Vec<Node>, String> {
+    if depth > MAX_NESTING {
+        return Err("jsonpath template nested too deeply".into());
+    }
     let mut p = Parser {
         input: text.chars().collect(),
         pos: 0,
         start: 0,
         width: 0,
+        depth,
     };
     let mut root = Vec::new();
     loop {
@@ -180,9 +193,9 @@ fn parse(text: &str) -> Result<Vec<Node>, String> {
     }
 }
 
-/// Parses `{text}` and returns the nodes of its action (client-go's `parseAction`).
-fn parse_action(text: &str) -> Result<Vec<Node>, String> {
-    let root = parse(&format!("{{{text}}}"))?;
+/// Parses `{text}` one level deeper and returns the nodes of its action (client-go's `parseAction`).
+fn parse_action(text: &str, depth: usize) -> Result<Vec<Node>, String> {
+    let root = parse_nested(&format!("{{{text}}}"), depth + 1)?;
     match root.into_iter().next() {
         Some(Node::List(nodes)) => Ok(nodes),
         _ => Ok(Vec::new()),
@@ -385,7 +398,10 @@ impl Parser {
         if parts.len() > 1 {
             let mut union = Vec::new();
             for part in parts {
-                union.push(parse_action(&format!("[{}]", part.trim_matches(' ')))?);
+                union.push(parse_action(
+                    &format!("[{}]", part.trim_matches(' ')),
+                    self.depth,
+                )?);
             }
             cur.push(Node::Union(union));
             return Ok(());
@@ -394,7 +410,7 @@ impl Parser {
         static DICT_KEY: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
         if let Some(caps) = regex(&DICT_KEY, r"^'([^']*)'$").and_then(|r| r.captures(inner)) {
             let key = caps.get(1).map(|m| m.as_str()).unwrap_or("");
-            cur.extend(parse_action(&format!(".{key}"))?);
+            cur.extend(parse_action(&format!(".{key}"), self.depth)?);
             return Ok(());
         }
 
@@ -468,7 +484,7 @@ impl Parser {
         static FILTER: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
         match regex(&FILTER, r"^([^!<>=]+)([!<>=]+)(.+?)$").and_then(|r| r.captures(&text)) {
             None => {
-                let left = parse_action(&text)?;
+                let left = parse_action(&text, self.depth)?;
                 cur.push(Node::Filter {
                     left,
                     right: Vec::new(),
@@ -477,8 +493,8 @@ impl Parser {
             }
             Some(caps) => {
                 let group = |i: usize| caps.get(i).map(|m| m.as_str()).unwrap_or("");
-                let left = parse_action(group(1))?;
-                let right = parse_action(group(3))?;
+                let left = parse_action(group(1), self.depth)?;
+                let right = parse_action(group(3), self.depth)?;
                 cur.push(Node::Filter {
                     left,
                     right,
@@ -1231,6 +1247,20 @@ mod tests {
         assert_eq!(
             render_with("{.missing}", &json!({}), false).map_err(|e| e.lines().next().unwrap_or("").to_string()),
             Err("error executing jsonpath \"{.missing}\": Error executing template: missing is not found. Printing more information for debugging the template:".into())
+        );
+    }
+
+    #[test]
+    fn nesting_stays_shallow() {
+        // Filters cannot hold filters (the first `)]` ends them), so odd templates fail fast; parsers
+        // also refuse to nest beyond MAX_NESTING as a guard.
+        let t = format!("{{.a{}}}", "[?(@.b".repeat(5000));
+        assert_eq!(
+            r(&t),
+            Err(format!("error parsing jsonpath {t}, unterminated filter"))
+        );
+        assert!(
+            parse_nested("{.a}", MAX_NESTING + 1).is_err_and(|e| e.contains("nested too deeply"))
         );
     }
 
