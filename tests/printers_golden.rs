@@ -1144,3 +1144,42 @@ fn jsonpath_on_typed_dry_run_objects_matches_kubectl() {
         assert_eq!(jsonpath::render(t, &obj), want, "template {t}");
     }
 }
+
+#[test]
+fn jsonpath_as_json_matches_kubectl() {
+    if !kubectl_present() {
+        return;
+    }
+    let deploy: &[&str] = &[
+        "create",
+        "deployment",
+        "x",
+        "--image=nginx",
+        "--image=busybox",
+    ];
+    let obj = jsonpath::typed_numbers(&json_of(deploy));
+    for t in [
+        "{.metadata.name}",
+        "{.spec.template.spec.containers[*].image}",
+        "{.metadata}",
+        "text{.x}{.spec.replicas}",
+        "{range .spec.template.spec.containers[*]}{.name}{end}",
+        "{.spec.template.spec.containers}",
+        "{.a[0]}",
+        "{.metadata.name}{\"<&>\"}",
+        "{.a[",
+    ] {
+        let (out, err, ok) = run(&with_output(deploy, &format!("jsonpath-as-json={t}")));
+        let want = if ok {
+            Ok(out)
+        } else {
+            let e = err.strip_prefix("error: ").unwrap_or(&err);
+            Err(e.strip_suffix('\n').unwrap_or(e).to_string())
+        };
+        assert_eq!(
+            jsonpath::render_as_json(t, &obj),
+            want,
+            "jsonpath-as-json={t}"
+        );
+    }
+}

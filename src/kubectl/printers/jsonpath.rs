@@ -23,6 +23,23 @@ pub fn render(template: &str, v: &Value) -> Result<String, String> {
 
 /// Like [`render`], with `allow_missing_keys` as `--allow-missing-template-keys` sets it.
 pub fn render_with(template: &str, v: &Value, allow_missing_keys: bool) -> Result<String, String> {
+    render_impl(template, v, allow_missing_keys, false)
+}
+
+/// `-o jsonpath-as-json=...`: each top-level node's results as an indented JSON array.
+pub fn render_as_json(template: &str, v: &Value) -> Result<String, String> {
+    render_impl(template, v, true, true)
+}
+
+fn render_impl(
+    template: &str,
+    v: &Value,
+    allow_missing_keys: bool,
+    as_json: bool,
+) -> Result<String, String> {
+    if template.is_empty() {
+        return Err("template format specified but no template given".into());
+    }
     let root = parse(template).map_err(|e| format!("error parsing jsonpath {template}, {e}"))?;
     let mut exec = Exec::new(allow_missing_keys);
     let executed = exec
@@ -30,7 +47,11 @@ pub fn render_with(template: &str, v: &Value, allow_missing_keys: bool) -> Resul
         .and_then(|groups| {
             let mut out = String::new();
             for group in &groups {
-                print_results(&mut out, group)?;
+                if as_json {
+                    print_results_json(&mut out, group)?;
+                } else {
+                    print_results(&mut out, group)?;
+                }
             }
             Ok(out)
         });
@@ -1084,6 +1105,34 @@ fn print_results(out: &mut String, results: &[Val]) -> Result<(), String> {
     Ok(())
 }
 
+/// `PrintResults` with JSON output on: the results as one indented JSON array and a newline.
+fn print_results_json(out: &mut String, results: &[Val]) -> Result<(), String> {
+    use super::gofmt::{json_indent_into, json_string_into, push_indent};
+    if results.is_empty() {
+        out.push_str("[]\n");
+        return Ok(());
+    }
+    out.push('[');
+    for (i, r) in results.iter().enumerate() {
+        out.push_str(if i > 0 { ",\n" } else { "\n" });
+        push_indent(out, 1);
+        match r {
+            Val::J(x) => json_indent_into(out, x, 1),
+            Val::Text(t) => json_string_into(out, t),
+            Val::Int(n) => out.push_str(&n.to_string()),
+            Val::Float(f) => out.push_str(&super::gofmt::format_float_json(*f)),
+            Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Val::Byte(b) => out.push_str(&b.to_string()),
+            Val::Invalid => out.push_str("null"),
+        }
+        if out.len() > MAX_OUTPUT {
+            return Err("jsonpath output is too large".into());
+        }
+    }
+    out.push_str("\n]\n");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1240,6 +1289,18 @@ mod tests {
         );
         assert!(render("{.spec.ports[?(@.containerPort==80)]}", &v)
             .is_err_and(|e| e.contains("incompatible types for comparison")));
+    }
+
+    #[test]
+    fn as_json_prints_one_array_per_node() {
+        assert_eq!(
+            render_as_json("x{.items[*].metadata.name}{.nope}", &pods()),
+            Ok("[\n    \"x\"\n]\n[\n    \"web-1\",\n    \"db-0\"\n]\n[]\n".into())
+        );
+        assert_eq!(
+            render("", &pods()),
+            Err("template format specified but no template given".into())
+        );
     }
 
     #[test]
