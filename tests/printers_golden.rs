@@ -1183,3 +1183,34 @@ fn jsonpath_as_json_matches_kubectl() {
         );
     }
 }
+
+#[test]
+fn empty_lists_print_like_kubectl() {
+    if !kubectl_present() {
+        return;
+    }
+    let url = fake_api::start(serde_json::json!([]));
+    let cache = std::env::temp_dir().join(format!("kubedojo-empty-{}", std::process::id()));
+    let cache = cache.to_string_lossy().into_owned();
+    let (out, err, ok) = kubectl_get(
+        &url,
+        &cache,
+        &["-o", "custom-columns=NAME:.metadata.name,AGE:.x"],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(
+        custom_columns::render("NAME:.metadata.name,AGE:.x", &[], false),
+        Ok(out)
+    );
+    let (json_out, err, ok) = kubectl_get(&url, &cache, &["-o", "json"]);
+    assert!(ok, "{err}");
+    let list: Value = serde_json::from_str(&json_out).expect("json");
+    let (want, _, _) = kubectl_get(&url, &cache, &["-o", "yaml"]);
+    assert_eq!(yaml::to_yaml(&list), want);
+    let (want, _, _) = kubectl_get(&url, &cache, &["-o", "jsonpath={.items[*].metadata.name}x"]);
+    assert_eq!(
+        jsonpath::render("{.items[*].metadata.name}x", &list),
+        Ok(want)
+    );
+    let _ = std::fs::remove_dir_all(&cache);
+}
