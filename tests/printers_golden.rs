@@ -564,6 +564,29 @@ fn get_from_a_server_matches_kubectl() {
     );
     assert!(ok, "custom-columns-file failed: {err}");
     let text = std::fs::read_to_string(&file).expect("read");
+    assert_eq!(
+        custom_columns::render_file(&text, &items),
+        Ok(want.clone()),
+        "custom-columns-file"
+    );
+    // Headers may hold ':' and ','; --no-headers does not apply to files.
+    std::fs::write(&file, "NAME:X   A,B\n.metadata.name .status.phase\n").expect("write");
+    let (want2, err, ok) = kubectl_get(
+        &url,
+        &cache,
+        &[
+            "-o",
+            &format!("custom-columns-file={}", file.display()),
+            "--no-headers",
+        ],
+    );
+    assert!(ok, "custom-columns-file failed: {err}");
+    let text2 = std::fs::read_to_string(&file).expect("read");
+    assert_eq!(
+        custom_columns::render_file(&text2, &items),
+        Ok(want2),
+        "custom-columns-file with odd headers"
+    );
     let spec = custom_columns::parse_file(&text).expect("parse file");
     assert_eq!(
         custom_columns::render(&spec, &items, false),
@@ -612,6 +635,15 @@ fn fuzz_rounds(default: usize) -> usize {
 struct Rng(u64);
 
 impl Rng {
+    /// The fixed seed, mixed with `PRINTERS_FUZZ_SEED` when set (to explore beyond the default cases).
+    fn seeded(seed: u64) -> Self {
+        let extra: u64 = std::env::var("PRINTERS_FUZZ_SEED")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        Rng((seed ^ extra.wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1)
+    }
+
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
@@ -697,7 +729,7 @@ fn yaml_fuzz_of_strings_matches_kubectl() {
     if !kubectl_present() {
         return;
     }
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rng::seeded(0x9E37_79B9_7F4A_7C15);
     for round in 0..fuzz_rounds(12) {
         let mut args: Vec<String> =
             vec!["create".into(), "configmap".into(), format!("fuzz{round}")];
@@ -708,6 +740,12 @@ fn yaml_fuzz_of_strings_matches_kubectl() {
         }
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let (want, err, ok) = run(&with_output(&refs, "yaml"));
+        if !ok && err.starts_with("error: yaml:") {
+            // kubectl's own JSON-to-YAML step can fail (a raw NEL followed by `---` reads as a document
+            // marker); to_yaml has no error to give, so such rounds are skipped.
+            eprintln!("round {round}: kubectl could not print YAML ({err}); skipped");
+            continue;
+        }
         assert!(ok, "kubectl failed: {err}");
         let obj = json_of(&refs);
         let got = yaml::to_yaml(&obj);
@@ -776,7 +814,7 @@ fn yaml_fuzz_of_structures_matches_kubectl() {
     if !kubectl_present() {
         return;
     }
-    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let mut rng = Rng::seeded(0x2545_F491_4F6C_DD1D);
     for round in 0..fuzz_rounds(8) {
         let items: Vec<Value> = (0..6)
             .map(|i| {
@@ -914,7 +952,7 @@ fn jsonpath_fuzz_matches_kubectl() {
     let (json_out, err, ok) = kubectl_get(&url, &cache, &["-o", "json"]);
     assert!(ok, "kubectl get -o json failed: {err}");
     let list: Value = serde_json::from_str(&json_out).expect("json");
-    let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+    let mut rng = Rng::seeded(0xD1B5_4A32_D192_ED03);
     for _ in 0..fuzz_rounds(40) {
         let t = random_template(&mut rng);
         let (out, err, ok) = kubectl_get(&url, &cache, &["-o", &format!("jsonpath={t}")]);
@@ -973,7 +1011,7 @@ fn custom_columns_fuzz_matches_kubectl() {
     let cache = std::env::temp_dir().join(format!("kubedojo-cc-fuzz-{}", std::process::id()));
     let cache = cache.to_string_lossy().into_owned();
     let items: Vec<Value> = server_pods().as_array().cloned().unwrap_or_default();
-    let mut rng = Rng(0x6A09_E667_F3BC_C908);
+    let mut rng = Rng::seeded(0x6A09_E667_F3BC_C908);
     for _ in 0..fuzz_rounds(30) {
         let n = 1 + rng.below(4);
         let spec: Vec<String> = (0..n)

@@ -18,10 +18,18 @@ pub fn render(spec: &str, items: &[Value], no_headers: bool) -> Result<String, S
     render_columns(&columns, items, no_headers)
 }
 
+/// Renders objects with a custom-columns file, as `-o custom-columns-file=FILE` does. kubectl prints the
+/// headers even with `--no-headers` here, and headers may contain `:` or `,`.
+pub fn render_file(text: &str, items: &[Value]) -> Result<String, String> {
+    let columns = parse_file_columns(text)?;
+    render_columns(&columns, items, false)
+}
+
 /// Turns a custom-columns file (a line of headers, then a line of JSONPath specs, both separated by
 /// whitespace) into the `HEADER:{.path},...` spec that [`render`] takes.
 ///
-/// kubectl ignores `--no-headers` for `custom-columns-file`; callers should pass `false` for it.
+/// kubectl ignores `--no-headers` for `custom-columns-file`; callers should pass `false` for it. A header
+/// containing `:` or `,` cannot survive the trip through a spec string; [`render_file`] handles those.
 pub fn parse_file(text: &str) -> Result<String, String> {
     let columns = parse_file_columns(text)?;
     Ok(columns
@@ -235,6 +243,15 @@ mod tests {
         assert_eq!(
             render("A:.spec.containers[3]", &pods(), false),
             Err("array index out of bounds: index 3, length 2".into())
+        );
+    }
+
+    #[test]
+    fn files_allow_any_header_text() {
+        let file = "NAME:X  A,B\n.metadata.name .nope\n";
+        assert_eq!(
+            render_file(file, &pods()),
+            Ok("NAME:X       A,B\nweb-1        <none>\ndatabase-0   <none>\n".into())
         );
     }
 
