@@ -364,10 +364,18 @@ mod fake_api {
 
     use serde_json::{json, Value};
 
-    /// Starts a server on a free port answering discovery and `GET .../pods`; returns its URL.
-    pub fn start(pods: Value) -> String {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let port = listener.local_addr().expect("addr").port();
+    /// Starts a server on a free port answering discovery and `GET .../pods`; returns its URL, or
+    /// `None` (after saying why) when no local port can be opened.
+    pub fn start(pods: Value) -> Option<String> {
+        let listener =
+            match TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr().map(|a| (l, a))) {
+                Ok((l, addr)) => (l, addr.port()),
+                Err(e) => {
+                    eprintln!("skipping: cannot listen on 127.0.0.1 for a fake API server: {e}");
+                    return None;
+                }
+            };
+        let (listener, port) = listener;
         let url = format!("http://127.0.0.1:{port}");
         std::thread::spawn(move || {
             for stream in listener.incoming() {
@@ -397,7 +405,7 @@ mod fake_api {
                 );
             }
         });
-        url
+        Some(url)
     }
 
     fn route(path: &str, pods: &Value, port: u16) -> (&'static str, Value) {
@@ -486,7 +494,9 @@ fn get_from_a_server_matches_kubectl() {
         return;
     }
     let pods = server_pods();
-    let url = fake_api::start(pods.clone());
+    let Some(url) = fake_api::start(pods.clone()) else {
+        return;
+    };
     let cache_dir =
         std::env::temp_dir().join(format!("kubedojo-printers-cache-{}", std::process::id()));
     let cache = cache_dir.to_string_lossy().into_owned();
@@ -825,7 +835,9 @@ fn yaml_fuzz_of_structures_matches_kubectl() {
                 })
             })
             .collect();
-        let url = fake_api::start(Value::Array(items));
+        let Some(url) = fake_api::start(Value::Array(items)) else {
+            return;
+        };
         let cache =
             std::env::temp_dir().join(format!("kubedojo-fuzz-{}-{round}", std::process::id()));
         let cache = cache.to_string_lossy().into_owned();
@@ -946,7 +958,9 @@ fn jsonpath_fuzz_matches_kubectl() {
     if !kubectl_present() {
         return;
     }
-    let url = fake_api::start(server_pods());
+    let Some(url) = fake_api::start(server_pods()) else {
+        return;
+    };
     let cache = std::env::temp_dir().join(format!("kubedojo-jp-fuzz-{}", std::process::id()));
     let cache = cache.to_string_lossy().into_owned();
     let (json_out, err, ok) = kubectl_get(&url, &cache, &["-o", "json"]);
@@ -1007,7 +1021,9 @@ fn custom_columns_fuzz_matches_kubectl() {
         ".items[",
         "..image",
     ];
-    let url = fake_api::start(server_pods());
+    let Some(url) = fake_api::start(server_pods()) else {
+        return;
+    };
     let cache = std::env::temp_dir().join(format!("kubedojo-cc-fuzz-{}", std::process::id()));
     let cache = cache.to_string_lossy().into_owned();
     let items: Vec<Value> = server_pods().as_array().cloned().unwrap_or_default();
@@ -1068,7 +1084,9 @@ fn yaml_of_single_objects_matches_kubectl() {
         {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "nums"},
          "spec": {"big": 9007199254740993_i64, "neg": -5, "f": 0.1, "e": 1e-7, "huge": 1e300, "z": 0, "list": [[], {}, [[]]]}}
     ]);
-    let url = fake_api::start(pods);
+    let Some(url) = fake_api::start(pods) else {
+        return;
+    };
     let cache = std::env::temp_dir().join(format!("kubedojo-single-{}", std::process::id()));
     let cache = cache.to_string_lossy().into_owned();
     for name in ["keep", "y", "complex", "nums"] {
@@ -1227,7 +1245,9 @@ fn empty_lists_print_like_kubectl() {
     if !kubectl_present() {
         return;
     }
-    let url = fake_api::start(serde_json::json!([]));
+    let Some(url) = fake_api::start(serde_json::json!([])) else {
+        return;
+    };
     let cache = std::env::temp_dir().join(format!("kubedojo-empty-{}", std::process::id()));
     let cache = cache.to_string_lossy().into_owned();
     let (out, err, ok) = kubectl_get(
