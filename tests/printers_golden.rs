@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use kubedojo::kubectl::printers::{custom_columns, jsonpath, yaml};
+use kubedojo::kubectl::printers::{custom_columns, gofmt, jsonpath, yaml};
 use serde_json::Value;
 
 const KUBECTL: &str = "/usr/bin/kubectl";
@@ -506,6 +506,11 @@ fn get_from_a_server_matches_kubectl() {
     let (json_out, err, ok) = kubectl_get(&url, &cache, &["-o", "json"]);
     assert!(ok, "kubectl get -o json failed: {err}");
     let list: Value = serde_json::from_str(&json_out).expect("json");
+    assert_eq!(
+        gofmt::json_pretty(&list),
+        json_out,
+        "json of a list from the server"
+    );
     let (yaml_out, err, ok) = kubectl_get(&url, &cache, &["-o", "yaml"]);
     assert!(ok, "kubectl get -o yaml failed: {err}");
     assert_eq!(
@@ -850,6 +855,11 @@ fn yaml_fuzz_of_structures_matches_kubectl() {
             continue;
         }
         let list: Value = serde_json::from_str(&json_out).expect("json");
+        assert_eq!(
+            gofmt::json_pretty(&list),
+            json_out,
+            "round {round}: -o json"
+        );
         let got = yaml::to_yaml(&list);
         // Name the first differing line to make a failure readable.
         let first = got.lines().zip(want.lines()).find(|(a, b)| a != b);

@@ -209,6 +209,15 @@ fn json_compact_into(out: &mut String, v: &Value) {
     }
 }
 
+/// `-o json` as kubectl prints it: `json.MarshalIndent(v, "", "    ")` (HTML-safe escapes, Go's number
+/// forms) and a newline.
+pub fn json_pretty(v: &Value) -> String {
+    let mut out = String::new();
+    json_indent_into(&mut out, v, 0);
+    out.push('\n');
+    out
+}
+
 /// `json.MarshalIndent(v, "", "    ")` continued at nesting `level` (the first line is not indented).
 pub fn json_indent_into(out: &mut String, v: &Value, level: usize) {
     match v {
