@@ -1074,6 +1074,12 @@ fn custom_columns_fuzz_matches_kubectl() {
                 Err(e.to_string()),
                 "custom-columns={spec} no_headers={no_headers}"
             );
+            // What kubectl flushed to stdout before failing.
+            assert_eq!(
+                custom_columns::render_partial(&spec, &items, no_headers),
+                (out, Some(e.to_string())),
+                "stdout of failing custom-columns={spec}"
+            );
         }
     }
     let _ = std::fs::remove_dir_all(&cache);

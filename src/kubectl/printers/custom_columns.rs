@@ -139,6 +139,27 @@ pub fn render_columns(
     items: &[Value],
     no_headers: bool,
 ) -> Result<String, String> {
+    match render_columns_partial(columns, items, no_headers) {
+        (out, None) => Ok(out),
+        (_, Some(err)) => Err(err),
+    }
+}
+
+/// Like [`render`], but also returns what kubectl writes to stdout before an error: the header (a
+/// column's JSONPath fails to parse only after it is printed) and the rows before the failing object.
+pub fn render_partial(spec: &str, items: &[Value], no_headers: bool) -> (String, Option<String>) {
+    match parse_spec(spec) {
+        Ok(columns) => render_columns_partial(&columns, items, no_headers),
+        Err(e) => (String::new(), Some(e)),
+    }
+}
+
+/// Renders rows until the first error; returns the laid-out text and that error.
+pub fn render_columns_partial(
+    columns: &[Column],
+    items: &[Value],
+    no_headers: bool,
+) -> (String, Option<String>) {
     let mut text = String::new();
     if !no_headers {
         text.push_str(
@@ -150,14 +171,21 @@ pub fn render_columns(
         );
         text.push('\n');
     }
-    let templates = columns
+    let templates = match columns
         .iter()
         .map(|c| Template::parse(&c.field_spec))
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(t) => t,
+        Err(e) => return (tabwriter::layout(&text), Some(e)),
+    };
     for item in items {
         let mut cells = Vec::with_capacity(templates.len());
         for t in &templates {
-            let groups = t.find_values_v(item)?;
+            let groups = match t.find_values_v(item) {
+                Ok(g) => g,
+                Err(e) => return (tabwriter::layout(&text), Some(e)),
+            };
             let mut values: Vec<String> = Vec::new();
             if groups.first().is_none_or(Vec::is_empty) {
                 values.push("<none>".into());
@@ -168,7 +196,7 @@ pub fn render_columns(
         text.push_str(&cells.join("\t"));
         text.push('\n');
     }
-    Ok(tabwriter::layout(&text))
+    (tabwriter::layout(&text), None)
 }
 
 #[cfg(test)]
@@ -253,6 +281,26 @@ mod tests {
             render_file(file, &pods()),
             Ok("NAME:X       A,B\nweb-1        <none>\ndatabase-0   <none>\n".into())
         );
+    }
+
+    #[test]
+    fn partial_output_before_an_error() {
+        assert_eq!(
+            render_partial(
+                "N:.metadata.name,C:.spec.containers[1].name",
+                &pods(),
+                false
+            ),
+            (
+                "N       C\nweb-1   log\n".into(),
+                Some("array index out of bounds: index 1, length 1".into())
+            )
+        );
+        assert_eq!(
+            render_partial("N:.metadata.name,B:.x[", &pods(), false),
+            ("N     B\n".into(), Some("unterminated array".into()))
+        );
+        assert_eq!(render_partial("N", &pods(), false).0, "");
     }
 
     #[test]
