@@ -1288,3 +1288,26 @@ fn empty_lists_print_like_kubectl() {
     );
     let _ = std::fs::remove_dir_all(&cache);
 }
+
+#[test]
+fn yaml_refuses_what_kubectl_refuses() {
+    if !kubectl_present() {
+        return;
+    }
+    for value in ["a\u{7f}b", "x\u{90}", "\u{ffff}", "fine\u{85}too"] {
+        let literal = format!("--from-literal=k={value}");
+        let args = ["create", "configmap", "c", literal.as_str()];
+        let (out, err, ok) = run(&with_output(&args, "yaml"));
+        let obj = json_of(&args);
+        if ok {
+            assert_eq!(yaml::to_yaml_checked(&obj), Ok(out), "{value:?}");
+        } else {
+            let e = err.strip_prefix("error: ").unwrap_or(&err);
+            assert_eq!(
+                yaml::to_yaml_checked(&obj),
+                Err(e.trim_end().to_string()),
+                "{value:?}"
+            );
+        }
+    }
+}

@@ -23,6 +23,30 @@ pub fn to_yaml(v: &Value) -> String {
     e.out
 }
 
+/// Like [`to_yaml`], but fails as kubectl does when a string holds a character go-yaml's reader refuses
+/// (DEL, C1 controls other than NEL, U+FFFE, U+FFFF): `yaml: control characters are not allowed`.
+/// (encoding/json escapes the other control characters, so they never reach the reader raw.)
+pub fn to_yaml_checked(v: &Value) -> Result<String, String> {
+    if has_unreadable_char(v) {
+        return Err("yaml: control characters are not allowed".into());
+    }
+    Ok(to_yaml(v))
+}
+
+fn has_unreadable_char(v: &Value) -> bool {
+    let bad = |s: &str| {
+        s.chars().any(
+            |c| matches!(c, '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}'),
+        )
+    };
+    match v {
+        Value::String(s) => bad(s),
+        Value::Array(a) => a.iter().any(has_unreadable_char),
+        Value::Object(m) => m.iter().any(|(k, x)| bad(k) || has_unreadable_char(x)),
+        _ => false,
+    }
+}
+
 /// go-yaml's preferred indentation and line width.
 const BEST_INDENT: i32 = 2;
 const BEST_WIDTH: usize = 80;
@@ -679,6 +703,20 @@ status: {}
         assert_eq!(
             to_yaml(&json!({"bom": "a\u{feff}b"})),
             "bom: \"a\\uFEFFb\"\n"
+        );
+    }
+
+    #[test]
+    fn unreadable_characters_are_errors() {
+        for s in ["a\u{7f}b", "\u{80}", "\u{ffff}"] {
+            assert_eq!(
+                to_yaml_checked(&json!({ "k": s })),
+                Err("yaml: control characters are not allowed".into())
+            );
+        }
+        assert_eq!(
+            to_yaml_checked(&json!({"k": "a\u{85}b\u{1}"})),
+            Ok("k: \"a b\\x01\"\n".into())
         );
     }
 
