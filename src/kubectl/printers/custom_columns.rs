@@ -1,8 +1,8 @@
 //! `-o custom-columns=NAME:.metadata.name,...` and `-o custom-columns-file=FILE`, after kubectl's
 //! `CustomColumnsPrinter`: each column is a relaxed JSONPath (`.a.b`, `a.b`, `{.a.b}`), values print
 //! with Go's `%v` (`map[app:web]` for maps), several values join with `,`, nothing found is `<none>`, and
-//! the table goes through Go's tabwriter as kubectl configures it (cells padded to the widest plus
-//! three spaces, at least six wide).
+//! the table goes through kubectl's tabwriter (cells padded to the widest plus three spaces, at least
+//! six wide).
 
 use std::sync::OnceLock;
 
@@ -10,6 +10,7 @@ use regex::Regex;
 use serde_json::Value;
 
 use super::jsonpath::Template;
+use super::tabwriter;
 
 /// Renders objects as custom columns. Errors are kubectl's texts (after `error: `).
 pub fn render(spec: &str, items: &[Value], no_headers: bool) -> Result<String, String> {
@@ -17,10 +18,18 @@ pub fn render(spec: &str, items: &[Value], no_headers: bool) -> Result<String, S
     render_columns(&columns, items, no_headers)
 }
 
+/// Renders objects with a custom-columns file, as `-o custom-columns-file=FILE` does. kubectl prints the
+/// headers even with `--no-headers` here, and headers may contain `:` or `,`.
+pub fn render_file(text: &str, items: &[Value]) -> Result<String, String> {
+    let columns = parse_file_columns(text)?;
+    render_columns(&columns, items, false)
+}
+
 /// Turns a custom-columns file (a line of headers, then a line of JSONPath specs, both separated by
 /// whitespace) into the `HEADER:{.path},...` spec that [`render`] takes.
 ///
-/// kubectl ignores `--no-headers` for `custom-columns-file`; callers should pass `false` for it.
+/// kubectl ignores `--no-headers` for `custom-columns-file`; callers should pass `false` for it. A header
+/// containing `:` or `,` cannot survive the trip through a spec string; [`render_file`] handles those.
 pub fn parse_file(text: &str) -> Result<String, String> {
     let columns = parse_file_columns(text)?;
     Ok(columns
@@ -130,6 +139,27 @@ pub fn render_columns(
     items: &[Value],
     no_headers: bool,
 ) -> Result<String, String> {
+    match render_columns_partial(columns, items, no_headers) {
+        (out, None) => Ok(out),
+        (_, Some(err)) => Err(err),
+    }
+}
+
+/// Like [`render`], but also returns what kubectl writes to stdout before an error: the header (a
+/// column's JSONPath fails to parse only after it is printed) and the rows before the failing object.
+pub fn render_partial(spec: &str, items: &[Value], no_headers: bool) -> (String, Option<String>) {
+    match parse_spec(spec) {
+        Ok(columns) => render_columns_partial(&columns, items, no_headers),
+        Err(e) => (String::new(), Some(e)),
+    }
+}
+
+/// Renders rows until the first error; returns the laid-out text and that error.
+pub fn render_columns_partial(
+    columns: &[Column],
+    items: &[Value],
+    no_headers: bool,
+) -> (String, Option<String>) {
     let mut text = String::new();
     if !no_headers {
         text.push_str(
@@ -141,14 +171,21 @@ pub fn render_columns(
         );
         text.push('\n');
     }
-    let templates = columns
+    let templates = match columns
         .iter()
         .map(|c| Template::parse(&c.field_spec))
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(t) => t,
+        Err(e) => return (tabwriter::layout(&text), Some(e)),
+    };
     for item in items {
         let mut cells = Vec::with_capacity(templates.len());
         for t in &templates {
-            let groups = t.find_values_v(item)?;
+            let groups = match t.find_values_v(item) {
+                Ok(g) => g,
+                Err(e) => return (tabwriter::layout(&text), Some(e)),
+            };
             let mut values: Vec<String> = Vec::new();
             if groups.first().is_none_or(Vec::is_empty) {
                 values.push("<none>".into());
@@ -159,55 +196,7 @@ pub fn render_columns(
         text.push_str(&cells.join("\t"));
         text.push('\n');
     }
-    Ok(tabwrite(&text))
-}
-
-/// kubectl's tabwriter settings: minimum cell width 6, padding 3, spaces.
-const MIN_WIDTH: usize = 6;
-const PADDING: usize = 3;
-
-/// Go's `text/tabwriter` layout of tab-terminated cells: a column's width is set per block of
-/// consecutive lines that have a cell in that column; the last cell of a line is not padded.
-pub fn tabwrite(text: &str) -> String {
-    let mut lines: Vec<Vec<&str>> = text.split('\n').map(|l| l.split('\t').collect()).collect();
-    // The text after the last newline is an unterminated line; tabwriter prints it without a newline.
-    let tail = lines.pop().unwrap_or_default();
-    let counts: Vec<usize> = lines.iter().map(|l| l.len() - 1).collect();
-    let max_cols = counts.iter().copied().max().unwrap_or(0);
-    let mut widths: Vec<Vec<usize>> = counts.iter().map(|&n| vec![0; n]).collect();
-    for col in 0..max_cols {
-        let mut i = 0;
-        while i < lines.len() {
-            if counts[i] <= col {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            let mut width = MIN_WIDTH;
-            while i < lines.len() && counts[i] > col {
-                width = width.max(lines[i][col].chars().count() + PADDING);
-                i += 1;
-            }
-            for w in &mut widths[start..i] {
-                w[col] = width;
-            }
-        }
-    }
-    let mut out = String::new();
-    for (line, ws) in lines.iter().zip(&widths) {
-        for (j, cell) in line.iter().enumerate() {
-            out.push_str(cell);
-            if let Some(&w) = ws.get(j) {
-                out.extend(std::iter::repeat_n(
-                    ' ',
-                    w.saturating_sub(cell.chars().count()),
-                ));
-            }
-        }
-        out.push('\n');
-    }
-    out.push_str(&tail.join(""));
-    out
+    (tabwriter::layout(&text), None)
 }
 
 #[cfg(test)]
@@ -286,6 +275,35 @@ mod tests {
     }
 
     #[test]
+    fn files_allow_any_header_text() {
+        let file = "NAME:X  A,B\n.metadata.name .nope\n";
+        assert_eq!(
+            render_file(file, &pods()),
+            Ok("NAME:X       A,B\nweb-1        <none>\ndatabase-0   <none>\n".into())
+        );
+    }
+
+    #[test]
+    fn partial_output_before_an_error() {
+        assert_eq!(
+            render_partial(
+                "N:.metadata.name,C:.spec.containers[1].name",
+                &pods(),
+                false
+            ),
+            (
+                "N       C\nweb-1   log\n".into(),
+                Some("array index out of bounds: index 1, length 1".into())
+            )
+        );
+        assert_eq!(
+            render_partial("N:.metadata.name,B:.x[", &pods(), false),
+            ("N     B\n".into(), Some("unterminated array".into()))
+        );
+        assert_eq!(render_partial("N", &pods(), false).0, "");
+    }
+
+    #[test]
     fn relaxed_paths() {
         for p in [
             "metadata.name",
@@ -326,15 +344,6 @@ mod tests {
         assert_eq!(
             parse_file("A B\n.a\n"),
             Err("number of headers (2) and field specifications (1) don't match".into())
-        );
-    }
-
-    #[test]
-    fn tabwriter_blocks_follow_go() {
-        // Lines with fewer cells end a column block; the next block gets its own width.
-        assert_eq!(
-            tabwrite("a\tb\tc\nlonger\td\n\nx\ty\n"),
-            "a        b     c\nlonger   d\n\nx     y\n"
         );
     }
 }

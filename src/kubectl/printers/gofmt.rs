@@ -209,6 +209,51 @@ fn json_compact_into(out: &mut String, v: &Value) {
     }
 }
 
+/// `-o json` as kubectl prints it: `json.MarshalIndent(v, "", "    ")` (HTML-safe escapes, Go's number
+/// forms) and a newline.
+pub fn json_pretty(v: &Value) -> String {
+    let mut out = String::new();
+    json_indent_into(&mut out, v, 0);
+    out.push('\n');
+    out
+}
+
+/// `json.MarshalIndent(v, "", "    ")` continued at nesting `level` (the first line is not indented).
+pub fn json_indent_into(out: &mut String, v: &Value, level: usize) {
+    match v {
+        Value::Array(a) if !a.is_empty() => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                out.push_str(if i > 0 { ",\n" } else { "\n" });
+                push_indent(out, level + 1);
+                json_indent_into(out, x, level + 1);
+            }
+            out.push('\n');
+            push_indent(out, level);
+            out.push(']');
+        }
+        Value::Object(m) if !m.is_empty() => {
+            out.push('{');
+            for (i, (k, x)) in m.iter().enumerate() {
+                out.push_str(if i > 0 { ",\n" } else { "\n" });
+                push_indent(out, level + 1);
+                json_string_into(out, k);
+                out.push_str(": ");
+                json_indent_into(out, x, level + 1);
+            }
+            out.push('\n');
+            push_indent(out, level);
+            out.push('}');
+        }
+        other => json_compact_into(out, other),
+    }
+}
+
+/// Go's indented JSON uses four spaces per level in kubectl's printers.
+pub fn push_indent(out: &mut String, level: usize) {
+    out.extend(std::iter::repeat_n(' ', 4 * level));
+}
+
 /// `fmt.Sprintf("%v", v)` of an unstructured value: `map[a:b c:d]`, `[x y]`, `<nil>`.
 pub fn format_v(v: &Value) -> String {
     let mut out = String::new();
@@ -382,6 +427,17 @@ mod tests {
             json_compact(&v),
             r#"{"a":"\u003cx \u0026 y\u003e\n","b":[1,2.5,null,true]}"#
         );
+    }
+
+    #[test]
+    fn indented_json_uses_four_spaces() {
+        let mut out = String::new();
+        json_indent_into(
+            &mut out,
+            &json!({"a": [1, {}], "b": [], "c": {"d": null}}),
+            0,
+        );
+        assert_eq!(out, "{\n    \"a\": [\n        1,\n        {}\n    ],\n    \"b\": [],\n    \"c\": {\n        \"d\": null\n    }\n}");
     }
 
     #[test]

@@ -5,4 +5,5 @@ pub mod custom_columns;
 pub mod gofmt;
 pub mod jsonpath;
 pub mod table;
+pub mod tabwriter;
 pub mod yaml;

@@ -5,25 +5,46 @@
 //! start with an indicator, literal blocks for multi-line text, double quotes with escapes when nothing
 //! else can hold the text, and long scalars folded at 80 columns.
 
-use std::cmp::Ordering;
-use std::sync::OnceLock;
+mod keys;
+mod resolve;
 
-use regex::Regex;
 use serde_json::Value;
 
-use super::gofmt::format_float_g;
+use keys::sort_keys;
+use resolve::{fold_raw_nel, number_text, plain_reads_as_string};
 
 /// Renders a value as kubectl's `-o yaml` does (one document, no `---`).
 pub fn to_yaml(v: &Value) -> String {
     let mut e = Emitter::new();
     e.node(v, -1, Ctx::Root);
-    // Document end: go-yaml finishes the last line, and marks a document that ended in a `|+` block.
+    // Document end: go-yaml finishes the last line. (A document ending in a `|+` block would get a `...`
+    // marker only if another document followed, which never happens here.)
     e.write_indent(-1);
-    if e.open_ended {
-        e.write_indicator("...", true, false, false);
-        e.write_indent(-1);
-    }
     e.out
+}
+
+/// Like [`to_yaml`], but fails as kubectl does when a string holds a character go-yaml's reader refuses
+/// (DEL, C1 controls other than NEL, U+FFFE, U+FFFF): `yaml: control characters are not allowed`.
+/// (encoding/json escapes the other control characters, so they never reach the reader raw.)
+pub fn to_yaml_checked(v: &Value) -> Result<String, String> {
+    if has_unreadable_char(v) {
+        return Err("yaml: control characters are not allowed".into());
+    }
+    Ok(to_yaml(v))
+}
+
+fn has_unreadable_char(v: &Value) -> bool {
+    let bad = |s: &str| {
+        s.chars().any(
+            |c| matches!(c, '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}'),
+        )
+    };
+    match v {
+        Value::String(s) => bad(s),
+        Value::Array(a) => a.iter().any(has_unreadable_char),
+        Value::Object(m) => m.iter().any(|(k, x)| bad(k) || has_unreadable_char(x)),
+        _ => false,
+    }
 }
 
 /// go-yaml's preferred indentation and line width.
@@ -52,7 +73,6 @@ struct Emitter {
     column: usize,
     whitespace: bool,
     indention: bool,
-    open_ended: bool,
 }
 
 /// What go-yaml's scalar analysis found out about a string.
@@ -190,7 +210,6 @@ impl Emitter {
             column: 0,
             whitespace: true,
             indention: true,
-            open_ended: false,
         }
     }
 
@@ -241,7 +260,6 @@ impl Emitter {
         }
         self.whitespace = is_whitespace;
         self.indention = self.indention && is_indention;
-        self.open_ended = false;
     }
 
     fn increase_indent(indent: i32, flow: bool, indentless: bool) -> i32 {
@@ -329,14 +347,14 @@ impl Emitter {
         let indent = Self::increase_indent(indent, true, false);
         let allow_breaks = !simple_key;
         match style {
-            Style::Plain => self.write_plain(s, indent, allow_breaks, ctx == Ctx::Root),
+            Style::Plain => self.write_plain(s, indent, allow_breaks),
             Style::Single => self.write_single(s, indent, allow_breaks),
             Style::Double => self.write_double(s, indent, allow_breaks),
             Style::Literal => self.write_literal(s, indent),
         }
     }
 
-    fn write_plain(&mut self, s: &str, indent: i32, allow_breaks: bool, root: bool) {
+    fn write_plain(&mut self, s: &str, indent: i32, allow_breaks: bool) {
         if !self.whitespace {
             self.put(' ');
         }
@@ -370,9 +388,6 @@ impl Emitter {
         }
         self.whitespace = false;
         self.indention = false;
-        if root {
-            self.open_ended = true;
-        }
     }
 
     fn write_single(&mut self, s: &str, indent: i32, allow_breaks: bool) {
@@ -489,7 +504,6 @@ impl Emitter {
         if chars.first().is_some_and(|&c| c == ' ' || is_break(c)) {
             self.write_indicator(&BEST_INDENT.to_string(), false, false, false);
         }
-        self.open_ended = false;
         let chomp = match chars.as_slice() {
             [] => Some('-'),
             [.., last] if !is_break(*last) => Some('-'),
@@ -499,9 +513,6 @@ impl Emitter {
         };
         if let Some(h) = chomp {
             self.write_indicator(&h.to_string(), false, false, false);
-            if h == '+' {
-                self.open_ended = true;
-            }
         }
         self.put_break();
         self.indention = true;
@@ -524,369 +535,16 @@ impl Emitter {
     }
 }
 
-/// go-yaml reads kubectl's JSON as YAML, and YAML folds a raw NEL (U+0085) inside a double-quoted
-/// scalar like a line break; encoding/json leaves NEL unescaped, so it arrives folded into a space.
-fn fold_raw_nel(s: &str) -> String {
-    if !s.contains('\u{85}') {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let chars: Vec<char> = s.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i] == '\u{85}' {
-            while out.ends_with(' ') || out.ends_with('\t') {
-                out.pop();
-            }
-            let mut count = 0;
-            while i < chars.len() && (chars[i] == '\u{85}' || is_blank(chars[i])) {
-                if chars[i] == '\u{85}' {
-                    count += 1;
-                }
-                i += 1;
-            }
-            if count == 1 {
-                out.push(' ');
-            } else {
-                out.extend(std::iter::repeat_n('\n', count - 1));
-            }
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-/// A JSON number as it comes back out of go-yaml after kubectl's JSON round trip.
-fn number_text(n: &serde_json::Number) -> String {
-    if let Some(i) = n.as_i64() {
-        return i.to_string();
-    }
-    if let Some(u) = n.as_u64() {
-        return u.to_string();
-    }
-    let f = n.as_f64().unwrap_or(0.0);
-    // encoding/json writes integral floats below 1e21 without a fraction, which go-yaml then reads
-    // as an integer when it fits 64 bits.
-    if f.fract() == 0.0 && f.abs() < 1e21 {
-        if f.abs() < 9.2e18 {
-            return (f as i64).to_string();
-        }
-        if f > 0.0 && f < 1.8e19 {
-            return (f as u64).to_string();
-        }
-    }
-    format_float_g(f)
-}
-
 /// The style go-yaml's encoder asks for: literal for text with newlines, plain when the text would
 /// still read back as the same string, double quotes otherwise.
 fn string_style(s: &str) -> Style {
     if s.contains('\n') {
         Style::Literal
-    } else if resolves_to_string(s) && !is_base60_float(s) {
+    } else if plain_reads_as_string(s) {
         Style::Plain
     } else {
         Style::Double
     }
-}
-
-fn regex(cell: &'static OnceLock<Option<Regex>>, pattern: &str) -> Option<&'static Regex> {
-    cell.get_or_init(|| Regex::new(pattern).ok()).as_ref()
-}
-
-fn is_base60_float(s: &str) -> bool {
-    static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    let first_ok = s
-        .chars()
-        .next()
-        .is_some_and(|c| c == '+' || c == '-' || c.is_ascii_digit());
-    if !first_ok || !s.contains(':') {
-        return false;
-    }
-    regex(&RE, r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$").is_some_and(|r| r.is_match(s))
-}
-
-/// Whether go-yaml v2's resolver reads the plain scalar `s` as a string.
-fn resolves_to_string(s: &str) -> bool {
-    let hint = match s.as_bytes().first() {
-        None => return false, // the empty string is null
-        Some(b'+' | b'-') => 'S',
-        Some(b'0'..=b'9') => 'D',
-        Some(b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~') => 'M',
-        Some(b'.') => '.',
-        Some(_) => return true,
-    };
-    const SPECIAL: &[&str] = &[
-        "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "n", "N", "no",
-        "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "~", "null", "Null", "NULL",
-        ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf",
-        "-.Inf", "-.INF",
-    ];
-    if SPECIAL.contains(&s) {
-        return false;
-    }
-    match hint {
-        '.' => !is_go_float(s, false),
-        'D' | 'S' => {
-            if is_timestamp(s) {
-                return false;
-            }
-            let plain: String = s.chars().filter(|&c| c != '_').collect();
-            if is_go_int(&plain) {
-                return false;
-            }
-            static RE: OnceLock<Option<Regex>> = OnceLock::new();
-            let float_like = regex(
-                &RE,
-                r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$",
-            )
-            .is_some_and(|r| r.is_match(&plain));
-            !(float_like && is_go_float(&plain, true))
-        }
-        _ => true,
-    }
-}
-
-/// Whether Go's `strconv.ParseFloat` accepts `s` without overflowing (for the shapes that reach it here).
-fn is_go_float(s: &str, already_matched: bool) -> bool {
-    if !already_matched {
-        static RE: OnceLock<Option<Regex>> = OnceLock::new();
-        if !regex(&RE, r"^\.[0-9]+([eE][-+]?[0-9]+)?$").is_some_and(|r| r.is_match(s)) {
-            return false;
-        }
-    }
-    s.parse::<f64>().is_ok_and(f64::is_finite)
-}
-
-/// Whether go-yaml's integer resolution (`ParseInt`/`ParseUint` with base 0, then big integers) accepts
-/// `plain` (underscores already removed).
-fn is_go_int(plain: &str) -> bool {
-    let (signed, body) = match plain.as_bytes().first() {
-        Some(b'+' | b'-') => (true, &plain[1..]),
-        _ => (false, plain),
-    };
-    let lower = body.to_ascii_lowercase();
-    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
-        (16, d)
-    } else if let Some(d) = lower.strip_prefix("0o") {
-        (8, d)
-    } else if let Some(d) = lower.strip_prefix("0b") {
-        (2, d)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, &lower[1..])
-    } else {
-        (10, lower.as_str())
-    };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return false;
-    }
-    if !signed {
-        return true; // int64, uint64 or a big integer
-    }
-    let magnitude = u128::from_str_radix(digits, radix).unwrap_or(u128::MAX);
-    let negative = plain.starts_with('-');
-    if negative {
-        magnitude <= 1u128 << 63
-    } else {
-        magnitude < 1u128 << 63
-    }
-}
-
-/// Whether `s` parses with one of go-yaml's timestamp layouts (Go's `time.Parse` semantics).
-fn is_timestamp(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
-        return false;
-    }
-    let Some((year, mut rest)) = take_num(s, 4, 4) else {
-        return false;
-    };
-    rest = match rest.strip_prefix('-') {
-        Some(r) => r,
-        None => return false,
-    };
-    let Some((month, r)) = take_num(rest, 1, 2) else {
-        return false;
-    };
-    let Some(r) = r.strip_prefix('-') else {
-        return false;
-    };
-    let Some((day, r)) = take_num(r, 1, 2) else {
-        return false;
-    };
-    if !(1..=12).contains(&month) || day < 1 || day > days_in(month, year) {
-        return false;
-    }
-    if r.is_empty() {
-        return true;
-    }
-    // "T" / "t" with a zone, or spaces without one.
-    let (r, zoned) = if let Some(r) = r.strip_prefix('T').or_else(|| r.strip_prefix('t')) {
-        (r, true)
-    } else if r.starts_with(' ') {
-        (r.trim_start_matches(' '), false)
-    } else {
-        return false;
-    };
-    let Some((hour, r)) = take_num(r, 1, 2) else {
-        return false;
-    };
-    let Some(r) = r.strip_prefix(':') else {
-        return false;
-    };
-    let Some((min, r)) = take_num(r, 1, 2) else {
-        return false;
-    };
-    let Some(r) = r.strip_prefix(':') else {
-        return false;
-    };
-    let Some((sec, mut r)) = take_num(r, 1, 2) else {
-        return false;
-    };
-    if hour >= 24 || min >= 60 || sec >= 60 {
-        return false;
-    }
-    let rb = r.as_bytes();
-    if rb.len() >= 2 && (rb[0] == b'.' || rb[0] == b',') && rb[1].is_ascii_digit() {
-        let n = 1 + rb[1..].iter().take_while(|c| c.is_ascii_digit()).count();
-        r = &r[n..];
-    }
-    if !zoned {
-        return r.is_empty();
-    }
-    if r == "Z" {
-        return true;
-    }
-    let zb = r.as_bytes();
-    zb.len() == 6
-        && (zb[0] == b'+' || zb[0] == b'-')
-        && zb[3] == b':'
-        && [1, 2, 4, 5].iter().all(|&i| zb[i].is_ascii_digit())
-        && {
-            let hh = (zb[1] - b'0') * 10 + (zb[2] - b'0');
-            let mm = (zb[4] - b'0') * 10 + (zb[5] - b'0');
-            hh <= 24 && mm <= 60
-        }
-}
-
-/// Go's `getnum`-style parse of `min..=max` leading ASCII digits.
-fn take_num(s: &str, min: usize, max: usize) -> Option<(u32, &str)> {
-    let n = s.bytes().take(max).take_while(u8::is_ascii_digit).count();
-    if n < min {
-        return None;
-    }
-    let v = s[..n].parse().ok()?;
-    Some((v, &s[n..]))
-}
-
-fn days_in(month: u32, year: u32) -> u32 {
-    match month {
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
-            29
-        }
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// go-yaml's key order: like byte order, except that runs of digits compare as numbers and that
-/// non-letters sort before letters.
-fn key_less(a: &str, b: &str) -> bool {
-    let ar: Vec<char> = a.chars().collect();
-    let br: Vec<char> = b.chars().collect();
-    let mut i = 0;
-    while i < ar.len() && i < br.len() {
-        if ar[i] == br[i] {
-            i += 1;
-            continue;
-        }
-        let al = ar[i].is_alphabetic();
-        let bl = br[i].is_alphabetic();
-        if al && bl {
-            return ar[i] < br[i];
-        }
-        if al || bl {
-            return bl;
-        }
-        let (mut an, mut bn): (i64, i64) = (0, 0);
-        if ar[i] == '0' || br[i] == '0' {
-            let mut j = i;
-            while j > 0 && is_go_digit(ar[j - 1]) {
-                j -= 1;
-                if ar[j] != '0' {
-                    an = 1;
-                    bn = 1;
-                    break;
-                }
-            }
-        }
-        let mut ai = i;
-        while ai < ar.len() && is_go_digit(ar[ai]) {
-            an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
-            ai += 1;
-        }
-        let mut bi = i;
-        while bi < br.len() && is_go_digit(br[bi]) {
-            bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
-            bi += 1;
-        }
-        if an != bn {
-            return an < bn;
-        }
-        if ai != bi {
-            return ai < bi;
-        }
-        return ar[i] < br[i];
-    }
-    ar.len() < br.len()
-}
-
-fn is_go_digit(c: char) -> bool {
-    c.is_ascii_digit()
-}
-
-/// Sorts entries by go-yaml's key order with a merge sort that tolerates any comparison result.
-fn sort_keys(entries: &mut Vec<(String, &Value)>) {
-    let cmp = |a: &str, b: &str| {
-        if key_less(a, b) {
-            Ordering::Less
-        } else if key_less(b, a) {
-            Ordering::Greater
-        } else {
-            Ordering::Equal
-        }
-    };
-    let mut items: Vec<(String, &Value)> = std::mem::take(entries);
-    let mut width = 1;
-    while width < items.len() {
-        let mut merged = Vec::with_capacity(items.len());
-        let mut chunks = items.into_iter().peekable();
-        loop {
-            let left: Vec<_> = chunks.by_ref().take(width).collect();
-            if left.is_empty() {
-                break;
-            }
-            let right: Vec<_> = chunks.by_ref().take(width).collect();
-            let mut l = left.into_iter().peekable();
-            let mut r = right.into_iter().peekable();
-            loop {
-                let take_left = match (l.peek(), r.peek()) {
-                    (Some(x), Some(y)) => cmp(&x.0, &y.0) != Ordering::Greater,
-                    (Some(_), None) => true,
-                    (None, Some(_)) => false,
-                    (None, None) => break,
-                };
-                let next = if take_left { l.next() } else { r.next() };
-                merged.extend(next);
-            }
-        }
-        items = merged;
-        width *= 2;
-    }
-    *entries = items;
 }
 
 #[cfg(test)]
@@ -1013,6 +671,20 @@ status: {}
     }
 
     #[test]
+    fn complex_keys_hold_collections_and_multiline_keys() {
+        let k = "k".repeat(130);
+        let l = "l".repeat(129);
+        let v = json!({"spec": {k.clone(): {"a": "b", "c": ["d"]}, l.clone(): ["x", {"y": "z"}], "m\nn": "v"}});
+        let want = format!("spec:\n  ? {k}\n  : a: b\n    c:\n    - d\n  ? {l}\n  : - x\n    - \"y\": z\n  ? |-\n    m\n    n\n  : v\n");
+        assert_eq!(to_yaml(&v), want);
+    }
+
+    #[test]
+    fn a_final_keep_block_has_no_document_end_marker() {
+        assert_eq!(to_yaml(&json!({"zzz": "a\n\n"})), "zzz: |+\n  a\n\n");
+    }
+
+    #[test]
     fn empty_collections_and_scalars() {
         assert_eq!(to_yaml(&json!({})), "{}\n");
         assert_eq!(to_yaml(&json!([])), "[]\n");
@@ -1031,6 +703,20 @@ status: {}
         assert_eq!(
             to_yaml(&json!({"bom": "a\u{feff}b"})),
             "bom: \"a\\uFEFFb\"\n"
+        );
+    }
+
+    #[test]
+    fn unreadable_characters_are_errors() {
+        for s in ["a\u{7f}b", "\u{80}", "\u{ffff}"] {
+            assert_eq!(
+                to_yaml_checked(&json!({ "k": s })),
+                Err("yaml: control characters are not allowed".into())
+            );
+        }
+        assert_eq!(
+            to_yaml_checked(&json!({"k": "a\u{85}b\u{1}"})),
+            Ok("k: \"a b\\x01\"\n".into())
         );
     }
 
