@@ -101,6 +101,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
             || args.first().is_some_and(|a| a == "all" || a.contains(','));
         let wide = output == "wide";
         let mut first = true;
+        let mut text = String::new();
         for (rt, items) in &groups {
             if items.is_empty() {
                 continue;
@@ -150,18 +151,19 @@ pub fn run(ctx: &mut Ctx<'_>) {
                 })
                 .collect();
             if !first {
-                ctx.print("\n");
+                text.push('\n');
             }
             first = false;
-            let mut out = String::new();
             let h = if ctx.flags.is_set("no-headers") {
                 None
             } else {
                 Some(headers.as_slice())
             };
-            table::render_into(&mut out, h, &rows);
-            ctx.print(&out);
+            text.push_str(&table::tsv(h, &rows));
         }
+        // One tabwriter for every table of the output, as kubectl has.
+        let laid_out = crate::kubectl::printers::tabwriter::layout(&text);
+        ctx.print(&laid_out);
     }
     for e in errors_out {
         ctx.error(&e);
@@ -178,7 +180,6 @@ pub fn run(ctx: &mut Ctx<'_>) {
     if ctx.flags.is_set("watch") && ctx.out.code == 0 {
         ctx.warn("(kubedojo: watching ends here; the cluster model does not stream changes. Run the command again to see new state.)");
     }
-    let _ = table::render;
 }
 
 fn field_matches(o: &Value, fs: &str) -> bool {

@@ -4,17 +4,9 @@ use crate::cluster::{object, schema};
 use crate::kubectl::printers::{custom_columns, jsonpath, yaml};
 use serde_json::{json, Value};
 
-/// JSON as kubectl prints it: 4-space indentation.
+/// JSON as kubectl prints it: 4-space indentation, Go's escapes and number forms.
 pub fn to_json(v: &Value) -> String {
-    let mut buf = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-    if serde::Serialize::serialize(v, &mut ser).is_err() {
-        return String::new();
-    }
-    let mut s = String::from_utf8(buf).unwrap_or_default();
-    s.push('\n');
-    s
+    crate::kubectl::printers::gofmt::json_pretty(v)
 }
 
 /// `pod/nginx`, `deployment.apps/web`.
@@ -59,10 +51,10 @@ pub fn render(
     if output == "name" {
         return Ok(items.iter().map(|o| format!("{}\n", name_of(o))).collect());
     }
-    if let Some(t) = output
-        .strip_prefix("jsonpath=")
-        .or_else(|| output.strip_prefix("jsonpath-as-json="))
-    {
+    if let Some(t) = output.strip_prefix("jsonpath-as-json=") {
+        return jsonpath::render_as_json(t, &one());
+    }
+    if let Some(t) = output.strip_prefix("jsonpath=") {
         return jsonpath::render(t, &one());
     }
     if let Some(t) = output.strip_prefix("custom-columns=") {

@@ -7,36 +7,20 @@ pub fn render(headers: &[String], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// Renders rows, with or without a header (`--no-headers`).
-#[allow(clippy::needless_range_loop)]
+/// Renders rows, with or without a header (`--no-headers`), through kubectl's tabwriter.
 pub fn render_into(out: &mut String, headers: Option<&[String]>, rows: &[Vec<String>]) {
-    let ncols = headers
-        .map(|h| h.len())
-        .unwrap_or_else(|| rows.iter().map(Vec::len).max().unwrap_or(0));
-    let mut widths = vec![0usize; ncols];
-    let all = headers
-        .into_iter()
-        .map(|h| h.to_vec())
-        .chain(rows.iter().cloned());
-    let all: Vec<Vec<String>> = all.collect();
-    for r in &all {
-        for (i, cell) in r.iter().enumerate().take(ncols) {
-            widths[i] = widths[i].max(cell.chars().count());
-        }
+    out.push_str(&super::tabwriter::layout(&tsv(headers, rows)));
+}
+
+/// The rows as tab-separated lines, for callers that lay several tables out with one tabwriter
+/// (kubectl keeps column widths across the tables of one `get`).
+pub fn tsv(headers: Option<&[String]>, rows: &[Vec<String>]) -> String {
+    let mut s = String::new();
+    for r in headers.map(|h| h.to_vec()).into_iter().chain(rows.iter().cloned()) {
+        s.push_str(&r.join("\t"));
+        s.push('\n');
     }
-    for r in &all {
-        let mut line = String::new();
-        for (i, width) in widths.iter().enumerate() {
-            let cell = r.get(i).map(String::as_str).unwrap_or("");
-            line.push_str(cell);
-            if i + 1 < ncols {
-                let pad = width - cell.chars().count() + 3;
-                line.extend(std::iter::repeat_n(' ', pad));
-            }
-        }
-        out.push_str(&line);
-        out.push('\n');
-    }
+    s
 }
 
 #[cfg(test)]
