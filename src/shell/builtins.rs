@@ -33,6 +33,8 @@ pub fn run(env: &mut Env, name: &str, args: &[String], io: &Io) -> Option<Output
         "complete" | "set" | "shopt" | "bind" | "hash" | "wait" | "jobs" | "umask" | "ulimit"
         | "read" | "su" => Output::default(),
         "true" | ":" => Output::default(),
+        "break" | "continue" => loop_ctl(env, name),
+        "test" | "[" | "[[" => super::cond::test(env, name, args),
         "false" => Output {
             code: 1,
             ..Output::default()
@@ -48,6 +50,22 @@ pub fn run(env: &mut Env, name: &str, args: &[String], io: &Io) -> Option<Output
         _ => return None,
     };
     Some(out)
+}
+
+fn loop_ctl(env: &mut Env, name: &str) -> Output {
+    if env.loop_depth == 0 {
+        let msg = format!("bash: {name}: only meaningful in a `for', `while', or `until' loop\n");
+        return Output {
+            stderr: msg,
+            ..Output::default()
+        };
+    }
+    env.loop_ctl = Some(if name == "break" {
+        exec::LoopCtl::Break
+    } else {
+        exec::LoopCtl::Continue
+    });
+    Output::default()
 }
 
 fn cd(env: &mut Env, args: &[String]) -> Output {

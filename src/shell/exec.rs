@@ -4,7 +4,7 @@
 
 use super::expand;
 use super::lexer::RedirKind;
-use super::parser::{self, AndOr, Command, List, Pipeline, Redir, Simple};
+use super::parser::{self, AndOr, Command, Compound, List, Pipeline, Redir, Simple};
 use super::{builtins, tools, Shell};
 use crate::vfs::{Vfs, VfsError};
 use crate::world::World;
@@ -14,6 +14,15 @@ use crate::Output;
 const MAX_DEPTH: usize = 24;
 /// The most one command may print; more is cut off so a runaway line cannot exhaust memory.
 const MAX_OUTPUT: usize = 32 << 20;
+/// The most loop iterations one input may run; a `while true` stops here instead of hanging.
+const MAX_ITERATIONS: usize = 100_000;
+
+/// What `break` and `continue` ask of the innermost loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoopCtl {
+    Break,
+    Continue,
+}
 
 /// What a running command can reach: the shell's state and the World.
 pub struct Env<'a> {
@@ -25,6 +34,14 @@ pub struct Env<'a> {
     pub stderr: String,
     /// The status of the last command substitution in the words being expanded.
     pub subst_status: Option<i32>,
+    /// How many loops enclose the running command.
+    pub loop_depth: usize,
+    /// A pending `break` or `continue`.
+    pub loop_ctl: Option<LoopCtl>,
+    /// Loop iterations run so far in this input.
+    iterations: usize,
+    /// Set when the iteration budget ran out: nothing more runs.
+    aborted: bool,
 }
 
 /// A command's standard input, and whether its standard output is the terminal.
@@ -42,6 +59,10 @@ impl<'a> Env<'a> {
             depth: 0,
             stderr: String::new(),
             subst_status: None,
+            loop_depth: 0,
+            loop_ctl: None,
+            iterations: 0,
+            aborted: false,
         }
     }
 
@@ -114,7 +135,7 @@ pub fn run_source(env: &mut Env, src: &str, stdin: &str, tty: bool) -> Output {
 pub fn run_list(env: &mut Env, list: &List, stdin: &str, tty: bool) -> Output {
     let mut out = Output::default();
     for item in &list.items {
-        if env.sh.exit_now {
+        if env.sh.exit_now || env.aborted || env.loop_ctl.is_some() {
             break;
         }
         let o = run_and_or(env, item, stdin, tty);
@@ -129,7 +150,7 @@ pub fn run_list(env: &mut Env, list: &List, stdin: &str, tty: bool) -> Output {
 fn run_and_or(env: &mut Env, item: &AndOr, stdin: &str, tty: bool) -> Output {
     let mut out = run_pipeline(env, &item.first, stdin, tty);
     for (and, p) in &item.rest {
-        if env.sh.exit_now {
+        if env.sh.exit_now || env.aborted || env.loop_ctl.is_some() {
             break;
         }
         if *and != (out.code == 0) {
@@ -208,7 +229,121 @@ fn run_command(env: &mut Env, cmd: &Command, stdin: &str, tty: bool) -> Output {
             env.sh.restore(saved);
             route(env, out, &r.sinks)
         }
+        Command::Compound(c, redirs) => {
+            let r = match redirect(env, redirs) {
+                Ok(r) => r,
+                Err(msg) => return failed(env, msg),
+            };
+            let tty = tty && r.sinks[0] == Sink::Stdout;
+            let out = run_compound(env, c, r.stdin.as_deref().unwrap_or(stdin), tty);
+            route(env, out, &r.sinks)
+        }
     }
+}
+
+fn append(out: &mut Output, o: Output) {
+    out.stdout.push_str(&o.stdout);
+    out.stderr.push_str(&o.stderr);
+    out.code = o.code;
+    cap(&mut out.stdout);
+}
+
+/// Counts one loop iteration; false once the budget is spent.
+fn iterate(env: &mut Env, out: &mut Output) -> bool {
+    env.iterations += 1;
+    if env.iterations > MAX_ITERATIONS {
+        if !env.aborted {
+            out.stderr.push_str(&format!(
+                "bash: loop stopped after {MAX_ITERATIONS} iterations\n"
+            ));
+        }
+        env.aborted = true;
+        out.code = 1;
+        return false;
+    }
+    !env.sh.exit_now
+}
+
+/// Runs a loop body and reports whether the loop goes on.
+fn body(env: &mut Env, list: &List, stdin: &str, tty: bool, out: &mut Output) -> bool {
+    env.loop_depth += 1;
+    let o = run_list(env, list, stdin, tty);
+    env.loop_depth -= 1;
+    append(out, o);
+    match env.loop_ctl.take() {
+        Some(LoopCtl::Break) => false,
+        _ => !env.sh.exit_now && !env.aborted,
+    }
+}
+
+fn run_compound(env: &mut Env, c: &Compound, stdin: &str, tty: bool) -> Output {
+    let mut out = Output::default();
+    match c {
+        Compound::Group(list) => append(&mut out, run_list(env, list, stdin, tty)),
+        Compound::For {
+            var,
+            words,
+            body: list,
+        } => {
+            let items = expand::words(env, words);
+            out.stderr.push_str(&std::mem::take(&mut env.stderr));
+            for item in items {
+                if !iterate(env, &mut out) {
+                    break;
+                }
+                env.sh.vars.insert(var.clone(), item);
+                if !body(env, list, stdin, tty, &mut out) {
+                    break;
+                }
+            }
+        }
+        Compound::While {
+            until,
+            cond,
+            body: list,
+        } => loop {
+            if !iterate(env, &mut out) {
+                break;
+            }
+            let c = run_list(env, cond, stdin, tty);
+            let go = (c.code == 0) != *until;
+            append(&mut out, c);
+            if !go || env.sh.exit_now {
+                out.code = 0;
+                break;
+            }
+            if !body(env, list, stdin, tty, &mut out) {
+                break;
+            }
+        },
+        Compound::If {
+            branches,
+            otherwise,
+        } => {
+            let mut taken = false;
+            for (cond, list) in branches {
+                let c = run_list(env, cond, stdin, tty);
+                let hit = c.code == 0;
+                append(&mut out, c);
+                if env.sh.exit_now || env.aborted {
+                    return out;
+                }
+                if hit {
+                    append(&mut out, run_list(env, list, stdin, tty));
+                    taken = true;
+                    break;
+                }
+            }
+            if !taken {
+                out.code = 0;
+                if let Some(list) = otherwise {
+                    append(&mut out, run_list(env, list, stdin, tty));
+                }
+            }
+        }
+    }
+    env.sh.status = out.code;
+    out
 }
 
 fn failed(env: &mut Env, msg: String) -> Output {

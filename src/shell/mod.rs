@@ -7,6 +7,7 @@
 
 mod arith;
 mod builtins;
+mod cond;
 pub mod exec;
 mod expand;
 pub mod lexer;

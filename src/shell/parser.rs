@@ -2,6 +2,8 @@
 //! pipelines, simple commands with assignments and redirections, and `( ... )` subshells. Aliases are
 //! expanded here, on the command word, as bash does while reading.
 
+mod compound;
+
 use super::lexer::{lex, Op, RedirKind, Token, Word};
 use std::collections::BTreeMap;
 
@@ -32,6 +34,28 @@ pub enum Command {
     Simple(Simple),
     /// `( list )` with its redirections.
     Subshell(List, Vec<Redir>),
+    /// `{ ...; }`, `for`, `while`/`until`, `if`, with their redirections.
+    Compound(Compound, Vec<Redir>),
+}
+
+/// The compound commands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Compound {
+    /// `{ list; }`
+    Group(List),
+    /// `for VAR [in WORDS]; do BODY; done`
+    For {
+        var: String,
+        words: Vec<Word>,
+        body: List,
+    },
+    /// `while COND; do BODY; done` (`until` when `until` is set).
+    While { until: bool, cond: List, body: List },
+    /// `if COND; then BODY; [elif COND; then BODY;]... [else BODY;] fi`
+    If {
+        branches: Vec<(List, List)>,
+        otherwise: Option<List>,
+    },
 }
 
 /// `NAME=value ... word ... redirections`.
@@ -75,7 +99,7 @@ pub fn parse(src: &str, aliases: &BTreeMap<String, String>) -> Result<(List, Str
         aliases,
         depth: 0,
     };
-    let list = p.list(false)?;
+    let list = p.list(false, &[])?;
     match p.peek() {
         None => Ok((list, lexed.warnings)),
         Some(t) => Err(unexpected(&t)),
@@ -142,11 +166,22 @@ impl Parser<'_> {
         }
     }
 
-    /// A list, up to the end or (inside a subshell) a `)`.
-    fn list(&mut self, in_subshell: bool) -> Result<List, String> {
+    /// Whether the next token is one of the reserved words in `words`.
+    fn at_word(&self, words: &[&str]) -> bool {
+        match self.spliced.last().or_else(|| self.tokens.get(self.pos)) {
+            Some(Token::Word(w)) => w.plain().is_some_and(|p| words.contains(&p)),
+            _ => false,
+        }
+    }
+
+    /// A list, up to the end, (inside a subshell) a `)`, or one of the reserved words in `stops`.
+    fn list(&mut self, in_subshell: bool, stops: &[&str]) -> Result<List, String> {
         let mut items = Vec::new();
         loop {
             self.skip_newlines();
+            if self.at_word(stops) {
+                break;
+            }
             match self.peek() {
                 None => break,
                 Some(Token::Op(Op::RParen)) if in_subshell => break,
@@ -217,7 +252,7 @@ impl Parser<'_> {
                 };
                 match cmds.last_mut() {
                     Some(Command::Simple(s)) => s.redirs.push(both),
-                    Some(Command::Subshell(_, r)) => r.push(both),
+                    Some(Command::Subshell(_, r) | Command::Compound(_, r)) => r.push(both),
                     None => {}
                 }
             }
@@ -237,7 +272,7 @@ impl Parser<'_> {
             if self.depth > MAX_NESTING {
                 return Err("maximum nesting depth exceeded".into());
             }
-            let list = self.list(true)?;
+            let list = self.list(true, &[])?;
             self.depth -= 1;
             match self.next() {
                 Some(Token::Op(Op::RParen)) => {}
@@ -252,6 +287,13 @@ impl Parser<'_> {
                 redirs.push(self.redir()?);
             }
             return Ok(Command::Subshell(list, redirs));
+        }
+        if let Some(c) = self.compound()? {
+            let mut redirs = Vec::new();
+            while let Some(Token::Redir { .. }) = self.peek() {
+                redirs.push(self.redir()?);
+            }
+            return Ok(Command::Compound(c, redirs));
         }
         let mut s = Simple::default();
         let mut alias_depth = 0;
@@ -349,7 +391,7 @@ mod tests {
                 .iter()
                 .map(|w| Token::Word(w.clone()).text())
                 .collect(),
-            Command::Subshell(..) => Vec::new(),
+            Command::Subshell(..) | Command::Compound(..) => Vec::new(),
         }
     }
 

@@ -476,3 +476,42 @@ fn huge_and_deep_lines_finish() {
     let _ = sh.run_line(&mut w, &format!("alias {src}={src}; {src}"));
     assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
 }
+
+#[test]
+fn loops_and_conditionals() {
+    assert_eq!(out("for i in 1 2 3; do echo n$i; done"), "n1\nn2\nn3\n");
+    assert_eq!(out("for f in /etc/kubernetes/manifests/*.yaml\ndo\n  basename=${f##*/}; echo $basename\ndone | head -2"), "etcd.yaml\nkube-apiserver.yaml\n");
+    assert_eq!(
+        out("i=0; while [ $i -lt 3 ]; do i=$((i+1)); echo $i; done"),
+        "1\n2\n3\n"
+    );
+    assert_eq!(
+        out("if [ -f /nope ]; then echo yes; elif true; then echo elif; else echo no; fi"),
+        "elif\n"
+    );
+    assert_eq!(
+        out("for i in a b c; do [ $i = b ] && continue; [ $i = c ] && break; echo $i; done"),
+        "a\n"
+    );
+    assert_eq!(out("{ echo a; echo b; } | wc -l"), "2\n");
+    let (mut sh, mut w) = setup();
+    let o = run(&mut sh, &mut w, "while true; do :; done; echo unreachable");
+    assert_eq!(o.stderr, "bash: loop stopped after 100000 iterations\n");
+    assert_eq!(o.stdout, "");
+    assert_eq!(
+        run(&mut sh, &mut w, "done").stderr,
+        "bash: syntax error near unexpected token `done'\n"
+    );
+    assert_eq!(
+        run(&mut sh, &mut w, "for i in 1; do echo").stderr,
+        "bash: syntax error: unexpected end of file\n"
+    );
+}
+
+#[test]
+fn brace_expansion() {
+    assert_eq!(out("echo /opt/{a,b}/x"), "/opt/a/x /opt/b/x\n");
+    assert_eq!(out("echo {1..3} {c..a}"), "1 2 3 c b a\n");
+    assert_eq!(out("echo '{a,b}' {x} ${HOME}"), "{a,b} {x} /root\n");
+    assert_eq!(out("mkdir -p /tmp/{x,y} && ls /tmp"), "x  y\n");
+}

@@ -1,0 +1,139 @@
+//! The compound commands: `{ ...; }`, `for`, `while`/`until` and `if`. Their reserved words count only
+//! where a command starts, as in bash.
+
+use super::{unexpected, Compound, List, Parser, EOF, MAX_NESTING};
+use crate::shell::lexer::{Op, Token};
+
+/// Words that close or continue a compound command; a command cannot start with one.
+const CLOSERS: &[&str] = &["do", "done", "then", "elif", "else", "fi", "}"];
+
+impl Parser<'_> {
+    /// Parses a compound command if one starts here.
+    pub(super) fn compound(&mut self) -> Result<Option<Compound>, String> {
+        let word = match self.peek() {
+            Some(Token::Word(w)) => w.plain().map(String::from),
+            _ => None,
+        };
+        let Some(word) = word else { return Ok(None) };
+        if CLOSERS.contains(&word.as_str()) {
+            let t = self.peek().unwrap_or(Token::Op(Op::Newline));
+            return Err(unexpected(&t));
+        }
+        if !matches!(word.as_str(), "for" | "while" | "until" | "if" | "{") {
+            return Ok(None);
+        }
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err("maximum nesting depth exceeded".into());
+        }
+        self.next();
+        let c = match word.as_str() {
+            "for" => self.for_loop()?,
+            "while" | "until" => {
+                let cond = self.nonempty_list(&["do"])?;
+                self.expect_word("do")?;
+                let body = self.nonempty_list(&["done"])?;
+                self.expect_word("done")?;
+                Compound::While {
+                    until: word == "until",
+                    cond,
+                    body,
+                }
+            }
+            "if" => {
+                let mut branches = Vec::new();
+                let mut otherwise = None;
+                loop {
+                    let cond = self.nonempty_list(&["then"])?;
+                    self.expect_word("then")?;
+                    let body = self.nonempty_list(&["elif", "else", "fi"])?;
+                    branches.push((cond, body));
+                    match self.next() {
+                        Some(Token::Word(w)) if w.plain() == Some("elif") => continue,
+                        Some(Token::Word(w)) if w.plain() == Some("else") => {
+                            otherwise = Some(self.nonempty_list(&["fi"])?);
+                            self.expect_word("fi")?;
+                            break;
+                        }
+                        Some(Token::Word(w)) if w.plain() == Some("fi") => break,
+                        Some(t) => return Err(unexpected(&t)),
+                        None => return Err(EOF.into()),
+                    }
+                }
+                Compound::If {
+                    branches,
+                    otherwise,
+                }
+            }
+            _ => {
+                let body = self.nonempty_list(&["}"])?;
+                self.expect_word("}")?;
+                Compound::Group(body)
+            }
+        };
+        self.depth -= 1;
+        Ok(Some(c))
+    }
+
+    fn for_loop(&mut self) -> Result<Compound, String> {
+        let var = match self.next() {
+            Some(Token::Word(w)) => match w.plain() {
+                Some(n)
+                    if n.chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+                {
+                    n.to_string()
+                }
+                _ => {
+                    return Err(format!(
+                        "`{}': not a valid identifier",
+                        Token::Word(w).text()
+                    ))
+                }
+            },
+            Some(t) => return Err(unexpected(&t)),
+            None => return Err(EOF.into()),
+        };
+        self.skip_newlines();
+        let mut words = Vec::new();
+        if self.at_word(&["in"]) {
+            self.next();
+            loop {
+                match self.next() {
+                    Some(Token::Word(w)) => words.push(w),
+                    Some(Token::Op(Op::Semi | Op::Newline)) => break,
+                    Some(t) => return Err(unexpected(&t)),
+                    None => return Err(EOF.into()),
+                }
+            }
+        } else if self.peek_op() == Some(Op::Semi) {
+            self.next();
+        }
+        self.skip_newlines();
+        self.expect_word("do")?;
+        let body = self.nonempty_list(&["done"])?;
+        self.expect_word("done")?;
+        Ok(Compound::For { var, words, body })
+    }
+
+    fn nonempty_list(&mut self, stops: &[&str]) -> Result<List, String> {
+        let list = self.list(false, stops)?;
+        if list.items.is_empty() {
+            return Err(match self.peek() {
+                Some(t) => unexpected(&t),
+                None => EOF.into(),
+            });
+        }
+        Ok(list)
+    }
+
+    fn expect_word(&mut self, word: &str) -> Result<(), String> {
+        match self.next() {
+            Some(Token::Word(w)) if w.plain() == Some(word) => Ok(()),
+            Some(t) => Err(unexpected(&t)),
+            None => Err(EOF.into()),
+        }
+    }
+}
