@@ -515,3 +515,55 @@ fn brace_expansion() {
     assert_eq!(out("echo '{a,b}' {x} ${HOME}"), "{a,b} {x} /root\n");
     assert_eq!(out("mkdir -p /tmp/{x,y} && ls /tmp"), "x  y\n");
 }
+
+#[test]
+fn systemctl_drives_the_hosts_services() {
+    let (mut sh, mut w) = setup();
+    assert_eq!(
+        run(&mut sh, &mut w, "systemctl status kubelet | head -1").stdout,
+        "● kubelet.service - kubelet: The Kubernetes Node Agent\n"
+    );
+    run(&mut sh, &mut w, "ssh node01 systemctl stop kubelet");
+    let node01 = w
+        .hosts
+        .get("node01")
+        .and_then(|h| h.services.get("kubelet"))
+        .map(|s| s.active);
+    assert_eq!(node01, Some(false));
+    let o = run(&mut sh, &mut w, "ssh node01 systemctl is-active kubelet");
+    assert_eq!((o.stdout.as_str(), o.code), ("inactive\n", 3));
+    assert_eq!(
+        run(
+            &mut sh,
+            &mut w,
+            "ssh node01 'systemctl enable --now kubelet 2>/dev/null; systemctl is-active kubelet'"
+        )
+        .stdout,
+        "active\n"
+    );
+    let o = run(&mut sh, &mut w, "systemctl restart nope");
+    assert_eq!(
+        o,
+        Output::err(
+            "Failed to restart nope.service: Unit nope.service not found.\n",
+            5
+        )
+    );
+}
+
+#[test]
+fn xargs_and_path_tools() {
+    assert_eq!(out("echo a b | xargs -n1 echo x"), "x a\nx b\n");
+    assert_eq!(
+        out("ls /etc/kubernetes/manifests | head -2 | xargs -I{} echo f:{}"),
+        "f:etcd.yaml\nf:kube-apiserver.yaml\n"
+    );
+    assert_eq!(
+        out("basename /etc/kubernetes/manifests/etcd.yaml .yaml; dirname /etc/kubernetes/x"),
+        "etcd\n/etc/kubernetes\n"
+    );
+    assert_eq!(
+        out("printf 'a bb\\nccc d\\n' | column -t"),
+        "a    bb\nccc  d\n"
+    );
+}

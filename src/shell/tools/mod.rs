@@ -1,5 +1,6 @@
 //! The host's command-line tools, each a function over the virtual file system and its stdin:
-//! text tools (`text`, `filter`, `diff`, `grep`, `sed`, `awk`), file tools (`fs`) and host tools (`host`).
+//! text tools (`text`, `filter`, `diff`, `grep`, `sed`, `awk`, `misc`), file tools (`fs`) and host tools
+//! (`host`, `system`).
 //! Their messages are GNU coreutils' own.
 
 mod awk;
@@ -8,7 +9,9 @@ mod filter;
 mod fs;
 mod grep;
 mod host;
+mod misc;
 mod sed;
+mod system;
 mod text;
 
 use super::exec::{Env, Io};
@@ -54,6 +57,20 @@ pub fn find(name: &str) -> Option<Tool> {
         "env" => host::env,
         "printenv" => host::printenv,
         "seq" => host::seq,
+        "xargs" => misc::xargs,
+        "basename" => misc::basename,
+        "dirname" => misc::dirname,
+        "realpath" | "readlink" => misc::realpath,
+        "uname" => misc::uname,
+        "id" => misc::id,
+        "nl" => misc::nl,
+        "rev" => misc::rev,
+        "column" => misc::column,
+        "sha256sum" => misc::sha256sum,
+        "chmod" | "chown" => misc::chmod,
+        "less" | "more" => text::cat,
+        "systemctl" => system::systemctl,
+        "journalctl" => system::journalctl,
         "vi" | "vim" | "nano" | "view" | "vim.tiny" | "emacs" => host::editor,
         _ => return None,
     })
