@@ -31,7 +31,30 @@ pub fn run(env: &mut Env, name: &str, args: &[String], io: &Io) -> Option<Output
         "source" | "." => source(env, name, args, io),
         "eval" => exec::run_nested(env, &args.join(" "), io),
         "complete" | "set" | "shopt" | "bind" | "hash" | "wait" | "jobs" | "umask" | "ulimit"
-        | "read" | "su" => Output::default(),
+        | "su" => Output::default(),
+        "read" => read(env, args, io),
+        "time" => {
+            let mut out = exec::dispatch(env, args, io);
+            out.stderr
+                .push_str("\nreal\t0m0.001s\nuser\t0m0.000s\nsys\t0m0.000s\n");
+            out
+        }
+        "command" => match args.split_first() {
+            Some((flag, names)) if flag == "-v" || flag == "-V" => {
+                let mut out = Output::default();
+                for n in names {
+                    match tools::bin_dir(n) {
+                        _ if BUILTINS.contains(&n.as_str()) => {
+                            out.stdout.push_str(&format!("{n}\n"))
+                        }
+                        Some(dir) => out.stdout.push_str(&format!("{dir}/{n}\n")),
+                        None => out.code = 1,
+                    }
+                }
+                out
+            }
+            _ => exec::dispatch(env, args, io),
+        },
         "true" | ":" => Output::default(),
         "break" | "continue" => loop_ctl(env, name),
         "test" | "[" | "[[" => super::cond::test(env, name, args),
@@ -50,6 +73,45 @@ pub fn run(env: &mut Env, name: &str, args: &[String], io: &Io) -> Option<Output
         _ => return None,
     };
     Some(out)
+}
+
+/// `read [-r] [-p PROMPT] [NAME]...`: one line of input split into the names (the last takes the rest).
+fn read(env: &mut Env, args: &[String], io: &Io) -> Output {
+    let mut names = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-p" | "-t" | "-n" | "-d" | "-u" => {
+                it.next();
+            }
+            s if s.starts_with('-') => {}
+            s => names.push(s.to_string()),
+        }
+    }
+    if names.is_empty() {
+        names.push("REPLY".into());
+    }
+    let line = env.read_line(io.stdin);
+    let text = line.clone().unwrap_or_default();
+    let mut rest = text.trim_start();
+    let count = names.len();
+    for (k, n) in names.into_iter().enumerate() {
+        let value = if k + 1 == count {
+            let v = rest.trim_end().to_string();
+            rest = "";
+            v
+        } else {
+            let end = rest.find([' ', '\t']).unwrap_or(rest.len());
+            let v = rest.get(..end).unwrap_or_default().to_string();
+            rest = rest.get(end..).unwrap_or_default().trim_start();
+            v
+        };
+        env.sh.vars.insert(n, value);
+    }
+    Output {
+        code: i32::from(line.is_none()),
+        ..Output::default()
+    }
 }
 
 fn loop_ctl(env: &mut Env, name: &str) -> Output {

@@ -42,6 +42,8 @@ pub struct Env<'a> {
     iterations: usize,
     /// Set when the iteration budget ran out: nothing more runs.
     aborted: bool,
+    /// The stdin of the enclosing `while` loop and how far `read` has consumed it.
+    pub input: Option<(String, usize)>,
 }
 
 /// A command's standard input, and whether its standard output is the terminal.
@@ -63,6 +65,28 @@ impl<'a> Env<'a> {
             loop_ctl: None,
             iterations: 0,
             aborted: false,
+            input: None,
+        }
+    }
+
+    /// The next line for `read`: from the enclosing loop's stdin (consumed line by line), else the
+    /// first line of `stdin`. `None` at end of input.
+    pub fn read_line(&mut self, stdin: &str) -> Option<String> {
+        match self.input.as_mut() {
+            Some((text, pos)) => {
+                let rest = text.get(*pos..).unwrap_or_default();
+                if rest.is_empty() {
+                    return None;
+                }
+                let (line, used) = match rest.find('\n') {
+                    Some(i) => (rest.get(..i).unwrap_or_default(), i + 1),
+                    None => (rest, rest.len()),
+                };
+                let line = line.to_string();
+                *pos += used;
+                Some(line)
+            }
+            None => stdin.lines().next().map(String::from),
         }
     }
 
@@ -301,21 +325,31 @@ fn run_compound(env: &mut Env, c: &Compound, stdin: &str, tty: bool) -> Output {
             until,
             cond,
             body: list,
-        } => loop {
-            if !iterate(env, &mut out) {
-                break;
+        } => {
+            let outer = if stdin.is_empty() {
+                None
+            } else {
+                Some(env.input.replace((stdin.to_string(), 0)))
+            };
+            loop {
+                if !iterate(env, &mut out) {
+                    break;
+                }
+                let c = run_list(env, cond, stdin, tty);
+                let go = (c.code == 0) != *until;
+                append(&mut out, c);
+                if !go || env.sh.exit_now {
+                    out.code = 0;
+                    break;
+                }
+                if !body(env, list, stdin, tty, &mut out) {
+                    break;
+                }
             }
-            let c = run_list(env, cond, stdin, tty);
-            let go = (c.code == 0) != *until;
-            append(&mut out, c);
-            if !go || env.sh.exit_now {
-                out.code = 0;
-                break;
+            if let Some(prev) = outer {
+                env.input = prev;
             }
-            if !body(env, list, stdin, tty, &mut out) {
-                break;
-            }
-        },
+        }
         Compound::If {
             branches,
             otherwise,
@@ -554,6 +588,32 @@ pub fn substitute(env: &mut Env, src: &str) -> String {
 
 /// Runs a nested list in a subshell and returns its whole stdout (`<(...)`).
 pub fn substitute_raw(env: &mut Env, src: &str) -> String {
+    // `$(< file)` reads the file without running a command.
+    if let Some(file) = src.trim().strip_prefix('<').map(str::trim) {
+        if !file.is_empty() && !file.contains(char::is_whitespace) && !file.starts_with(['<', '('])
+        {
+            let word = super::lexer::lex(file)
+                .ok()
+                .and_then(|l| match l.tokens.as_slice() {
+                    [super::lexer::Token::Word(w)] => Some(w.clone()),
+                    _ => None,
+                });
+            if let Some(w) = word {
+                let path = expand::single(env, &w);
+                return match env.read(&path) {
+                    Ok(text) => {
+                        env.subst_status = Some(0);
+                        text
+                    }
+                    Err(e) => {
+                        env.stderr.push_str(&format!("bash: {path}: {e}\n"));
+                        env.subst_status = Some(1);
+                        String::new()
+                    }
+                };
+            }
+        }
+    }
     if env.depth >= MAX_DEPTH {
         env.stderr
             .push_str("bash: maximum nesting level exceeded\n");

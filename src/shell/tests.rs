@@ -567,3 +567,33 @@ fn xargs_and_path_tools() {
         "a    bb\nccc  d\n"
     );
 }
+
+#[test]
+fn while_read_consumes_its_input_line_by_line() {
+    assert_eq!(
+        out("printf 'a 1\\nb 2\\n' | while read name n; do echo \"$n:$name\"; done"),
+        "1:a\n2:b\n"
+    );
+    let (mut sh, mut w) = with_file("/root/list", "x\ny\n");
+    assert_eq!(
+        run(
+            &mut sh,
+            &mut w,
+            "while read -r l; do echo [$l]; done < list"
+        )
+        .stdout,
+        "[x]\n[y]\n"
+    );
+    assert_eq!(run(&mut sh, &mut w, "echo \"$(< list)\"").stdout, "x\ny\n");
+    assert_eq!(
+        run(&mut sh, &mut w, "command -v kubectl cd").stdout,
+        "/usr/bin/kubectl\ncd\n"
+    );
+}
+
+#[test]
+fn ps_shows_the_control_plane_flags() {
+    let o = out("ps aux | grep kube-apiserver | grep -o -- '--etcd-servers=[^ ]*'");
+    assert_eq!(o, "--etcd-servers=https://127.0.0.1:2379\n");
+    assert_eq!(out("ps -ef | grep -c '[k]ubelet --'"), "1\n");
+}

@@ -71,6 +71,7 @@ pub fn find(name: &str) -> Option<Tool> {
         "less" | "more" => text::cat,
         "systemctl" => system::systemctl,
         "journalctl" => system::journalctl,
+        "ps" => system::ps,
         "vi" | "vim" | "nano" | "view" | "vim.tiny" | "emacs" => host::editor,
         _ => return None,
     })

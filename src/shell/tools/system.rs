@@ -1,5 +1,5 @@
-//! The host's systemd: `systemctl` over the World's services (a stopped kubelet stops the node's static
-//! pods, as on a real node) and a minimal `journalctl`.
+//! The host's systemd and processes: `systemctl` over the World's services (a stopped kubelet stops the
+//! node's static pods, as on a real node), a minimal `journalctl`, and `ps`.
 
 use crate::shell::exec::{Env, Io};
 use crate::world::Service;
@@ -179,4 +179,103 @@ pub fn journalctl(env: &mut Env, args: &[String], _io: &Io) -> Output {
         ));
     }
     Output::ok(text)
+}
+
+/// The node's processes: init, containerd, the kubelet, kube-proxy and the static pods' containers,
+/// with the command lines their manifests give (what `ps aux | grep kube-apiserver` shows on a node).
+fn processes(env: &mut Env) -> Vec<(u32, String)> {
+    let host = env.sh.host.clone();
+    let services = env
+        .world
+        .hosts
+        .get(&host)
+        .map(|h| h.services.clone())
+        .unwrap_or_default();
+    let up = |s: &str| services.get(s).is_some_and(|s| s.active);
+    let mut procs = vec![(1, "/sbin/init".to_string())];
+    if up("containerd") {
+        procs.push((612, "/usr/bin/containerd".into()));
+    }
+    if up("kubelet") {
+        procs.push((
+            733,
+            "/usr/bin/kubelet --bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/var/lib/kubelet/config.yaml --container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.10".into(),
+        ));
+        let dir = "/etc/kubernetes/manifests";
+        let fs = env.fs();
+        let mut pid = 1100;
+        for name in fs.list(dir).unwrap_or_default() {
+            let Ok(text) = fs.read(&format!("{dir}/{name}")) else {
+                continue;
+            };
+            let Ok(doc) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
+                continue;
+            };
+            let containers = doc
+                .get("spec")
+                .and_then(|s| s.get("containers"))
+                .and_then(|c| c.as_sequence())
+                .cloned()
+                .unwrap_or_default();
+            for c in containers {
+                let words = |key: &str| -> Vec<String> {
+                    c.get(key)
+                        .and_then(|v| v.as_sequence())
+                        .map(|s| {
+                            s.iter()
+                                .filter_map(|x| x.as_str().map(String::from))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                let mut argv = words("command");
+                argv.extend(words("args"));
+                if !argv.is_empty() {
+                    pid += 37;
+                    procs.push((pid, argv.join(" ")));
+                }
+            }
+        }
+        procs.push((2210, format!("/usr/local/bin/kube-proxy --config=/var/lib/kube-proxy/config.conf --hostname-override={host}")));
+    }
+    procs
+}
+
+/// `ps [aux | -ef]`
+pub fn ps(env: &mut Env, args: &[String], _io: &Io) -> Output {
+    let all = args
+        .iter()
+        .any(|a| a.contains('e') || a.contains('a') || a.contains('x') || a.contains('A'));
+    let full = args.iter().any(|a| a.contains('f'));
+    let bsd = args.iter().any(|a| !a.starts_with('-') && a.contains('u'));
+    let mut out = String::new();
+    if !all {
+        out.push_str("    PID TTY          TIME CMD\n   4242 pts/0    00:00:00 bash\n   4300 pts/0    00:00:00 ps\n");
+        return Output::ok(out);
+    }
+    let start = env.world.now().format("%H:%M").to_string();
+    let mut procs = processes(env);
+    procs.push((4242, "-bash".into()));
+    procs.push((4300, format!("ps {}", args.join(" "))));
+    if bsd {
+        out.push_str(
+            "USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n",
+        );
+        for (pid, cmd) in &procs {
+            let tty = if *pid >= 4242 { "pts/0" } else { "?" };
+            out.push_str(&format!(
+                "root     {pid:>7}  0.5  1.2 1234560 98304 {tty:<8} Ssl  {start}   0:05 {cmd}\n"
+            ));
+        }
+    } else if full || all {
+        out.push_str("UID          PID    PPID  C STIME TTY          TIME CMD\n");
+        for (pid, cmd) in &procs {
+            let tty = if *pid >= 4242 { "pts/0" } else { "?" };
+            let ppid = if *pid == 1 { 0 } else { 1 };
+            out.push_str(&format!(
+                "root     {pid:>7} {ppid:>7}  0 {start} {tty:<8} 00:00:05 {cmd}\n"
+            ));
+        }
+    }
+    Output::ok(out)
 }
