@@ -33,6 +33,42 @@ pub fn run(env: &mut Env, name: &str, args: &[String], io: &Io) -> Option<Output
         "complete" | "set" | "shopt" | "bind" | "hash" | "wait" | "jobs" | "umask" | "ulimit"
         | "su" => Output::default(),
         "read" => read(env, args, io),
+        "timeout" => {
+            let rest: Vec<String> = args
+                .iter()
+                .skip_while(|a| a.starts_with('-'))
+                .skip(1)
+                .cloned()
+                .collect();
+            if rest.is_empty() {
+                return Some(Output::err(
+                    "timeout: missing operand\nTry 'timeout --help' for more information.\n",
+                    125,
+                ));
+            }
+            exec::dispatch(env, &rest, io)
+        }
+        "nohup" => exec::dispatch(env, args, io),
+        "watch" => {
+            let mut rest = args.iter().peekable();
+            while let Some(a) = rest.peek() {
+                if !a.starts_with('-') {
+                    break;
+                }
+                if matches!(a.as_str(), "-n" | "--interval" | "-d") {
+                    rest.next();
+                }
+                rest.next();
+            }
+            let cmd: Vec<String> = rest.cloned().collect();
+            let when = env.world.now().format("%a %b %e %H:%M:%S %Y");
+            let host = env.sh.host.clone();
+            let text = cmd.join(" ");
+            let mut out = exec::run_nested(env, &text, io);
+            out.stdout
+                .insert_str(0, &format!("Every 2.0s: {text}    {host}: {when}\n\n"));
+            out
+        }
         "time" => {
             let mut out = exec::dispatch(env, args, io);
             out.stderr
@@ -429,6 +465,14 @@ fn sudo(env: &mut Env, args: &[String], io: &Io) -> Output {
     if login {
         env.sh.user = "root".into();
         return Output::default();
+    }
+    if let Some(name) = rest.first() {
+        let known = BUILTINS.contains(&name.as_str())
+            || tools::bin_dir(name).is_some()
+            || name.contains('/');
+        if !known {
+            return Output::err(format!("sudo: {name}: command not found\n"), 1);
+        }
     }
     exec::dispatch(env, &rest, io)
 }

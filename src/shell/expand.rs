@@ -118,16 +118,22 @@ fn sequence(inner: &str) -> Option<Vec<String>> {
     let parts: Vec<&str> = inner.split("..").collect();
     let (a, b, step) = match parts.as_slice() {
         [a, b] => (*a, *b, 1i64),
-        [a, b, s] => (*a, *b, s.parse::<i64>().ok()?.abs().max(1)),
+        [a, b, s] => (*a, *b, s.parse::<i64>().ok()?.saturating_abs().max(1)),
         _ => return None,
     };
     if let (Ok(x), Ok(y)) = (a.parse::<i64>(), b.parse::<i64>()) {
-        let n = ((x - y).unsigned_abs() / step as u64) as usize + 1;
+        let n = (x.abs_diff(y) / step as u64).saturating_add(1) as usize;
         if n > MAX_BRACE {
             return None;
         }
         let dir = if y >= x { step } else { -step };
-        return Some((0..n).map(|k| (x + dir * k as i64).to_string()).collect());
+        let mut v = Vec::with_capacity(n);
+        let mut cur = Some(x);
+        while let Some(c) = cur.filter(|_| v.len() < n) {
+            v.push(c.to_string());
+            cur = c.checked_add(dir);
+        }
+        return Some(v);
     }
     let (mut ca, mut cb) = (a.chars(), b.chars());
     match (ca.next(), ca.next(), cb.next(), cb.next()) {

@@ -472,6 +472,17 @@ fn huge_and_deep_lines_finish() {
     assert_ne!(sh.run_line(&mut w, &arith).stderr, "");
     let minus = format!("echo $(({}1))", "-".repeat(100_000));
     let _ = sh.run_line(&mut w, &minus);
+    for edge in [
+        "head -n -9223372036854775808 /etc/hostname; tail -n +-9223372036854775808 x; tail -c -9223372036854775808 x",
+        "echo {-9223372036854775808..9223372036854775807..-9223372036854775808} {1..9223372036854775807}",
+        "seq -9223372036854775808 9223372036854775807 | wc -l; seq 1 -1 9223372036854775807",
+        "printf '%999999999d%.999999999f%-99999999s|' 1 2 x | wc -c; echo $((-9223372036854775807-1 / -1)) $((2**64))",
+        "exit -9223372036854775808; exit 99999999999999999999",
+        "sleep 1e308; sleep inf; sleep -1; date +%Q; date '+%"
+    ] {
+        let _ = sh.run_line(&mut w, edge);
+        sh = Shell::new("controlplane");
+    }
     let src = "a".repeat(100_000);
     let _ = sh.run_line(&mut w, &format!("alias {src}={src}; {src}"));
     assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
@@ -596,4 +607,163 @@ fn ps_shows_the_control_plane_flags() {
     let o = out("ps aux | grep kube-apiserver | grep -o -- '--etcd-servers=[^ ]*'");
     assert_eq!(o, "--etcd-servers=https://127.0.0.1:2379\n");
     assert_eq!(out("ps -ef | grep -c '[k]ubelet --'"), "1\n");
+}
+
+const TOOLS: &[&str] = &[
+    "echo",
+    "printf",
+    "cat",
+    "head",
+    "tail",
+    "wc",
+    "tee",
+    "base64",
+    "sort",
+    "uniq",
+    "cut",
+    "tr",
+    "diff",
+    "grep",
+    "sed",
+    "awk",
+    "ls",
+    "mkdir",
+    "rm",
+    "cp",
+    "mv",
+    "touch",
+    "find",
+    "date",
+    "sleep",
+    "which",
+    "env",
+    "seq",
+    "xargs",
+    "basename",
+    "dirname",
+    "column",
+    "nl",
+    "rev",
+    "systemctl",
+    "journalctl",
+    "ps",
+    "test",
+    "[",
+    "cd",
+    "export",
+    "alias",
+    "unalias",
+    "history",
+    "read",
+    "ssh",
+    "sudo",
+    "type",
+    "source",
+];
+
+const ARGS: &[&str] = &[
+    "-n",
+    "-1",
+    "+1",
+    "-c",
+    "0",
+    "-9223372036854775808",
+    "9223372036854775807",
+    "99999999999999999999",
+    "-k",
+    "2,1",
+    "-k0",
+    "-f",
+    "-d",
+    "",
+    "x",
+    "/",
+    "/etc",
+    "..",
+    "-r",
+    "-i",
+    "s/a/b/g",
+    "s/\\(/x/",
+    "{print $NF}",
+    "{x[$1]++} END {for(k in x) print k}",
+    "-F",
+    "[",
+    "(",
+    "*",
+    "%s%d%c%%%-5.2f",
+    "-w0",
+    "-A",
+    "-B",
+    "-C",
+    "a-z",
+    "[:upper:]",
+    "-E",
+    "-v",
+    "-l",
+    "-e",
+    "1,$p",
+    "$",
+    "\\",
+    "-o",
+    "NR==1",
+    "-t",
+    "-s",
+    "-u",
+    "-p",
+    "--",
+    "-",
+    "]",
+    "=",
+    "-eq",
+    "-z",
+    "/etc/kubernetes/manifests",
+    "/etc/kubernetes/manifests/etcd.yaml",
+    "node01",
+    "kubelet",
+    "status",
+    "stop",
+    "-I{}",
+    "{}",
+    "$p",
+    "y/ab/c/",
+    "a\\",
+    "/x/,/y/d",
+    "BEGIN{while(1);}",
+    "-9",
+    "1e9",
+    "{1..3}",
+    "~",
+];
+
+#[test]
+fn random_tool_invocations_never_panic() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let (_, mut w) = setup();
+    for _ in 0..3000 {
+        let mut sh = Shell::new("controlplane");
+        let tool = TOOLS[rng.below(TOOLS.len())];
+        let mut line = String::from("printf 'b 2\\na 1\\n\\nc:3\\n' | ");
+        line.push_str(tool);
+        for _ in 0..rng.below(6) {
+            let a = ARGS[rng.below(ARGS.len())];
+            line.push_str(&format!(" '{}'", a.replace('\'', "'\\''")));
+        }
+        let o = sh.run_line(&mut w, &line);
+        assert!(o.code >= 0 && o.stdout.len() < 64 << 20, "{line}");
+    }
+}
+
+#[test]
+fn wrappers_run_their_command() {
+    assert_eq!(out("timeout 5 echo hi; nohup echo there"), "hi\nthere\n");
+    assert_eq!(out("watch -n1 echo x | tail -1"), "x\n");
+    let (mut sh, mut w) = setup();
+    assert_eq!(
+        run(&mut sh, &mut w, "sudo k get po"),
+        Output::err("sudo: k: command not found\n", 1)
+    );
+    assert_eq!(
+        run(&mut sh, &mut w, "type watch").stdout,
+        "watch is /usr/bin/watch\n"
+    );
 }

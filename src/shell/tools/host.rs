@@ -10,7 +10,7 @@ use std::fmt::Write;
 /// The longest `sleep` honoured at once: a year of simulated time.
 const MAX_SLEEP: f64 = 365.0 * 24.0 * 3600.0;
 /// The most numbers `seq` prints.
-const MAX_SEQ: usize = 1_000_000;
+const MAX_SEQ: usize = 100_000;
 
 /// `date [+FORMAT]`: the World's clock, in UTC.
 pub fn date(env: &mut Env, args: &[String], _io: &Io) -> Output {

@@ -80,12 +80,8 @@ pub fn find(name: &str) -> Option<Tool> {
 /// The directory holding `name`'s binary, as `which` prints it; `None` for builtins and unknown names.
 pub fn bin_dir(name: &str) -> Option<&'static str> {
     match name {
-        "kubectl" | "kubeadm" | "kubelet" | "crictl" | "containerd" | "systemctl"
-        | "journalctl" => Some("/usr/bin"),
-        "etcdctl" | "helm" => Some("/usr/local/bin"),
-        "echo" | "printf" | "true" | "false" | "pwd" | "bash" | "sh" | "ssh" | "sudo" => {
-            Some("/usr/bin")
-        }
+        "kubectl" | "echo" | "printf" | "true" | "false" | "pwd" | "bash" | "sh" | "ssh"
+        | "sudo" | "timeout" | "nohup" | "watch" => Some("/usr/bin"),
         _ if find(name).is_some() => Some("/usr/bin"),
         _ => None,
     }
