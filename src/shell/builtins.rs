@@ -322,6 +322,9 @@ fn history(env: &mut Env, args: &[String]) -> Output {
 }
 
 fn exit(env: &mut Env, name: &str, args: &[String]) -> Output {
+    if name == "logout" && env.sh.ssh_stack.is_empty() {
+        return Output::err("bash: logout: not login shell: use `exit'\n", 1);
+    }
     let code = match args.first() {
         None => env.sh.status,
         Some(a) => match a.parse::<i64>() {

@@ -141,18 +141,38 @@ impl<'a> Env<'a> {
 
 /// Parses and runs a whole input (one line or a block with here-documents).
 pub fn run_source(env: &mut Env, src: &str, stdin: &str, tty: bool) -> Output {
-    let aliases = env.sh.aliases.clone();
-    match parser::parse(src, &aliases) {
+    let mut stream = match parser::Stream::new(src) {
+        Ok(s) => s,
         Err(e) => {
             env.sh.status = 2;
-            Output::err(format!("bash: {e}\n"), 2)
+            return Output::err(format!("bash: {e}\n"), 2);
         }
-        Ok((list, warnings)) => {
-            let mut out = run_list(env, &list, stdin, tty);
-            out.stderr.insert_str(0, &warnings);
-            out
+    };
+    let mut out = Output {
+        stderr: std::mem::take(&mut stream.warnings),
+        ..Output::default()
+    };
+    loop {
+        if env.sh.exit_now || env.aborted || env.loop_ctl.is_some() {
+            break;
+        }
+        let aliases = std::mem::take(&mut env.sh.aliases);
+        let item = stream.next(&aliases);
+        env.sh.aliases = aliases;
+        match item {
+            None => break,
+            Some(Ok(item)) => {
+                let o = run_and_or(env, &item, stdin, tty);
+                append(&mut out, o);
+            }
+            Some(Err(e)) => {
+                env.sh.status = 2;
+                out.stderr.push_str(&format!("bash: {e}\n"));
+                out.code = 2;
+            }
         }
     }
+    out
 }
 
 /// Runs a command list, collecting what it prints.

@@ -371,7 +371,7 @@ impl Lexer<'_> {
                 if doc.strip_tabs {
                     line = line.trim_start_matches('\t').to_string();
                 }
-                if line == doc.delim {
+                if line == doc.delim || line.strip_suffix('\r') == Some(doc.delim.as_str()) {
                     found = true;
                     break;
                 }

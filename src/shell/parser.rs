@@ -79,13 +79,110 @@ const MAX_ALIAS_DEPTH: usize = 16;
 /// How deep `( ( ... ) )` may nest before the parser gives up.
 const MAX_NESTING: usize = 64;
 
-struct Parser<'a> {
+struct Parser {
     tokens: Vec<Token>,
     pos: usize,
     /// Tokens from alias values, read before `tokens[pos..]` (stored reversed).
     spliced: Vec<Token>,
-    aliases: &'a BTreeMap<String, String>,
+    aliases: BTreeMap<String, String>,
     depth: usize,
+}
+
+/// Reads an input one complete command at a time, as interactive bash does: each command runs
+/// before the next is parsed, so an alias defined on one line applies on the next, and a syntax
+/// error costs only the rest of its own line.
+pub struct Stream {
+    p: Parser,
+    /// Warnings from reading the input (unterminated here-documents).
+    pub warnings: String,
+    at_line_start: bool,
+}
+
+impl Stream {
+    /// Lexes the whole input (here-document bodies follow their lines). Errors are bash's messages
+    /// without the `bash: ` prefix.
+    pub fn new(src: &str) -> Result<Self, String> {
+        let lexed = lex(src)?;
+        let p = Parser {
+            tokens: lexed.tokens,
+            pos: 0,
+            spliced: Vec::new(),
+            aliases: BTreeMap::new(),
+            depth: 0,
+        };
+        Ok(Stream {
+            p,
+            warnings: lexed.warnings,
+            at_line_start: true,
+        })
+    }
+
+    /// The next and-or list, parsed with the aliases in force when its line began; `None` at the end.
+    pub fn next(&mut self, aliases: &BTreeMap<String, String>) -> Option<Result<AndOr, String>> {
+        loop {
+            if self.at_line_start {
+                self.p.aliases = aliases.clone();
+            }
+            match self.p.peek_op() {
+                Some(Op::Newline) => {
+                    self.p.next();
+                    self.at_line_start = true;
+                    continue;
+                }
+                None if self.p.peek().is_none() => return None,
+                _ => break,
+            }
+        }
+        self.at_line_start = false;
+        if let Some(
+            op @ (Op::Semi
+            | Op::DSemi
+            | Op::Amp
+            | Op::RParen
+            | Op::Pipe
+            | Op::PipeAll
+            | Op::And
+            | Op::Or),
+        ) = self.p.peek_op()
+        {
+            self.recover();
+            return Some(Err(unexpected(&Token::Op(op))));
+        }
+        let item = match self.p.and_or() {
+            Ok(item) => item,
+            Err(e) => {
+                self.recover();
+                return Some(Err(e));
+            }
+        };
+        match self.p.peek_op() {
+            Some(Op::Semi | Op::Amp) => {
+                self.p.next();
+            }
+            Some(Op::Newline) => {
+                self.p.next();
+                self.at_line_start = true;
+            }
+            None if self.p.peek().is_none() => {}
+            _ => {
+                let t = self.p.peek().unwrap_or(Token::Op(Op::Newline));
+                self.recover();
+                return Some(Err(unexpected(&t)));
+            }
+        }
+        Some(Ok(item))
+    }
+
+    /// Skips the rest of the line after a syntax error.
+    fn recover(&mut self) {
+        self.p.spliced.clear();
+        while let Some(t) = self.p.next() {
+            if t == Token::Op(Op::Newline) {
+                break;
+            }
+        }
+        self.at_line_start = true;
+    }
 }
 
 /// Lexes and parses a whole input. Errors are bash's messages without the `bash: ` prefix; the
@@ -96,7 +193,7 @@ pub fn parse(src: &str, aliases: &BTreeMap<String, String>) -> Result<(List, Str
         tokens: lexed.tokens,
         pos: 0,
         spliced: Vec::new(),
-        aliases,
+        aliases: aliases.clone(),
         depth: 0,
     };
     let list = p.list(false, &[])?;
@@ -133,7 +230,7 @@ fn is_assignment(w: &Word) -> Option<(String, Word)> {
     Some((name.to_string(), Word { parts }))
 }
 
-impl Parser<'_> {
+impl Parser {
     fn peek(&self) -> Option<Token> {
         match self.spliced.last() {
             Some(t) => Some(t.clone()),

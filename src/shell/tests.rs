@@ -767,3 +767,17 @@ fn wrappers_run_their_command() {
         "watch is /usr/bin/watch\n"
     );
 }
+
+#[test]
+fn each_line_of_a_block_is_read_after_the_previous_one_ran() {
+    let (mut sh, mut w) = setup();
+    let o = run(
+        &mut sh,
+        &mut w,
+        "alias say=echo\nsay hi\necho | \necho after",
+    );
+    assert_eq!(o.stdout, "hi\nafter\n");
+    let o = run(&mut sh, &mut w, "echo one\n) oops\necho two");
+    assert_eq!(o.stdout, "one\ntwo\n");
+    assert_eq!(o.stderr, "bash: syntax error near unexpected token `)'\n");
+}

@@ -7,7 +7,7 @@ use crate::shell::lexer::{Op, Token};
 /// Words that close or continue a compound command; a command cannot start with one.
 const CLOSERS: &[&str] = &["do", "done", "then", "elif", "else", "fi", "}"];
 
-impl Parser<'_> {
+impl Parser {
     /// Parses a compound command if one starts here.
     pub(super) fn compound(&mut self) -> Result<Option<Compound>, String> {
         let word = match self.peek() {
