@@ -20,13 +20,17 @@ const MAX_ITERATIONS: usize = 100_000;
 /// What `break` and `continue` ask of the innermost loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoopCtl {
+    /// Leave the loop.
     Break,
+    /// Go on with the next iteration.
     Continue,
 }
 
 /// What a running command can reach: the shell's state and the World.
 pub struct Env<'a> {
+    /// The shell: host, working directory, variables, aliases.
     pub sh: &'a mut Shell,
+    /// The World the commands act on.
     pub world: &'a mut World,
     /// Nesting of command substitutions, `source` and `eval`.
     pub depth: usize,
@@ -48,7 +52,9 @@ pub struct Env<'a> {
 
 /// A command's standard input, and whether its standard output is the terminal.
 pub struct Io<'a> {
+    /// Everything the command can read.
     pub stdin: &'a str,
+    /// Whether stdout is the terminal (not a pipe or a file): `ls` prints columns then.
     pub tty: bool,
 }
 

@@ -10,12 +10,14 @@ use std::collections::BTreeMap;
 /// Commands separated by `;`, `&` or newlines.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct List {
+    /// The and-or lists, run in order.
     pub items: Vec<AndOr>,
 }
 
 /// Pipelines joined by `&&` and `||`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AndOr {
+    /// The pipeline that always runs.
     pub first: Pipeline,
     /// Each following pipeline, with `true` for `&&` and `false` for `||`.
     pub rest: Vec<(bool, Pipeline)>,
@@ -24,13 +26,16 @@ pub struct AndOr {
 /// Commands joined by `|`; `!` negates the status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pipeline {
+    /// Whether a leading `!` inverts the status.
     pub negate: bool,
+    /// The commands, left to right.
     pub cmds: Vec<Command>,
 }
 
 /// One command of a pipeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
+    /// Assignments, words and redirections.
     Simple(Simple),
     /// `( list )` with its redirections.
     Subshell(List, Vec<Redir>),
@@ -45,15 +50,27 @@ pub enum Compound {
     Group(List),
     /// `for VAR [in WORDS]; do BODY; done`
     For {
+        /// The loop variable.
         var: String,
+        /// The words it takes in turn.
         words: Vec<Word>,
+        /// The loop body.
         body: List,
     },
     /// `while COND; do BODY; done` (`until` when `until` is set).
-    While { until: bool, cond: List, body: List },
+    While {
+        /// `until` rather than `while`: loop while the condition fails.
+        until: bool,
+        /// The condition.
+        cond: List,
+        /// The loop body.
+        body: List,
+    },
     /// `if COND; then BODY; [elif COND; then BODY;]... [else BODY;] fi`
     If {
+        /// Each condition with its body (`if` first, then the `elif`s).
         branches: Vec<(List, List)>,
+        /// The `else` body.
         otherwise: Option<List>,
     },
 }
@@ -61,16 +78,22 @@ pub enum Compound {
 /// `NAME=value ... word ... redirections`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Simple {
+    /// `NAME=value` words before the command name.
     pub assigns: Vec<(String, Word)>,
+    /// The command name and its arguments.
     pub words: Vec<Word>,
+    /// Redirections, applied left to right.
     pub redirs: Vec<Redir>,
 }
 
 /// A redirection: the descriptor it applies to, its kind, and its target word (empty for heredocs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redir {
+    /// The descriptor redirected (0 for input, 1 by default for output).
     pub fd: u32,
+    /// What kind of redirection.
     pub kind: RedirKind,
+    /// The file name or descriptor number (empty for here-documents).
     pub target: Word,
 }
 

@@ -90,7 +90,9 @@ pub fn bin_dir(name: &str) -> Option<&'static str> {
 /// Parsed options: flags in order (short ones as one letter, long ones with their `--`) and operands.
 #[derive(Debug, Default, Clone)]
 pub struct Opts {
+    /// Each flag with its value, in order.
     pub flags: Vec<(String, Option<String>)>,
+    /// The arguments that are not options.
     pub operands: Vec<String>,
 }
 
@@ -180,7 +182,9 @@ pub fn getopt(
 /// The contents of a tool's inputs: its file operands, or stdin when there are none (`-` is stdin too).
 /// Unreadable files are reported as `tool: name: reason` and skipped.
 pub struct Inputs {
+    /// Each readable input: its name as given (`-` for stdin) and its text.
     pub files: Vec<(String, String)>,
+    /// The tool's messages about unreadable inputs.
     pub errors: String,
 }
 
