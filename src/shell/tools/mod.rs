@@ -4,6 +4,7 @@
 //! Their messages are GNU coreutils' own.
 
 mod awk;
+mod crictl;
 mod diff;
 mod filter;
 mod fs;
@@ -72,6 +73,7 @@ pub fn find(name: &str) -> Option<Tool> {
         "systemctl" => system::systemctl,
         "journalctl" => system::journalctl,
         "ps" => system::ps,
+        "crictl" => crictl::crictl,
         "vi" | "vim" | "nano" | "view" | "vim.tiny" | "emacs" => host::editor,
         _ => return None,
     })
