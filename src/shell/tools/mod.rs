@@ -6,6 +6,7 @@
 mod awk;
 mod crictl;
 mod diff;
+mod etcd;
 mod filter;
 mod fs;
 mod grep;
@@ -74,6 +75,8 @@ pub fn find(name: &str) -> Option<Tool> {
         "journalctl" => system::journalctl,
         "ps" => system::ps,
         "crictl" => crictl::crictl,
+        "etcdctl" => etcd::etcdctl,
+        "etcdutl" => etcd::etcdutl,
         "vi" | "vim" | "nano" | "view" | "vim.tiny" | "emacs" => host::editor,
         _ => return None,
     })
