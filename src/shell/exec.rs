@@ -12,6 +12,9 @@ use crate::Output;
 
 /// How deep command substitutions, `source` and `eval` may nest.
 const MAX_DEPTH: usize = 24;
+/// How deep command lists may nest in all (subshells, loops, substitutions together), so no input
+/// can overflow the stack.
+const MAX_LISTS: usize = 160;
 /// The most one command may print; more is cut off so a runaway line cannot exhaust memory.
 const MAX_OUTPUT: usize = 32 << 20;
 /// The most loop iterations one input may run; a `while true` stops here instead of hanging.
@@ -48,6 +51,8 @@ pub struct Env<'a> {
     aborted: bool,
     /// The stdin of the enclosing `while` loop and how far `read` has consumed it.
     pub input: Option<(String, usize)>,
+    /// How many command lists are running inside each other.
+    lists: usize,
 }
 
 /// A command's standard input, and whether its standard output is the terminal.
@@ -72,6 +77,7 @@ impl<'a> Env<'a> {
             iterations: 0,
             aborted: false,
             input: None,
+            lists: 0,
         }
     }
 
@@ -183,6 +189,17 @@ pub fn run_source(env: &mut Env, src: &str, stdin: &str, tty: bool) -> Output {
 
 /// Runs a command list, collecting what it prints.
 pub fn run_list(env: &mut Env, list: &List, stdin: &str, tty: bool) -> Output {
+    if env.lists >= MAX_LISTS {
+        env.aborted = true;
+        return Output::err("bash: maximum nesting level exceeded\n", 1);
+    }
+    env.lists += 1;
+    let out = run_list_inner(env, list, stdin, tty);
+    env.lists -= 1;
+    out
+}
+
+fn run_list_inner(env: &mut Env, list: &List, stdin: &str, tty: bool) -> Output {
     let mut out = Output::default();
     for item in &list.items {
         if env.sh.exit_now || env.aborted || env.loop_ctl.is_some() {

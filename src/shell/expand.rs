@@ -152,28 +152,52 @@ fn sequence(inner: &str) -> Option<Vec<String>> {
     }
 }
 
-/// Brace expansion (`/opt/{a,b}`, `{1..3}`) of the unquoted text of a word.
+/// Most brace groups a word may have for brace expansion to apply; past that it stays literal, so
+/// a pathological word cannot cost exponential time.
+const MAX_BRACE_GROUPS: usize = 32;
+
+/// Brace expansion (`/opt/{a,b}`, `{1..3}`) of the unquoted text of a word, depth first like bash.
 fn braces(word: &Word, out: &mut Vec<Word>) {
-    for (k, p) in word.parts.iter().enumerate() {
-        let Part::Lit(s) = p else { continue };
-        let Some((start, end, alts)) = brace(s) else {
+    let groups: usize = word
+        .parts
+        .iter()
+        .map(|p| {
+            if let Part::Lit(s) = p {
+                s.matches('{').count()
+            } else {
+                0
+            }
+        })
+        .sum();
+    if groups > MAX_BRACE_GROUPS {
+        out.push(word.clone());
+        return;
+    }
+    let mut stack = vec![word.clone()];
+    let mut steps = 0usize;
+    while let Some(w) = stack.pop() {
+        steps += 1;
+        if out.len() >= MAX_BRACE || steps > 4 * MAX_BRACE {
+            break;
+        }
+        let found = w.parts.iter().enumerate().find_map(|(k, p)| match p {
+            Part::Lit(s) => brace(s).map(|b| (k, s.clone(), b)),
+            _ => None,
+        });
+        let Some((k, s, (start, end, alts))) = found else {
+            out.push(w);
             continue;
         };
         let pre = s.get(..start).unwrap_or_default();
         let post = s.get(end + 1..).unwrap_or_default();
-        for alt in alts {
-            if out.len() >= MAX_BRACE {
-                return;
-            }
-            let mut parts = word.parts.clone();
+        for alt in alts.iter().rev() {
+            let mut parts = w.parts.clone();
             if let Some(slot) = parts.get_mut(k) {
                 *slot = Part::Lit(format!("{pre}{alt}{post}"));
             }
-            braces(&Word { parts }, out);
+            stack.push(Word { parts });
         }
-        return;
     }
-    out.push(word.clone());
 }
 
 /// Expands words into the argument list of a command.

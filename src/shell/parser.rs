@@ -246,6 +246,14 @@ fn is_assignment(w: &Word) -> Option<(String, Word)> {
         return None;
     }
     let mut parts = Vec::new();
+    // `KUBECONFIG=~/x`: a tilde right after `=` expands too.
+    let value = match value.strip_prefix('~') {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            parts.push(super::lexer::Part::Tilde);
+            rest
+        }
+        _ => value,
+    };
     if !value.is_empty() {
         parts.push(super::lexer::Part::Lit(value.to_string()));
     }

@@ -483,6 +483,24 @@ fn huge_and_deep_lines_finish() {
         let _ = sh.run_line(&mut w, edge);
         sh = Shell::new("controlplane");
     }
+    let nested = format!(
+        "{}{}true{}{}",
+        "$( ( ( ( ( ( ( ( ( ( ".repeat(30),
+        "",
+        ") ) ) ) ) ) ) ) ) )".repeat(30),
+        ""
+    );
+    let _ = sh.run_line(&mut w, &format!("echo {nested}"));
+    let groups = format!("echo {}", "{a,b}".repeat(100_000));
+    assert_eq!(
+        sh.run_line(&mut w, &format!("{groups} | wc -c")).stdout,
+        "500001\n"
+    );
+    assert_eq!(
+        sh.run_line(&mut w, &format!("echo {} | wc -w", "{a,b}".repeat(12)))
+            .stdout,
+        "4096\n"
+    );
     let src = "a".repeat(100_000);
     let _ = sh.run_line(&mut w, &format!("alias {src}={src}; {src}"));
     assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
@@ -780,4 +798,12 @@ fn each_line_of_a_block_is_read_after_the_previous_one_ran() {
     let o = run(&mut sh, &mut w, "echo one\n) oops\necho two");
     assert_eq!(o.stdout, "one\ntwo\n");
     assert_eq!(o.stderr, "bash: syntax error near unexpected token `)'\n");
+}
+
+#[test]
+fn tilde_expands_in_words_and_assignments() {
+    assert_eq!(
+        out("K=~/.kube/config; echo $K ~ '~'"),
+        "/root/.kube/config /root ~\n"
+    );
 }
