@@ -69,10 +69,14 @@ pub struct Program {
 
 const MAX_DEPTH: usize = 100;
 
+/// Most operators one program may chain; left-associative chains nest, and evaluation recurses.
+const MAX_NODES: usize = 400;
+
 struct P {
     t: Vec<Tok>,
     i: usize,
     depth: usize,
+    nodes: usize,
 }
 
 /// Parses an awk program.
@@ -81,6 +85,7 @@ pub fn parse(src: &str) -> Result<Program, String> {
         t: tokenize(src)?,
         i: 0,
         depth: 0,
+        nodes: 0,
     };
     let mut rules = Vec::new();
     loop {
@@ -139,6 +144,14 @@ impl P {
         } else {
             Err(self.err())
         }
+    }
+
+    fn node(&mut self) -> Result<(), String> {
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            return Err("program too long".into());
+        }
+        Ok(())
     }
 
     fn skip_terms(&mut self) {
@@ -396,6 +409,7 @@ impl P {
         let mut l = self.and(no_gt)?;
         while self.eat("||") {
             self.skip_newlines();
+            self.node()?;
             l = Expr::Bin("||", Box::new(l), Box::new(self.and(no_gt)?));
         }
         Ok(l)
@@ -405,6 +419,7 @@ impl P {
         let mut l = self.in_(no_gt)?;
         while self.eat("&&") {
             self.skip_newlines();
+            self.node()?;
             l = Expr::Bin("&&", Box::new(l), Box::new(self.in_(no_gt)?));
         }
         Ok(l)
@@ -433,6 +448,7 @@ impl P {
             } else {
                 return Ok(l);
             };
+            self.node()?;
             l = Expr::Match(neg, Box::new(l), Box::new(self.compare(no_gt)?));
         }
     }
@@ -464,6 +480,7 @@ impl P {
             )
         ) && !matches!(self.peek(), Some(Tok::Name(n)) if n == "in")
         {
+            self.node()?;
             l = Expr::Concat(Box::new(l), Box::new(self.additive()?));
         }
         Ok(l)
@@ -479,6 +496,7 @@ impl P {
             } else {
                 return Ok(l);
             };
+            self.node()?;
             l = Expr::Bin(op, Box::new(l), Box::new(self.multiplicative()?));
         }
     }
@@ -495,6 +513,7 @@ impl P {
             } else {
                 return Ok(l);
             };
+            self.node()?;
             l = Expr::Bin(op, Box::new(l), Box::new(self.unary()?));
         }
     }
