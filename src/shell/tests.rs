@@ -807,3 +807,29 @@ fn tilde_expands_in_words_and_assignments() {
         "/root/.kube/config /root ~\n"
     );
 }
+
+#[test]
+fn missing_inputs_are_reported_in_each_tools_words() {
+    let (mut sh, mut w) = setup();
+    let err = |sh: &mut Shell, w: &mut World, l: &str| run(sh, w, l).stderr;
+    assert_eq!(
+        err(&mut sh, &mut w, "head nope"),
+        "head: cannot open 'nope' for reading: No such file or directory\n"
+    );
+    assert_eq!(
+        err(&mut sh, &mut w, "tail /etc"),
+        "tail: error reading '/etc': Is a directory\n"
+    );
+    assert_eq!(
+        err(&mut sh, &mut w, "sort nope"),
+        "sort: cannot read: nope: No such file or directory\n"
+    );
+    assert_eq!(
+        err(&mut sh, &mut w, "cat /etc"),
+        "cat: /etc: Is a directory\n"
+    );
+    assert_eq!(
+        err(&mut sh, &mut w, "wc -l nope"),
+        "wc: nope: No such file or directory\n"
+    );
+}

@@ -210,10 +210,22 @@ pub fn inputs(env: &mut Env, tool: &str, names: &[String], stdin: &str) -> Input
         }
         match env.read(n) {
             Ok(t) => r.files.push((n.clone(), t)),
-            Err(e) => r.errors.push_str(&format!("{tool}: {n}: {e}\n")),
+            Err(e) => r.errors.push_str(&read_error(tool, n, &e)),
         }
     }
     r
+}
+
+/// A tool's message for an input it cannot read, in that tool's own words.
+fn read_error(tool: &str, name: &str, e: &crate::vfs::VfsError) -> String {
+    let dir = matches!(e, crate::vfs::VfsError::IsADirectory);
+    match (tool, dir) {
+        ("head" | "tail", false) => format!("{tool}: cannot open '{name}' for reading: {e}\n"),
+        ("head" | "tail", true) => format!("{tool}: error reading '{name}': {e}\n"),
+        ("sort", false) => format!("sort: cannot read: {name}: {e}\n"),
+        ("sort", true) => format!("sort: read failed: {name}: {e}\n"),
+        _ => format!("{tool}: {name}: {e}\n"),
+    }
 }
 
 /// The lines of a text, without their newlines (a last line without one still counts).
