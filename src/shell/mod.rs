@@ -104,15 +104,63 @@ impl Shell {
 
     /// Runs one input: a command line, or a block of lines such as a command with its here-document.
     pub fn run_line(&mut self, world: &mut World, line: &str) -> Output {
+        let (line, echoed) = match self.history_expand(line) {
+            Ok(Some(expanded)) => (expanded.clone(), Some(expanded)),
+            Ok(None) => (line.to_string(), None),
+            Err(out) => {
+                self.status = out.code;
+                return out;
+            }
+        };
         let entry = line.trim_end_matches('\n');
         if !entry.trim().is_empty() {
             self.history.push(entry.to_string());
         }
         let mut env = exec::Env::new(self, world);
-        let out = exec::run_source(&mut env, line, "", true);
+        let mut out = exec::run_source(&mut env, &line, "", true);
+        if let Some(e) = echoed {
+            out.stdout
+                .insert_str(0, &format!("{}\n", e.trim_end_matches('\n')));
+        }
         self.fds.clear();
         self.exit_now = false;
         out
+    }
+
+    /// `!!` outside single quotes becomes the previous command, as bash's history expansion does
+    /// (bash then prints the expanded line). `None` when there is nothing to expand.
+    fn history_expand(&self, line: &str) -> Result<Option<String>, Output> {
+        if !line.contains("!!") {
+            return Ok(None);
+        }
+        let mut out = String::new();
+        let mut changed = false;
+        let mut in_single = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' => in_single = !in_single,
+                '\\' if !in_single => {
+                    out.push(c);
+                    if let Some(n) = chars.next() {
+                        out.push(n);
+                    }
+                    continue;
+                }
+                '!' if !in_single && chars.peek() == Some(&'!') => {
+                    chars.next();
+                    match self.history.last() {
+                        Some(prev) => out.push_str(prev),
+                        None => return Err(Output::err("bash: !!: event not found\n", 1)),
+                    }
+                    changed = true;
+                    continue;
+                }
+                _ => {}
+            }
+            out.push(c);
+        }
+        Ok(changed.then_some(out))
     }
 
     pub(crate) fn save(&self) -> Saved {

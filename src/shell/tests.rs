@@ -833,3 +833,19 @@ fn missing_inputs_are_reported_in_each_tools_words() {
         "wc: nope: No such file or directory\n"
     );
 }
+
+#[test]
+fn bang_bang_repeats_the_previous_command() {
+    let (mut sh, mut w) = setup();
+    assert_eq!(
+        run(&mut sh, &mut w, "!!"),
+        Output::err("bash: !!: event not found\n", 1)
+    );
+    run(&mut sh, &mut w, "whoami");
+    assert_eq!(
+        run(&mut sh, &mut w, "sudo !!").stdout,
+        "sudo whoami\nroot\n"
+    );
+    assert_eq!(run(&mut sh, &mut w, "echo '!!'").stdout, "!!\n");
+    assert_eq!(sh.history.last().map(String::as_str), Some("echo '!!'"));
+}
