@@ -849,3 +849,19 @@ fn bang_bang_repeats_the_previous_command() {
     assert_eq!(run(&mut sh, &mut w, "echo '!!'").stdout, "!!\n");
     assert_eq!(sh.history.last().map(String::as_str), Some("echo '!!'"));
 }
+
+#[test]
+fn paste_joins_lines() {
+    assert_eq!(out("seq 3 | paste -sd, -"), "1,2,3\n");
+    assert_eq!(
+        out("printf 'a\\nb\\n' > /tmp/l; printf '1\\n2\\n' > /tmp/r; paste /tmp/l /tmp/r"),
+        "a\t1\nb\t2\n"
+    );
+}
+
+#[test]
+fn node_addresses() {
+    assert_eq!(out("hostname -i"), "172.30.1.2\n");
+    assert_eq!(out("ssh node01 hostname -i"), "172.30.2.2\n");
+    assert_eq!(out("ip a | grep -c 'inet 172.30.1.2/24'"), "1\n");
+}

@@ -1,4 +1,4 @@
-//! Small utilities: `xargs`, `basename`, `dirname`, `realpath`, `uname`, `id`, `nl`, `rev`, `column`,
+//! Small utilities: `xargs`, `basename`, `dirname`, `realpath`, `uname`, `id`, `nl`, `rev`, `column`, `paste`,
 //! `sha256sum`, and `chmod`/`chown`, which only check that their files exist (the virtual file
 //! system keeps no modes or owners).
 
@@ -290,4 +290,52 @@ pub fn chmod(env: &mut Env, args: &[String], _io: &Io) -> Output {
         }
     }
     super::finish(String::new(), errors, 1)
+}
+
+/// `paste [-s] [-d DELIMS] [FILE]...`: joins lines side by side, or (`-s`) each file's lines into one.
+pub fn paste(env: &mut Env, args: &[String], io: &Io) -> Output {
+    let o = match getopt("paste", args, "sd:", &["--delimiters"], 1) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
+    let delims: Vec<char> = {
+        let d = o
+            .value(&["d", "--delimiters"])
+            .unwrap_or("\t")
+            .replace("\\t", "\t")
+            .replace("\\n", "\n");
+        let v: Vec<char> = d.chars().collect();
+        if v.is_empty() {
+            vec!['\t']
+        } else {
+            v
+        }
+    };
+    let inp = inputs(env, "paste", &o.operands, io.stdin);
+    let delim = |k: usize| delims.get(k % delims.len()).copied().unwrap_or('\t');
+    let mut out = String::new();
+    if o.has(&["s", "--serial"]) {
+        for (_, text) in &inp.files {
+            for (k, l) in lines(text).iter().enumerate() {
+                if k > 0 {
+                    out.push(delim(k - 1));
+                }
+                out.push_str(l);
+            }
+            out.push('\n');
+        }
+    } else {
+        let cols: Vec<Vec<&str>> = inp.files.iter().map(|(_, t)| lines(t)).collect();
+        let rows = cols.iter().map(Vec::len).max().unwrap_or(0);
+        for r in 0..rows {
+            for (c, col) in cols.iter().enumerate() {
+                if c > 0 {
+                    out.push(delim(c - 1));
+                }
+                out.push_str(col.get(r).copied().unwrap_or_default());
+            }
+            out.push('\n');
+        }
+    }
+    super::finish(out, inp.errors, 1)
 }
