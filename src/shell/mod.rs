@@ -1,9 +1,15 @@
 //! The learner's shell: bash grammar (quotes, pipes, redirects, `&&`/`||`, here-documents, `$VAR`),
 //! builtins and tools over the World's virtual file systems, and the host tools of the exam.
 //!
-//! A line goes through [`lexer`] (tokens, here-document bodies), [`parser`] (the command tree, with
-//! aliases expanded), then [`exec`], which expands words ([`expand`]) and runs builtins, kubectl and the
-//! [`tools`]. The shell is a sandbox: it never touches the real file system or starts a process.
+//! An input goes through [`lexer`] (tokens, here-document bodies), then [`parser`], which reads one
+//! complete command at a time (aliases expanded on the command word, so an alias defined on one line
+//! applies on the next), then [`exec`], which expands words (`expand`: parameters, `$(...)`,
+//! `$((...))`, `<(...)`, braces, globs) and runs builtins, kubectl and the [`tools`].
+//!
+//! The shell is a sandbox: it never touches the real file system or starts a process, and every
+//! input finishes: loops stop after 100 000 iterations, substitutions and nesting are bounded, output
+//! is capped, and awk runs under a step budget. Not supported: `case`, shell functions, arrays, job
+//! control (`&` runs in the foreground), `$RANDOM`, history expansion other than `!!`.
 
 mod arith;
 mod builtins;
