@@ -865,3 +865,10 @@ fn node_addresses() {
     assert_eq!(out("ssh node01 hostname -i"), "172.30.2.2\n");
     assert_eq!(out("ip a | grep -c 'inet 172.30.1.2/24'"), "1\n");
 }
+
+#[test]
+fn node_health_tools() {
+    assert_eq!(out("df -h | awk '$NF == \"/\" {print $5}'"), "25%\n");
+    assert!(out("uptime").contains(" up 10 days,"));
+    assert_eq!(out("free -m | awk 'NR==2 {print $1}'"), "Mem:\n");
+}

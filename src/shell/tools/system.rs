@@ -1,5 +1,5 @@
 //! The host's systemd and processes: `systemctl` over the World's services (a stopped kubelet stops the
-//! node's static pods, as on a real node), a minimal `journalctl`, and `ps`.
+//! node's static pods, as on a real node), a minimal `journalctl`, `ps`, and `df`, `free`, `uptime`.
 
 use crate::shell::exec::{Env, Io};
 use crate::world::Service;
@@ -278,4 +278,48 @@ pub fn ps(env: &mut Env, args: &[String], _io: &Io) -> Output {
         }
     }
     Output::ok(out)
+}
+
+/// `df [-h]`: the node's file systems (fixed sizes; the virtual file system has no capacity).
+pub fn df(_env: &mut Env, args: &[String], _io: &Io) -> Output {
+    let human = args.iter().any(|a| a.starts_with('-') && a.contains('h'));
+    let text = if human {
+        "Filesystem      Size  Used Avail Use% Mounted on\ntmpfs           392M  1.6M  390M   1% /run\n/dev/vda1        49G   12G   37G  25% /\ntmpfs           2.0G     0  2.0G   0% /dev/shm\n/dev/vda15      105M  6.1M   99M   6% /boot/efi\n"
+    } else {
+        "Filesystem     1K-blocks     Used Available Use% Mounted on\ntmpfs             400716     1608    399108   1% /run\n/dev/vda1       50620216 12478312  38125520  25% /\ntmpfs            2003572        0   2003572   0% /dev/shm\n/dev/vda15        106858     6186    100672   6% /boot/efi\n"
+    };
+    Output::ok(text)
+}
+
+/// `free [-m|-h]`
+pub fn free(_env: &mut Env, args: &[String], _io: &Io) -> Output {
+    let text = if args.iter().any(|a| a == "-h") {
+        "               total        used        free      shared  buff/cache   available\nMem:           3.8Gi       1.4Gi       0.9Gi       3.0Mi       1.6Gi       2.2Gi\nSwap:             0B          0B          0B\n"
+    } else if args.iter().any(|a| a == "-m") {
+        "               total        used        free      shared  buff/cache   available\nMem:            3913        1434         913           3        1640        2255\nSwap:              0           0           0\n"
+    } else {
+        "               total        used        free      shared  buff/cache   available\nMem:         4007144     1468812      935172        3120     1679332     2309576\nSwap:              0           0           0\n"
+    };
+    Output::ok(text)
+}
+
+/// `uptime`: the node has been up since the cluster was built.
+pub fn uptime(env: &mut Env, _args: &[String], _io: &Io) -> Output {
+    let now = env.world.now();
+    let days = env
+        .world
+        .hosts
+        .get(&env.sh.host)
+        .and_then(|h| env.world.clusters.get(&h.cluster))
+        .and_then(|c| c.peek("nodes", "", &env.sh.host))
+        .and_then(|n| {
+            n.pointer("/metadata/creationTimestamp")?
+                .as_str()
+                .and_then(crate::cluster::parse_timestamp)
+        })
+        .map_or(0, |t| (now - t).num_days().max(0));
+    Output::ok(format!(
+        " {} up {days} days,  1:02,  1 user,  load average: 0.31, 0.27, 0.22\n",
+        now.format("%H:%M:%S")
+    ))
 }
