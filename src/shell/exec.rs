@@ -393,6 +393,20 @@ fn run_compound(env: &mut Env, c: &Compound, stdin: &str, tty: bool) -> Output {
                 env.input = prev;
             }
         }
+        Compound::Case { word, arms } => {
+            let subject: Vec<char> = expand::single(env, word).chars().collect();
+            out.stderr.push_str(&std::mem::take(&mut env.stderr));
+            for (patterns, list) in arms {
+                let hit = patterns.iter().any(|p| {
+                    let pat: Vec<char> = expand::single(env, p).chars().collect();
+                    expand::glob_match(&pat, &subject)
+                });
+                if hit {
+                    append(&mut out, run_list(env, list, stdin, tty));
+                    break;
+                }
+            }
+        }
         Compound::If {
             branches,
             otherwise,

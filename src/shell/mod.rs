@@ -8,7 +8,7 @@
 //!
 //! The shell is a sandbox: it never touches the real file system or starts a process, and every
 //! input finishes: loops stop after 100 000 iterations, substitutions and nesting are bounded, output
-//! is capped, and awk runs under a step budget. Not supported: `case`, shell functions, arrays, job
+//! is capped, and awk runs under a step budget. Not supported: shell functions, arrays, job
 //! control (`&` runs in the foreground), `$RANDOM`, history expansion other than `!!`.
 
 mod arith;

@@ -66,6 +66,13 @@ pub enum Compound {
         /// The loop body.
         body: List,
     },
+    /// `case WORD in PATTERN|PATTERN) BODY;; ... esac`
+    Case {
+        /// The word matched.
+        word: Word,
+        /// Each arm's patterns and body.
+        arms: Vec<(Vec<Word>, List)>,
+    },
     /// `if COND; then BODY; [elif COND; then BODY;]... [else BODY;] fi`
     If {
         /// Each condition with its body (`if` first, then the `elif`s).
@@ -109,6 +116,8 @@ struct Parser {
     spliced: Vec<Token>,
     aliases: BTreeMap<String, String>,
     depth: usize,
+    /// How many `case` arms enclose the list being read (`;;` ends a list there).
+    in_case: usize,
 }
 
 /// Reads an input one complete command at a time, as interactive bash does: each command runs
@@ -132,6 +141,7 @@ impl Stream {
             spliced: Vec::new(),
             aliases: BTreeMap::new(),
             depth: 0,
+            in_case: 0,
         };
         Ok(Stream {
             p,
@@ -218,6 +228,7 @@ pub fn parse(src: &str, aliases: &BTreeMap<String, String>) -> Result<(List, Str
         spliced: Vec::new(),
         aliases: aliases.clone(),
         depth: 0,
+        in_case: 0,
     };
     let list = p.list(false, &[])?;
     match p.peek() {
@@ -310,6 +321,9 @@ impl Parser {
             if self.at_word(stops) {
                 break;
             }
+            if self.in_case > 0 && self.peek_op() == Some(Op::DSemi) {
+                break;
+            }
             match self.peek() {
                 None => break,
                 Some(Token::Op(Op::RParen)) if in_subshell => break,
@@ -333,6 +347,7 @@ impl Parser {
                     self.next();
                 }
                 Some(Op::RParen) if in_subshell => break,
+                Some(Op::DSemi) if self.in_case > 0 => break,
                 None if self.peek().is_none() => break,
                 _ => {
                     if let Some(t) = self.peek() {

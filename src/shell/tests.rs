@@ -872,3 +872,15 @@ fn node_health_tools() {
     assert!(out("uptime").contains(" up 10 days,"));
     assert_eq!(out("free -m | awk 'NR==2 {print $1}'"), "Mem:\n");
 }
+
+#[test]
+fn case_picks_the_first_matching_arm() {
+    let script = "for n in web-1 db-2 other; do\n  case $n in\n    web*|api*) echo \"$n: frontend\";;\n    db-[0-9]) echo \"$n: database\" ;;\n    *) echo \"$n: ?\"\n  esac\ndone";
+    assert_eq!(out(script), "web-1: frontend\ndb-2: database\nother: ?\n");
+    assert_eq!(out("case x in y) echo no;; esac; echo $?"), "0\n");
+    let (mut sh, mut w) = setup();
+    assert_eq!(
+        run(&mut sh, &mut w, "esac").stderr,
+        "bash: syntax error near unexpected token `esac'\n"
+    );
+}

@@ -1,11 +1,11 @@
-//! The compound commands: `{ ...; }`, `for`, `while`/`until` and `if`. Their reserved words count only
+//! The compound commands: `{ ...; }`, `for`, `while`/`until`, `if` and `case`. Their reserved words count only
 //! where a command starts, as in bash.
 
 use super::{unexpected, Compound, List, Parser, EOF, MAX_NESTING};
 use crate::shell::lexer::{Op, Token};
 
 /// Words that close or continue a compound command; a command cannot start with one.
-const CLOSERS: &[&str] = &["do", "done", "then", "elif", "else", "fi", "}"];
+const CLOSERS: &[&str] = &["do", "done", "then", "elif", "else", "fi", "}", "esac"];
 
 impl Parser {
     /// Parses a compound command if one starts here.
@@ -19,7 +19,10 @@ impl Parser {
             let t = self.peek().unwrap_or(Token::Op(Op::Newline));
             return Err(unexpected(&t));
         }
-        if !matches!(word.as_str(), "for" | "while" | "until" | "if" | "{") {
+        if !matches!(
+            word.as_str(),
+            "for" | "while" | "until" | "if" | "{" | "case"
+        ) {
             return Ok(None);
         }
         self.depth += 1;
@@ -29,6 +32,7 @@ impl Parser {
         self.next();
         let c = match word.as_str() {
             "for" => self.for_loop()?,
+            "case" => self.case()?,
             "while" | "until" => {
                 let cond = self.nonempty_list(&["do"])?;
                 self.expect_word("do")?;
@@ -116,6 +120,53 @@ impl Parser {
         let body = self.nonempty_list(&["done"])?;
         self.expect_word("done")?;
         Ok(Compound::For { var, words, body })
+    }
+
+    fn case(&mut self) -> Result<Compound, String> {
+        let word = match self.next() {
+            Some(Token::Word(w)) => w,
+            Some(t) => return Err(unexpected(&t)),
+            None => return Err(EOF.into()),
+        };
+        self.skip_newlines();
+        self.expect_word("in")?;
+        let mut arms = Vec::new();
+        loop {
+            self.skip_newlines();
+            if self.at_word(&["esac"]) {
+                self.next();
+                break;
+            }
+            if self.peek_op() == Some(Op::LParen) {
+                self.next();
+            }
+            let mut patterns = Vec::new();
+            loop {
+                match self.next() {
+                    Some(Token::Word(w)) => patterns.push(w),
+                    Some(t) => return Err(unexpected(&t)),
+                    None => return Err(EOF.into()),
+                }
+                match self.next() {
+                    Some(Token::Op(Op::Pipe)) => continue,
+                    Some(Token::Op(Op::RParen)) => break,
+                    Some(t) => return Err(unexpected(&t)),
+                    None => return Err(EOF.into()),
+                }
+            }
+            self.in_case += 1;
+            let body = self.list(false, &["esac"]);
+            self.in_case -= 1;
+            arms.push((patterns, body?));
+            self.skip_newlines();
+            if self.peek_op() == Some(Op::DSemi) {
+                self.next();
+                continue;
+            }
+            self.expect_word("esac")?;
+            break;
+        }
+        Ok(Compound::Case { word, arms })
     }
 
     fn nonempty_list(&mut self, stops: &[&str]) -> Result<List, String> {
