@@ -9,7 +9,8 @@ use crate::Output;
 pub const BUILTINS: &[&str] = &[
     "cd", "pwd", "export", "unset", "alias", "unalias", "history", "exit", "logout", "source", ".",
     "eval", "complete", "set", "shopt", "bind", "hash", "type", "true", "false", ":", "exec",
-    "echo", "printf", "wait", "jobs", "umask", "ulimit", "read",
+    "echo", "printf", "wait", "jobs", "umask", "ulimit", "read", "return", "break", "continue",
+    "test", "[", "[[", "time", "command",
 ];
 
 /// Runs a builtin; `None` when `name` is not one.
@@ -93,6 +94,18 @@ pub fn run(env: &mut Env, name: &str, args: &[String], io: &Io) -> Option<Output
         },
         "true" | ":" => Output::default(),
         "break" | "continue" => loop_ctl(env, name),
+        "return" => {
+            let code = args
+                .first()
+                .and_then(|a| a.parse::<i64>().ok())
+                .map_or(env.sh.status, |n| (n & 0xff) as i32);
+            env.sh.status = code;
+            env.loop_ctl = Some(exec::LoopCtl::Return);
+            Output {
+                code,
+                ..Output::default()
+            }
+        }
         "test" | "[" | "[[" => super::cond::test(env, name, args),
         "false" => Output {
             code: 1,

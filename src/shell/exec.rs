@@ -27,6 +27,8 @@ pub enum LoopCtl {
     Break,
     /// Go on with the next iteration.
     Continue,
+    /// Leave the running function.
+    Return,
 }
 
 /// What a running command can reach: the shell's state and the World.
@@ -115,8 +117,15 @@ impl<'a> Env<'a> {
         match name {
             "?" => self.sh.status.to_string(),
             "$" => "4242".into(),
-            "#" => "0".into(),
+            "#" => self.sh.args.len().to_string(),
+            "@" | "*" => self.sh.args.join(" "),
             "0" => "bash".into(),
+            n if n.chars().all(|c| c.is_ascii_digit()) => n
+                .parse::<usize>()
+                .ok()
+                .and_then(|k| self.sh.args.get(k.wrapping_sub(1)))
+                .cloned()
+                .unwrap_or_default(),
             "-" => "himBHs".into(),
             "PWD" => self.sh.cwd.clone(),
             "HOSTNAME" => self.sh.host.clone(),
@@ -127,9 +136,12 @@ impl<'a> Env<'a> {
 
     /// Whether a variable is set (`${X-default}`).
     pub fn is_set(&self, name: &str) -> bool {
+        if let Ok(k) = name.parse::<usize>() {
+            return k == 0 || k <= self.sh.args.len();
+        }
         matches!(
             name,
-            "?" | "$" | "#" | "0" | "-" | "PWD" | "HOSTNAME" | "UID" | "EUID"
+            "?" | "$" | "#" | "0" | "-" | "@" | "*" | "PWD" | "HOSTNAME" | "UID" | "EUID"
         ) || self.sh.vars.contains_key(name)
     }
 
@@ -296,6 +308,11 @@ fn run_command(env: &mut Env, cmd: &Command, stdin: &str, tty: bool) -> Output {
             env.sh.restore(saved);
             route(env, out, &r.sinks)
         }
+        Command::Function(name, body) => {
+            env.sh.functions.insert(name.clone(), (**body).clone());
+            env.sh.status = 0;
+            Output::default()
+        }
         Command::Compound(c, redirs) => {
             let r = match redirect(env, redirs) {
                 Ok(r) => r,
@@ -337,9 +354,16 @@ fn body(env: &mut Env, list: &List, stdin: &str, tty: bool, out: &mut Output) ->
     let o = run_list(env, list, stdin, tty);
     env.loop_depth -= 1;
     append(out, o);
-    match env.loop_ctl.take() {
-        Some(LoopCtl::Break) => false,
-        _ => !env.sh.exit_now && !env.aborted,
+    match env.loop_ctl {
+        Some(LoopCtl::Return) => false,
+        Some(LoopCtl::Break) => {
+            env.loop_ctl = None;
+            false
+        }
+        _ => {
+            env.loop_ctl = None;
+            !env.sh.exit_now && !env.aborted
+        }
     }
 }
 
@@ -599,6 +623,9 @@ pub fn dispatch(env: &mut Env, args: &[String], io: &Io) -> Output {
     let Some((name, rest)) = args.split_first() else {
         return Output::default();
     };
+    if let Some(body) = env.sh.functions.get(name).cloned() {
+        return call(env, name, &body, rest, io);
+    }
     if let Some(out) = builtins::run(env, name, rest, io) {
         return out;
     }
@@ -633,6 +660,27 @@ pub fn dispatch(env: &mut Env, args: &[String], io: &Io) -> Output {
         return Output::err(format!("bash: {name}: No such file or directory\n"), 127);
     }
     Output::err(format!("bash: {name}: command not found\n"), 127)
+}
+
+/// Calls a shell function with its arguments as `$1`...; `return` ends it.
+fn call(env: &mut Env, name: &str, body: &Compound, args: &[String], io: &Io) -> Output {
+    if env.depth >= MAX_DEPTH {
+        return Output::err(
+            format!("bash: {name}: maximum function nesting level exceeded ({MAX_DEPTH})\n"),
+            1,
+        );
+    }
+    let outer = std::mem::replace(&mut env.sh.args, args.to_vec());
+    env.depth += 1;
+    let mut out = run_compound(env, body, io.stdin, io.tty);
+    env.depth -= 1;
+    env.sh.args = outer;
+    if env.loop_ctl == Some(LoopCtl::Return) {
+        env.loop_ctl = None;
+        out.code = env.sh.status;
+    }
+    env.sh.status = out.code;
+    out
 }
 
 /// Runs `$(...)`: a nested list whose stdout, without trailing newlines, becomes text.

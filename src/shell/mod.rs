@@ -8,7 +8,7 @@
 //!
 //! The shell is a sandbox: it never touches the real file system or starts a process, and every
 //! input finishes: loops stop after 100 000 iterations, substitutions and nesting are bounded, output
-//! is capped, and awk runs under a step budget. Not supported: shell functions, arrays, job
+//! is capped, and awk runs under a step budget. Not supported: arrays, job
 //! control (`&` runs in the foreground), `$RANDOM`, history expansion other than `!!`.
 
 mod arith;
@@ -52,6 +52,10 @@ pub struct Shell {
     fds: BTreeMap<String, String>,
     /// Set by `exit`: the rest of the line is not run.
     exit_now: bool,
+    /// Shell functions by name.
+    functions: BTreeMap<String, parser::Compound>,
+    /// The positional parameters (`$1`...) of the running function.
+    args: Vec<String>,
 }
 
 /// What a subshell must not change in its parent.
@@ -95,6 +99,8 @@ impl Shell {
             ssh_stack: Vec::new(),
             fds: BTreeMap::new(),
             exit_now: false,
+            functions: BTreeMap::new(),
+            args: Vec::new(),
         }
     }
 

@@ -39,8 +39,10 @@ pub enum Command {
     Simple(Simple),
     /// `( list )` with its redirections.
     Subshell(List, Vec<Redir>),
-    /// `{ ...; }`, `for`, `while`/`until`, `if`, with their redirections.
+    /// `{ ...; }`, `for`, `while`/`until`, `if`, `case`, with their redirections.
     Compound(Compound, Vec<Redir>),
+    /// `NAME() { ...; }`: defines a shell function.
+    Function(String, Box<Compound>),
 }
 
 /// The compound commands.
@@ -396,7 +398,7 @@ impl Parser {
                 match cmds.last_mut() {
                     Some(Command::Simple(s)) => s.redirs.push(both),
                     Some(Command::Subshell(_, r) | Command::Compound(_, r)) => r.push(both),
-                    None => {}
+                    Some(Command::Function(..)) | None => {}
                 }
             }
             self.skip_newlines();
@@ -409,6 +411,9 @@ impl Parser {
     }
 
     fn command(&mut self) -> Result<Command, String> {
+        if let Some(f) = self.function()? {
+            return Ok(f);
+        }
         if self.peek_op() == Some(Op::LParen) {
             self.next();
             self.depth += 1;
@@ -534,7 +539,7 @@ mod tests {
                 .iter()
                 .map(|w| Token::Word(w.clone()).text())
                 .collect(),
-            Command::Subshell(..) | Command::Compound(..) => Vec::new(),
+            Command::Subshell(..) | Command::Compound(..) | Command::Function(..) => Vec::new(),
         }
     }
 

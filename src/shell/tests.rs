@@ -884,3 +884,30 @@ fn case_picks_the_first_matching_arm() {
         "bash: syntax error near unexpected token `esac'\n"
     );
 }
+
+#[test]
+fn shell_functions_take_arguments_and_return() {
+    assert_eq!(
+        out("greet() { echo \"hi $1 ($#)\"; }; greet ann bob"),
+        "hi ann (2)\n"
+    );
+    assert_eq!(
+        out("function kd { echo describe \"$@\"; return 3; echo no; }\nkd pod x; echo $?"),
+        "describe pod x\n3\n"
+    );
+    assert_eq!(
+        out("f() { for i in 1 2 3; do [ $i = 2 ] && return 7; echo $i; done; }; f; echo $?"),
+        "1\n7\n"
+    );
+    let (mut sh, mut w) = setup();
+    let o = run(&mut sh, &mut w, "f() { f; }; f");
+    assert_eq!(
+        o.stderr,
+        "bash: f: maximum function nesting level exceeded (24)\n"
+    );
+}
+
+#[test]
+fn type_knows_the_builtins() {
+    assert_eq!(out("type break [ test command return"), "break is a shell builtin\n[ is a shell builtin\ntest is a shell builtin\ncommand is a shell builtin\nreturn is a shell builtin\n");
+}

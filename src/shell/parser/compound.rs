@@ -1,7 +1,7 @@
 //! The compound commands: `{ ...; }`, `for`, `while`/`until`, `if` and `case`. Their reserved words count only
 //! where a command starts, as in bash.
 
-use super::{unexpected, Compound, List, Parser, EOF, MAX_NESTING};
+use super::{unexpected, Command, Compound, List, Parser, EOF, MAX_NESTING};
 use crate::shell::lexer::{Op, Token};
 
 /// Words that close or continue a compound command; a command cannot start with one.
@@ -120,6 +120,47 @@ impl Parser {
         let body = self.nonempty_list(&["done"])?;
         self.expect_word("done")?;
         Ok(Compound::For { var, words, body })
+    }
+
+    /// `NAME() COMPOUND` or `function NAME [()] COMPOUND`, if one starts here.
+    pub(super) fn function(&mut self) -> Result<Option<Command>, String> {
+        if !self.spliced.is_empty() {
+            return Ok(None);
+        }
+        let word = |t: Option<&Token>| match t {
+            Some(Token::Word(w)) => w.plain().map(String::from),
+            _ => None,
+        };
+        let valid = |n: &str| {
+            n.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        };
+        let at = |k: usize| self.tokens.get(self.pos + k);
+        let parens = |k: usize| {
+            at(k) == Some(&Token::Op(Op::LParen)) && at(k + 1) == Some(&Token::Op(Op::RParen))
+        };
+        let (name, skip) = match word(at(0)) {
+            Some(kw) if kw == "function" => match word(at(1)) {
+                Some(n) if valid(&n) => (n, if parens(2) { 4 } else { 2 }),
+                _ => return Ok(None),
+            },
+            Some(n) if valid(&n) && parens(1) => (n, 3),
+            _ => return Ok(None),
+        };
+        for _ in 0..skip {
+            self.next();
+        }
+        self.skip_newlines();
+        match self.compound()? {
+            Some(body) => Ok(Some(Command::Function(name, Box::new(body)))),
+            None => Err(match self.peek() {
+                Some(t) => unexpected(&t),
+                None => EOF.into(),
+            }),
+        }
     }
 
     fn case(&mut self) -> Result<Compound, String> {

@@ -1,6 +1,6 @@
 //! The host's command-line tools, each a function over the virtual file system and its stdin:
 //! text tools (`text`, `filter`, `diff`, `grep`, `sed`, `awk`, `misc`), file tools (`fs`) and host tools
-//! (`host`, `system`).
+//! (`host`, `system`, `crictl`, `etcd`).
 //! Their messages are GNU coreutils' own.
 
 mod awk;
