@@ -66,6 +66,7 @@ pub(crate) struct Saved {
     aliases: BTreeMap<String, String>,
     ssh_stack: Vec<(String, String)>,
     exit_now: bool,
+    functions: BTreeMap<String, parser::Compound>,
 }
 
 impl Shell {
@@ -183,6 +184,7 @@ impl Shell {
             aliases: self.aliases.clone(),
             ssh_stack: self.ssh_stack.clone(),
             exit_now: self.exit_now,
+            functions: self.functions.clone(),
         }
     }
 
@@ -193,6 +195,7 @@ impl Shell {
         self.aliases = s.aliases;
         self.ssh_stack = s.ssh_stack;
         self.exit_now = s.exit_now;
+        self.functions = s.functions;
     }
 
     /// Keeps the output of a process substitution and names it as bash does (`/dev/fd/63`, then down).

@@ -911,3 +911,11 @@ fn shell_functions_take_arguments_and_return() {
 fn type_knows_the_builtins() {
     assert_eq!(out("type break [ test command return"), "break is a shell builtin\n[ is a shell builtin\ntest is a shell builtin\ncommand is a shell builtin\nreturn is a shell builtin\n");
 }
+
+#[test]
+fn subshells_keep_their_changes_to_themselves() {
+    assert_eq!(
+        out("(cd /tmp; X=1; f() { :; }; alias q=echo); pwd; echo [$X]; type f q 2>&1 | wc -l"),
+        "/root\n[]\n2\n"
+    );
+}
