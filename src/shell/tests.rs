@@ -919,3 +919,20 @@ fn subshells_keep_their_changes_to_themselves() {
         "/root\n[]\n2\n"
     );
 }
+
+#[test]
+fn recursive_grep_with_include() {
+    let (mut sh, mut w) = with_file("/etc/kubernetes/manifests/notes.txt", "image: not-yaml\n");
+    let o = run(
+        &mut sh,
+        &mut w,
+        "grep -rl --include='*.yaml' 'image:' /etc/kubernetes | wc -l",
+    );
+    assert_eq!(o.stdout, "4\n");
+    let o = run(
+        &mut sh,
+        &mut w,
+        "grep -rl --exclude=*.yaml image: /etc/kubernetes",
+    );
+    assert_eq!(o.stdout, "/etc/kubernetes/manifests/notes.txt\n");
+}
