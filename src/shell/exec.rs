@@ -2,13 +2,17 @@
 //! next), redirections into the host's virtual file system, and dispatch to builtins, tools and
 //! kubectl. Everything stays inside the World.
 
+mod control;
+mod redirect;
+
 use super::expand;
-use super::lexer::RedirKind;
-use super::parser::{self, AndOr, Command, Compound, List, Pipeline, Redir, Simple};
+use super::parser::{self, AndOr, Command, List, Pipeline, Simple};
 use super::{builtins, tools, Shell};
 use crate::vfs::{Vfs, VfsError};
 use crate::world::World;
 use crate::Output;
+use control::{call, run_compound};
+use redirect::{redirect, route, Sink};
 
 /// How deep command substitutions, `source` and `eval` may nest.
 const MAX_DEPTH: usize = 24;
@@ -279,21 +283,6 @@ fn cap(s: &mut String) {
     }
 }
 
-/// Where a descriptor's text goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Sink {
-    Stdout,
-    Stderr,
-    Null,
-    File(String),
-}
-
-struct Redirected {
-    /// Sinks of descriptors 1 and 2.
-    sinks: [Sink; 2],
-    stdin: Option<String>,
-}
-
 fn run_command(env: &mut Env, cmd: &Command, stdin: &str, tty: bool) -> Output {
     match cmd {
         Command::Simple(s) => run_simple(env, s, stdin, tty),
@@ -330,135 +319,6 @@ fn append(out: &mut Output, o: Output) {
     out.stderr.push_str(&o.stderr);
     out.code = o.code;
     cap(&mut out.stdout);
-}
-
-/// Counts one loop iteration; false once the budget is spent.
-fn iterate(env: &mut Env, out: &mut Output) -> bool {
-    env.iterations += 1;
-    if env.iterations > MAX_ITERATIONS {
-        if !env.aborted {
-            out.stderr.push_str(&format!(
-                "bash: loop stopped after {MAX_ITERATIONS} iterations\n"
-            ));
-        }
-        env.aborted = true;
-        out.code = 1;
-        return false;
-    }
-    !env.sh.exit_now
-}
-
-/// Runs a loop body and reports whether the loop goes on.
-fn body(env: &mut Env, list: &List, stdin: &str, tty: bool, out: &mut Output) -> bool {
-    env.loop_depth += 1;
-    let o = run_list(env, list, stdin, tty);
-    env.loop_depth -= 1;
-    append(out, o);
-    match env.loop_ctl {
-        Some(LoopCtl::Return) => false,
-        Some(LoopCtl::Break) => {
-            env.loop_ctl = None;
-            false
-        }
-        _ => {
-            env.loop_ctl = None;
-            !env.sh.exit_now && !env.aborted
-        }
-    }
-}
-
-fn run_compound(env: &mut Env, c: &Compound, stdin: &str, tty: bool) -> Output {
-    let mut out = Output::default();
-    match c {
-        Compound::Group(list) => append(&mut out, run_list(env, list, stdin, tty)),
-        Compound::For {
-            var,
-            words,
-            body: list,
-        } => {
-            let items = expand::words(env, words);
-            out.stderr.push_str(&std::mem::take(&mut env.stderr));
-            for item in items {
-                if !iterate(env, &mut out) {
-                    break;
-                }
-                env.sh.vars.insert(var.clone(), item);
-                if !body(env, list, stdin, tty, &mut out) {
-                    break;
-                }
-            }
-        }
-        Compound::While {
-            until,
-            cond,
-            body: list,
-        } => {
-            let outer = if stdin.is_empty() {
-                None
-            } else {
-                Some(env.input.replace((stdin.to_string(), 0)))
-            };
-            loop {
-                if !iterate(env, &mut out) {
-                    break;
-                }
-                let c = run_list(env, cond, stdin, tty);
-                let go = (c.code == 0) != *until;
-                append(&mut out, c);
-                if !go || env.sh.exit_now {
-                    out.code = 0;
-                    break;
-                }
-                if !body(env, list, stdin, tty, &mut out) {
-                    break;
-                }
-            }
-            if let Some(prev) = outer {
-                env.input = prev;
-            }
-        }
-        Compound::Case { word, arms } => {
-            let subject: Vec<char> = expand::single(env, word).chars().collect();
-            out.stderr.push_str(&std::mem::take(&mut env.stderr));
-            for (patterns, list) in arms {
-                let hit = patterns.iter().any(|p| {
-                    let pat: Vec<char> = expand::single(env, p).chars().collect();
-                    expand::glob_match(&pat, &subject)
-                });
-                if hit {
-                    append(&mut out, run_list(env, list, stdin, tty));
-                    break;
-                }
-            }
-        }
-        Compound::If {
-            branches,
-            otherwise,
-        } => {
-            let mut taken = false;
-            for (cond, list) in branches {
-                let c = run_list(env, cond, stdin, tty);
-                let hit = c.code == 0;
-                append(&mut out, c);
-                if env.sh.exit_now || env.aborted {
-                    return out;
-                }
-                if hit {
-                    append(&mut out, run_list(env, list, stdin, tty));
-                    taken = true;
-                    break;
-                }
-            }
-            if !taken {
-                out.code = 0;
-                if let Some(list) = otherwise {
-                    append(&mut out, run_list(env, list, stdin, tty));
-                }
-            }
-        }
-    }
-    env.sh.status = out.code;
-    out
 }
 
 fn failed(env: &mut Env, msg: String) -> Output {
@@ -512,112 +372,6 @@ fn run_simple(env: &mut Env, s: &Simple, stdin: &str, tty: bool) -> Output {
     route(env, out, &r.sinks)
 }
 
-fn route(env: &mut Env, out: Output, sinks: &[Sink; 2]) -> Output {
-    let mut res = Output {
-        code: out.code,
-        ..Output::default()
-    };
-    for (text, sink) in [(out.stdout, &sinks[0]), (out.stderr, &sinks[1])] {
-        if text.is_empty() {
-            continue;
-        }
-        match sink {
-            Sink::Stdout => res.stdout.push_str(&text),
-            Sink::Stderr => res.stderr.push_str(&text),
-            Sink::Null => {}
-            Sink::File(path) => {
-                if let Err(e) = env.fs().append(path, &text) {
-                    res.stderr.push_str(&format!("bash: {path}: {e}\n"));
-                }
-            }
-        }
-    }
-    res
-}
-
-fn redirect(env: &mut Env, redirs: &[Redir]) -> Result<Redirected, String> {
-    let mut r = Redirected {
-        sinks: [Sink::Stdout, Sink::Stderr],
-        stdin: None,
-    };
-    for redir in redirs {
-        let target = match &redir.kind {
-            RedirKind::Heredoc { .. } => String::new(),
-            _ => expand::single(env, &redir.target),
-        };
-        let slot = match redir.fd {
-            1 => Some(0),
-            2 => Some(1),
-            _ => None,
-        };
-        match &redir.kind {
-            RedirKind::Out | RedirKind::Append | RedirKind::AllOut | RedirKind::AllAppend => {
-                let append = matches!(redir.kind, RedirKind::Append | RedirKind::AllAppend);
-                let sink = open(env, &target, append, &r.sinks)?;
-                if matches!(redir.kind, RedirKind::AllOut | RedirKind::AllAppend) {
-                    r.sinks = [sink.clone(), sink];
-                } else if let Some(k) = slot {
-                    r.sinks[k] = sink;
-                }
-            }
-            RedirKind::DupOut => {
-                let sink = match target.as_str() {
-                    "1" => r.sinks[0].clone(),
-                    "2" => r.sinks[1].clone(),
-                    "-" => Sink::Null,
-                    t if t.chars().all(|c| c.is_ascii_digit()) => {
-                        return Err(format!("bash: {t}: Bad file descriptor\n"))
-                    }
-                    _ if redir.fd == 1 => {
-                        let sink = open(env, &target, false, &r.sinks)?;
-                        r.sinks[1] = sink.clone();
-                        sink
-                    }
-                    _ => return Err(format!("bash: {target}: ambiguous redirect\n")),
-                };
-                if let Some(k) = slot {
-                    r.sinks[k] = sink;
-                }
-            }
-            RedirKind::In if redir.fd == 0 => match env.read(&target) {
-                Ok(text) => r.stdin = Some(text),
-                Err(e) => return Err(format!("bash: {target}: {e}\n")),
-            },
-            RedirKind::Heredoc { body, expand } if redir.fd == 0 => {
-                r.stdin = Some(if *expand {
-                    expand::text(env, body)
-                } else {
-                    body.clone()
-                });
-            }
-            RedirKind::HereString if redir.fd == 0 => r.stdin = Some(format!("{target}\n")),
-            _ => {}
-        }
-    }
-    Ok(r)
-}
-
-/// Opens a file for writing: truncates it (or creates it, for `>>`), as bash does before the command runs.
-fn open(env: &mut Env, target: &str, append: bool, sinks: &[Sink; 2]) -> Result<Sink, String> {
-    match target {
-        "/dev/null" => return Ok(Sink::Null),
-        "/dev/stdout" | "/dev/fd/1" => return Ok(sinks[0].clone()),
-        "/dev/stderr" | "/dev/fd/2" => return Ok(sinks[1].clone()),
-        "/dev/tty" => return Ok(Sink::Stdout),
-        _ => {}
-    }
-    let path = env.path(target);
-    let res = if append {
-        env.fs().append(&path, "")
-    } else {
-        env.fs().write(&path, "")
-    };
-    match res {
-        Ok(()) => Ok(Sink::File(path)),
-        Err(e) => Err(format!("bash: {target}: {e}\n")),
-    }
-}
-
 /// Runs one command by name: builtins, kubectl, the host's tools.
 pub fn dispatch(env: &mut Env, args: &[String], io: &Io) -> Output {
     let Some((name, rest)) = args.split_first() else {
@@ -660,27 +414,6 @@ pub fn dispatch(env: &mut Env, args: &[String], io: &Io) -> Output {
         return Output::err(format!("bash: {name}: No such file or directory\n"), 127);
     }
     Output::err(format!("bash: {name}: command not found\n"), 127)
-}
-
-/// Calls a shell function with its arguments as `$1`...; `return` ends it.
-fn call(env: &mut Env, name: &str, body: &Compound, args: &[String], io: &Io) -> Output {
-    if env.depth >= MAX_DEPTH {
-        return Output::err(
-            format!("bash: {name}: maximum function nesting level exceeded ({MAX_DEPTH})\n"),
-            1,
-        );
-    }
-    let outer = std::mem::replace(&mut env.sh.args, args.to_vec());
-    env.depth += 1;
-    let mut out = run_compound(env, body, io.stdin, io.tty);
-    env.depth -= 1;
-    env.sh.args = outer;
-    if env.loop_ctl == Some(LoopCtl::Return) {
-        env.loop_ctl = None;
-        out.code = env.sh.status;
-    }
-    env.sh.status = out.code;
-    out
 }
 
 /// Runs `$(...)`: a nested list whose stdout, without trailing newlines, becomes text.
