@@ -454,6 +454,9 @@ fn glob(env: &mut Env, pattern: &str) -> Vec<String> {
                     break;
                 }
             }
+            if next.len() > MAX_GLOB {
+                break;
+            }
         }
         cands = next;
         if cands.is_empty() {
