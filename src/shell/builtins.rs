@@ -9,7 +9,8 @@ use crate::Output;
 pub const BUILTINS: &[&str] = &[
     "cd", "pwd", "export", "unset", "alias", "unalias", "history", "exit", "logout", "source", ".",
     "eval", "complete", "set", "shopt", "bind", "hash", "type", "true", "false", ":", "exec",
-    "echo", "printf", "wait", "jobs", "umask", "ulimit", "read",
+    "echo", "printf", "wait", "jobs", "umask", "ulimit", "read", "return", "break", "continue",
+    "test", "[", "[[", "time", "command",
 ];
 
 /// Runs a builtin; `None` when `name` is not one.
@@ -31,8 +32,81 @@ pub fn run(env: &mut Env, name: &str, args: &[String], io: &Io) -> Option<Output
         "source" | "." => source(env, name, args, io),
         "eval" => exec::run_nested(env, &args.join(" "), io),
         "complete" | "set" | "shopt" | "bind" | "hash" | "wait" | "jobs" | "umask" | "ulimit"
-        | "read" | "su" => Output::default(),
+        | "su" => Output::default(),
+        "read" => read(env, args, io),
+        "timeout" => {
+            let rest: Vec<String> = args
+                .iter()
+                .skip_while(|a| a.starts_with('-'))
+                .skip(1)
+                .cloned()
+                .collect();
+            if rest.is_empty() {
+                return Some(Output::err(
+                    "timeout: missing operand\nTry 'timeout --help' for more information.\n",
+                    125,
+                ));
+            }
+            exec::dispatch(env, &rest, io)
+        }
+        "nohup" => exec::dispatch(env, args, io),
+        "watch" => {
+            let mut rest = args.iter().peekable();
+            while let Some(a) = rest.peek() {
+                if !a.starts_with('-') {
+                    break;
+                }
+                if matches!(a.as_str(), "-n" | "--interval" | "-d") {
+                    rest.next();
+                }
+                rest.next();
+            }
+            let cmd: Vec<String> = rest.cloned().collect();
+            let when = env.world.now().format("%a %b %e %H:%M:%S %Y");
+            let host = env.sh.host.clone();
+            let text = cmd.join(" ");
+            let mut out = exec::run_nested(env, &text, io);
+            out.stdout
+                .insert_str(0, &format!("Every 2.0s: {text}    {host}: {when}\n\n"));
+            out
+        }
+        "time" => {
+            let mut out = exec::dispatch(env, args, io);
+            out.stderr
+                .push_str("\nreal\t0m0.001s\nuser\t0m0.000s\nsys\t0m0.000s\n");
+            out
+        }
+        "command" => match args.split_first() {
+            Some((flag, names)) if flag == "-v" || flag == "-V" => {
+                let mut out = Output::default();
+                for n in names {
+                    match tools::bin_dir(n) {
+                        _ if BUILTINS.contains(&n.as_str()) => {
+                            out.stdout.push_str(&format!("{n}\n"))
+                        }
+                        Some(dir) => out.stdout.push_str(&format!("{dir}/{n}\n")),
+                        None => out.code = 1,
+                    }
+                }
+                out
+            }
+            _ => exec::dispatch(env, args, io),
+        },
         "true" | ":" => Output::default(),
+        "break" | "continue" => loop_ctl(env, name),
+        "return" => {
+            let code = args
+                .first()
+                .and_then(|a| a.parse::<i64>().ok())
+                .map_or(env.sh.status, |n| (n & 0xff) as i32);
+            env.sh.status = code;
+            env.loop_ctl = Some(exec::LoopCtl::Return);
+            Output {
+                code,
+                ..Output::default()
+            }
+        }
+        "test" | "[" | "[[" => super::cond::test(env, name, args),
         "false" => Output {
             code: 1,
             ..Output::default()
@@ -48,6 +122,61 @@ pub fn run(env: &mut Env, name: &str, args: &[String], io: &Io) -> Option<Output
         _ => return None,
     };
     Some(out)
+}
+
+/// `read [-r] [-p PROMPT] [NAME]...`: one line of input split into the names (the last takes the rest).
+fn read(env: &mut Env, args: &[String], io: &Io) -> Output {
+    let mut names = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-p" | "-t" | "-n" | "-d" | "-u" => {
+                it.next();
+            }
+            s if s.starts_with('-') => {}
+            s => names.push(s.to_string()),
+        }
+    }
+    if names.is_empty() {
+        names.push("REPLY".into());
+    }
+    let line = env.read_line(io.stdin);
+    let text = line.clone().unwrap_or_default();
+    let mut rest = text.trim_start();
+    let count = names.len();
+    for (k, n) in names.into_iter().enumerate() {
+        let value = if k + 1 == count {
+            let v = rest.trim_end().to_string();
+            rest = "";
+            v
+        } else {
+            let end = rest.find([' ', '\t']).unwrap_or(rest.len());
+            let v = rest.get(..end).unwrap_or_default().to_string();
+            rest = rest.get(end..).unwrap_or_default().trim_start();
+            v
+        };
+        env.sh.vars.insert(n, value);
+    }
+    Output {
+        code: i32::from(line.is_none()),
+        ..Output::default()
+    }
+}
+
+fn loop_ctl(env: &mut Env, name: &str) -> Output {
+    if env.loop_depth == 0 {
+        let msg = format!("bash: {name}: only meaningful in a `for', `while', or `until' loop\n");
+        return Output {
+            stderr: msg,
+            ..Output::default()
+        };
+    }
+    env.loop_ctl = Some(if name == "break" {
+        exec::LoopCtl::Break
+    } else {
+        exec::LoopCtl::Continue
+    });
+    Output::default()
 }
 
 fn cd(env: &mut Env, args: &[String]) -> Output {
@@ -206,6 +335,9 @@ fn history(env: &mut Env, args: &[String]) -> Output {
 }
 
 fn exit(env: &mut Env, name: &str, args: &[String]) -> Output {
+    if name == "logout" && env.sh.ssh_stack.is_empty() {
+        return Output::err("bash: logout: not login shell: use `exit'\n", 1);
+    }
     let code = match args.first() {
         None => env.sh.status,
         Some(a) => match a.parse::<i64>() {
@@ -349,6 +481,14 @@ fn sudo(env: &mut Env, args: &[String], io: &Io) -> Output {
     if login {
         env.sh.user = "root".into();
         return Output::default();
+    }
+    if let Some(name) = rest.first() {
+        let known = BUILTINS.contains(&name.as_str())
+            || tools::bin_dir(name).is_some()
+            || name.contains('/');
+        if !known {
+            return Output::err(format!("sudo: {name}: command not found\n"), 1);
+        }
     }
     exec::dispatch(env, &rest, io)
 }

@@ -2,22 +2,44 @@
 //! next), redirections into the host's virtual file system, and dispatch to builtins, tools and
 //! kubectl. Everything stays inside the World.
 
+mod control;
+mod redirect;
+
 use super::expand;
-use super::lexer::RedirKind;
-use super::parser::{self, AndOr, Command, List, Pipeline, Redir, Simple};
+use super::parser::{self, AndOr, Command, List, Pipeline, Simple};
 use super::{builtins, tools, Shell};
 use crate::vfs::{Vfs, VfsError};
 use crate::world::World;
 use crate::Output;
+use control::{call, run_compound};
+use redirect::{redirect, route, Sink};
 
 /// How deep command substitutions, `source` and `eval` may nest.
 const MAX_DEPTH: usize = 24;
+/// How deep command lists may nest in all (subshells, loops, substitutions together), so no input
+/// can overflow the stack.
+const MAX_LISTS: usize = 160;
 /// The most one command may print; more is cut off so a runaway line cannot exhaust memory.
 const MAX_OUTPUT: usize = 32 << 20;
+/// The most loop iterations one input may run; a `while true` stops here instead of hanging.
+const MAX_ITERATIONS: usize = 100_000;
+
+/// What `break` and `continue` ask of the innermost loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoopCtl {
+    /// Leave the loop.
+    Break,
+    /// Go on with the next iteration.
+    Continue,
+    /// Leave the running function.
+    Return,
+}
 
 /// What a running command can reach: the shell's state and the World.
 pub struct Env<'a> {
+    /// The shell: host, working directory, variables, aliases.
     pub sh: &'a mut Shell,
+    /// The World the commands act on.
     pub world: &'a mut World,
     /// Nesting of command substitutions, `source` and `eval`.
     pub depth: usize,
@@ -25,11 +47,25 @@ pub struct Env<'a> {
     pub stderr: String,
     /// The status of the last command substitution in the words being expanded.
     pub subst_status: Option<i32>,
+    /// How many loops enclose the running command.
+    pub loop_depth: usize,
+    /// A pending `break` or `continue`.
+    pub loop_ctl: Option<LoopCtl>,
+    /// Loop iterations run so far in this input.
+    iterations: usize,
+    /// Set when the iteration budget ran out: nothing more runs.
+    aborted: bool,
+    /// The stdin of the enclosing `while` loop and how far `read` has consumed it.
+    pub input: Option<(String, usize)>,
+    /// How many command lists are running inside each other.
+    lists: usize,
 }
 
 /// A command's standard input, and whether its standard output is the terminal.
 pub struct Io<'a> {
+    /// Everything the command can read.
     pub stdin: &'a str,
+    /// Whether stdout is the terminal (not a pipe or a file): `ls` prints columns then.
     pub tty: bool,
 }
 
@@ -42,6 +78,33 @@ impl<'a> Env<'a> {
             depth: 0,
             stderr: String::new(),
             subst_status: None,
+            loop_depth: 0,
+            loop_ctl: None,
+            iterations: 0,
+            aborted: false,
+            input: None,
+            lists: 0,
+        }
+    }
+
+    /// The next line for `read`: from the enclosing loop's stdin (consumed line by line), else the
+    /// first line of `stdin`. `None` at end of input.
+    pub fn read_line(&mut self, stdin: &str) -> Option<String> {
+        match self.input.as_mut() {
+            Some((text, pos)) => {
+                let rest = text.get(*pos..).unwrap_or_default();
+                if rest.is_empty() {
+                    return None;
+                }
+                let (line, used) = match rest.find('\n') {
+                    Some(i) => (rest.get(..i).unwrap_or_default(), i + 1),
+                    None => (rest, rest.len()),
+                };
+                let line = line.to_string();
+                *pos += used;
+                Some(line)
+            }
+            None => stdin.lines().next().map(String::from),
         }
     }
 
@@ -58,8 +121,15 @@ impl<'a> Env<'a> {
         match name {
             "?" => self.sh.status.to_string(),
             "$" => "4242".into(),
-            "#" => "0".into(),
+            "#" => self.sh.args.len().to_string(),
+            "@" | "*" => self.sh.args.join(" "),
             "0" => "bash".into(),
+            n if n.chars().all(|c| c.is_ascii_digit()) => n
+                .parse::<usize>()
+                .ok()
+                .and_then(|k| self.sh.args.get(k.wrapping_sub(1)))
+                .cloned()
+                .unwrap_or_default(),
             "-" => "himBHs".into(),
             "PWD" => self.sh.cwd.clone(),
             "HOSTNAME" => self.sh.host.clone(),
@@ -70,9 +140,12 @@ impl<'a> Env<'a> {
 
     /// Whether a variable is set (`${X-default}`).
     pub fn is_set(&self, name: &str) -> bool {
+        if let Ok(k) = name.parse::<usize>() {
+            return k == 0 || k <= self.sh.args.len();
+        }
         matches!(
             name,
-            "?" | "$" | "#" | "0" | "-" | "PWD" | "HOSTNAME" | "UID" | "EUID"
+            "?" | "$" | "#" | "0" | "-" | "@" | "*" | "PWD" | "HOSTNAME" | "UID" | "EUID"
         ) || self.sh.vars.contains_key(name)
     }
 
@@ -96,25 +169,56 @@ impl<'a> Env<'a> {
 
 /// Parses and runs a whole input (one line or a block with here-documents).
 pub fn run_source(env: &mut Env, src: &str, stdin: &str, tty: bool) -> Output {
-    let aliases = env.sh.aliases.clone();
-    match parser::parse(src, &aliases) {
+    let mut stream = match parser::Stream::new(src) {
+        Ok(s) => s,
         Err(e) => {
             env.sh.status = 2;
-            Output::err(format!("bash: {e}\n"), 2)
+            return Output::err(format!("bash: {e}\n"), 2);
         }
-        Ok((list, warnings)) => {
-            let mut out = run_list(env, &list, stdin, tty);
-            out.stderr.insert_str(0, &warnings);
-            out
+    };
+    let mut out = Output {
+        stderr: std::mem::take(&mut stream.warnings),
+        ..Output::default()
+    };
+    loop {
+        if env.sh.exit_now || env.aborted || env.loop_ctl.is_some() {
+            break;
+        }
+        let aliases = std::mem::take(&mut env.sh.aliases);
+        let item = stream.next(&aliases);
+        env.sh.aliases = aliases;
+        match item {
+            None => break,
+            Some(Ok(item)) => {
+                let o = run_and_or(env, &item, stdin, tty);
+                append(&mut out, o);
+            }
+            Some(Err(e)) => {
+                env.sh.status = 2;
+                out.stderr.push_str(&format!("bash: {e}\n"));
+                out.code = 2;
+            }
         }
     }
+    out
 }
 
 /// Runs a command list, collecting what it prints.
 pub fn run_list(env: &mut Env, list: &List, stdin: &str, tty: bool) -> Output {
+    if env.lists >= MAX_LISTS {
+        env.aborted = true;
+        return Output::err("bash: maximum nesting level exceeded\n", 1);
+    }
+    env.lists += 1;
+    let out = run_list_inner(env, list, stdin, tty);
+    env.lists -= 1;
+    out
+}
+
+fn run_list_inner(env: &mut Env, list: &List, stdin: &str, tty: bool) -> Output {
     let mut out = Output::default();
     for item in &list.items {
-        if env.sh.exit_now {
+        if env.sh.exit_now || env.aborted || env.loop_ctl.is_some() {
             break;
         }
         let o = run_and_or(env, item, stdin, tty);
@@ -129,7 +233,7 @@ pub fn run_list(env: &mut Env, list: &List, stdin: &str, tty: bool) -> Output {
 fn run_and_or(env: &mut Env, item: &AndOr, stdin: &str, tty: bool) -> Output {
     let mut out = run_pipeline(env, &item.first, stdin, tty);
     for (and, p) in &item.rest {
-        if env.sh.exit_now {
+        if env.sh.exit_now || env.aborted || env.loop_ctl.is_some() {
             break;
         }
         if *and != (out.code == 0) {
@@ -179,21 +283,6 @@ fn cap(s: &mut String) {
     }
 }
 
-/// Where a descriptor's text goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Sink {
-    Stdout,
-    Stderr,
-    Null,
-    File(String),
-}
-
-struct Redirected {
-    /// Sinks of descriptors 1 and 2.
-    sinks: [Sink; 2],
-    stdin: Option<String>,
-}
-
 fn run_command(env: &mut Env, cmd: &Command, stdin: &str, tty: bool) -> Output {
     match cmd {
         Command::Simple(s) => run_simple(env, s, stdin, tty),
@@ -208,7 +297,28 @@ fn run_command(env: &mut Env, cmd: &Command, stdin: &str, tty: bool) -> Output {
             env.sh.restore(saved);
             route(env, out, &r.sinks)
         }
+        Command::Function(name, body) => {
+            env.sh.functions.insert(name.clone(), (**body).clone());
+            env.sh.status = 0;
+            Output::default()
+        }
+        Command::Compound(c, redirs) => {
+            let r = match redirect(env, redirs) {
+                Ok(r) => r,
+                Err(msg) => return failed(env, msg),
+            };
+            let tty = tty && r.sinks[0] == Sink::Stdout;
+            let out = run_compound(env, c, r.stdin.as_deref().unwrap_or(stdin), tty);
+            route(env, out, &r.sinks)
+        }
     }
+}
+
+fn append(out: &mut Output, o: Output) {
+    out.stdout.push_str(&o.stdout);
+    out.stderr.push_str(&o.stderr);
+    out.code = o.code;
+    cap(&mut out.stdout);
 }
 
 fn failed(env: &mut Env, msg: String) -> Output {
@@ -262,117 +372,14 @@ fn run_simple(env: &mut Env, s: &Simple, stdin: &str, tty: bool) -> Output {
     route(env, out, &r.sinks)
 }
 
-fn route(env: &mut Env, out: Output, sinks: &[Sink; 2]) -> Output {
-    let mut res = Output {
-        code: out.code,
-        ..Output::default()
-    };
-    for (text, sink) in [(out.stdout, &sinks[0]), (out.stderr, &sinks[1])] {
-        if text.is_empty() {
-            continue;
-        }
-        match sink {
-            Sink::Stdout => res.stdout.push_str(&text),
-            Sink::Stderr => res.stderr.push_str(&text),
-            Sink::Null => {}
-            Sink::File(path) => {
-                if let Err(e) = env.fs().append(path, &text) {
-                    res.stderr.push_str(&format!("bash: {path}: {e}\n"));
-                }
-            }
-        }
-    }
-    res
-}
-
-fn redirect(env: &mut Env, redirs: &[Redir]) -> Result<Redirected, String> {
-    let mut r = Redirected {
-        sinks: [Sink::Stdout, Sink::Stderr],
-        stdin: None,
-    };
-    for redir in redirs {
-        let target = match &redir.kind {
-            RedirKind::Heredoc { .. } => String::new(),
-            _ => expand::single(env, &redir.target),
-        };
-        let slot = match redir.fd {
-            1 => Some(0),
-            2 => Some(1),
-            _ => None,
-        };
-        match &redir.kind {
-            RedirKind::Out | RedirKind::Append | RedirKind::AllOut | RedirKind::AllAppend => {
-                let append = matches!(redir.kind, RedirKind::Append | RedirKind::AllAppend);
-                let sink = open(env, &target, append, &r.sinks)?;
-                if matches!(redir.kind, RedirKind::AllOut | RedirKind::AllAppend) {
-                    r.sinks = [sink.clone(), sink];
-                } else if let Some(k) = slot {
-                    r.sinks[k] = sink;
-                }
-            }
-            RedirKind::DupOut => {
-                let sink = match target.as_str() {
-                    "1" => r.sinks[0].clone(),
-                    "2" => r.sinks[1].clone(),
-                    "-" => Sink::Null,
-                    t if t.chars().all(|c| c.is_ascii_digit()) => {
-                        return Err(format!("bash: {t}: Bad file descriptor\n"))
-                    }
-                    _ if redir.fd == 1 => {
-                        let sink = open(env, &target, false, &r.sinks)?;
-                        r.sinks[1] = sink.clone();
-                        sink
-                    }
-                    _ => return Err(format!("bash: {target}: ambiguous redirect\n")),
-                };
-                if let Some(k) = slot {
-                    r.sinks[k] = sink;
-                }
-            }
-            RedirKind::In if redir.fd == 0 => match env.read(&target) {
-                Ok(text) => r.stdin = Some(text),
-                Err(e) => return Err(format!("bash: {target}: {e}\n")),
-            },
-            RedirKind::Heredoc { body, expand } if redir.fd == 0 => {
-                r.stdin = Some(if *expand {
-                    expand::text(env, body)
-                } else {
-                    body.clone()
-                });
-            }
-            RedirKind::HereString if redir.fd == 0 => r.stdin = Some(format!("{target}\n")),
-            _ => {}
-        }
-    }
-    Ok(r)
-}
-
-/// Opens a file for writing: truncates it (or creates it, for `>>`), as bash does before the command runs.
-fn open(env: &mut Env, target: &str, append: bool, sinks: &[Sink; 2]) -> Result<Sink, String> {
-    match target {
-        "/dev/null" => return Ok(Sink::Null),
-        "/dev/stdout" | "/dev/fd/1" => return Ok(sinks[0].clone()),
-        "/dev/stderr" | "/dev/fd/2" => return Ok(sinks[1].clone()),
-        "/dev/tty" => return Ok(Sink::Stdout),
-        _ => {}
-    }
-    let path = env.path(target);
-    let res = if append {
-        env.fs().append(&path, "")
-    } else {
-        env.fs().write(&path, "")
-    };
-    match res {
-        Ok(()) => Ok(Sink::File(path)),
-        Err(e) => Err(format!("bash: {target}: {e}\n")),
-    }
-}
-
 /// Runs one command by name: builtins, kubectl, the host's tools.
 pub fn dispatch(env: &mut Env, args: &[String], io: &Io) -> Output {
     let Some((name, rest)) = args.split_first() else {
         return Output::default();
     };
+    if let Some(body) = env.sh.functions.get(name).cloned() {
+        return call(env, name, &body, rest, io);
+    }
     if let Some(out) = builtins::run(env, name, rest, io) {
         return out;
     }
@@ -419,6 +426,32 @@ pub fn substitute(env: &mut Env, src: &str) -> String {
 
 /// Runs a nested list in a subshell and returns its whole stdout (`<(...)`).
 pub fn substitute_raw(env: &mut Env, src: &str) -> String {
+    // `$(< file)` reads the file without running a command.
+    if let Some(file) = src.trim().strip_prefix('<').map(str::trim) {
+        if !file.is_empty() && !file.contains(char::is_whitespace) && !file.starts_with(['<', '('])
+        {
+            let word = super::lexer::lex(file)
+                .ok()
+                .and_then(|l| match l.tokens.as_slice() {
+                    [super::lexer::Token::Word(w)] => Some(w.clone()),
+                    _ => None,
+                });
+            if let Some(w) = word {
+                let path = expand::single(env, &w);
+                return match env.read(&path) {
+                    Ok(text) => {
+                        env.subst_status = Some(0);
+                        text
+                    }
+                    Err(e) => {
+                        env.stderr.push_str(&format!("bash: {path}: {e}\n"));
+                        env.subst_status = Some(1);
+                        String::new()
+                    }
+                };
+            }
+        }
+    }
     if env.depth >= MAX_DEPTH {
         env.stderr
             .push_str("bash: maximum nesting level exceeded\n");

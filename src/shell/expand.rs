@@ -70,10 +70,151 @@ impl Fields {
     }
 }
 
+/// Most words one brace expansion may produce.
+const MAX_BRACE: usize = 10_000;
+
+/// Finds the first brace expression in `s`: (start, end index of `}`, alternatives).
+fn brace(s: &str) -> Option<(usize, usize, Vec<String>)> {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    for (k, &(start, c)) in chars.iter().enumerate() {
+        if c != '{' || (k > 0 && chars.get(k - 1).is_some_and(|p| p.1 == '$')) {
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut commas = Vec::new();
+        for &(j, d) in chars.get(k..).unwrap_or_default() {
+            match d {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        let inner = s.get(start + 1..j).unwrap_or_default();
+                        if !commas.is_empty() {
+                            let mut alts = Vec::new();
+                            let mut last = start + 1;
+                            for c in &commas {
+                                alts.push(s.get(last..*c).unwrap_or_default().to_string());
+                                last = c + 1;
+                            }
+                            alts.push(s.get(last..j).unwrap_or_default().to_string());
+                            return Some((start, j, alts));
+                        }
+                        if let Some(seq) = sequence(inner) {
+                            return Some((start, j, seq));
+                        }
+                        break;
+                    }
+                }
+                ',' if depth == 1 => commas.push(j),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+/// `1..5`, `5..1`, `a..e`, `1..10..2`.
+fn sequence(inner: &str) -> Option<Vec<String>> {
+    let parts: Vec<&str> = inner.split("..").collect();
+    let (a, b, step) = match parts.as_slice() {
+        [a, b] => (*a, *b, 1i64),
+        [a, b, s] => (*a, *b, s.parse::<i64>().ok()?.saturating_abs().max(1)),
+        _ => return None,
+    };
+    if let (Ok(x), Ok(y)) = (a.parse::<i64>(), b.parse::<i64>()) {
+        let n = (x.abs_diff(y) / step as u64).saturating_add(1) as usize;
+        if n > MAX_BRACE {
+            return None;
+        }
+        let dir = if y >= x { step } else { -step };
+        let mut v = Vec::with_capacity(n);
+        let mut cur = Some(x);
+        while let Some(c) = cur.filter(|_| v.len() < n) {
+            v.push(c.to_string());
+            cur = c.checked_add(dir);
+        }
+        return Some(v);
+    }
+    let (mut ca, mut cb) = (a.chars(), b.chars());
+    match (ca.next(), ca.next(), cb.next(), cb.next()) {
+        (Some(x), None, Some(y), None) if x.is_ascii_alphabetic() && y.is_ascii_alphabetic() => {
+            let (lo, hi) = (x.min(y) as u8, x.max(y) as u8);
+            let mut v: Vec<String> = (lo..=hi)
+                .step_by(step as usize)
+                .map(|c| (c as char).to_string())
+                .collect();
+            if x > y {
+                v.reverse();
+            }
+            Some(v)
+        }
+        _ => None,
+    }
+}
+
+/// Most brace groups a word may have for brace expansion to apply; past that it stays literal, so
+/// a pathological word cannot cost exponential time.
+const MAX_BRACE_GROUPS: usize = 32;
+
+/// Brace expansion (`/opt/{a,b}`, `{1..3}`) of the unquoted text of a word, depth first like bash.
+fn braces(word: &Word, out: &mut Vec<Word>) {
+    let groups: usize = word
+        .parts
+        .iter()
+        .map(|p| {
+            if let Part::Lit(s) = p {
+                s.matches('{').count()
+            } else {
+                0
+            }
+        })
+        .sum();
+    if groups > MAX_BRACE_GROUPS {
+        out.push(word.clone());
+        return;
+    }
+    let mut stack = vec![word.clone()];
+    let mut steps = 0usize;
+    while let Some(w) = stack.pop() {
+        steps += 1;
+        if out.len() >= MAX_BRACE || steps > 4 * MAX_BRACE {
+            break;
+        }
+        let found = w.parts.iter().enumerate().find_map(|(k, p)| match p {
+            Part::Lit(s) => brace(s).map(|b| (k, s.clone(), b)),
+            _ => None,
+        });
+        let Some((k, s, (start, end, alts))) = found else {
+            out.push(w);
+            continue;
+        };
+        let pre = s.get(..start).unwrap_or_default();
+        let post = s.get(end + 1..).unwrap_or_default();
+        for alt in alts.iter().rev() {
+            let mut parts = w.parts.clone();
+            if let Some(slot) = parts.get_mut(k) {
+                *slot = Part::Lit(format!("{pre}{alt}{post}"));
+            }
+            stack.push(Word { parts });
+        }
+    }
+}
+
 /// Expands words into the argument list of a command.
 pub fn words(env: &mut Env, words: &[Word]) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut expanded = Vec::new();
     for w in words {
+        if w.parts
+            .iter()
+            .any(|p| matches!(p, Part::Lit(s) if s.contains('{')))
+        {
+            braces(w, &mut expanded);
+        } else {
+            expanded.push(w.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for w in &expanded {
         let mut f = Fields::default();
         expand_parts(env, &w.parts, &mut f, true);
         f.end();
@@ -312,6 +453,9 @@ fn glob(env: &mut Env, pattern: &str) -> Vec<String> {
                 if next.len() > MAX_GLOB {
                     break;
                 }
+            }
+            if next.len() > MAX_GLOB {
+                break;
             }
         }
         cands = next;

@@ -14,18 +14,37 @@ pub enum Part {
     /// Text from single quotes, double quotes or a backslash escape.
     Quoted(String),
     /// `$NAME`, `${NAME}`, `$?`, `$1`.
-    Var { name: String, quoted: bool },
+    Var {
+        /// The variable or special parameter.
+        name: String,
+        /// Whether it stood inside double quotes (then it is not split or globbed).
+        quoted: bool,
+    },
     /// `${NAME:-word}` and friends: the operator (`:-`, `-`, `:=`, `#`-length is `len`) and its word.
     Param {
+        /// The variable.
         name: String,
+        /// The operator.
         op: String,
+        /// The word after the operator, unexpanded.
         arg: String,
+        /// Whether it stood inside double quotes (then it is not split or globbed).
         quoted: bool,
     },
     /// `$(...)` or `` `...` ``: the source of the command list.
-    Cmd { src: String, quoted: bool },
+    Cmd {
+        /// The commands inside.
+        src: String,
+        /// Whether it stood inside double quotes (then it is not split or globbed).
+        quoted: bool,
+    },
     /// `$((...))`: an arithmetic expression.
-    Arith { src: String, quoted: bool },
+    Arith {
+        /// The expression inside.
+        src: String,
+        /// Whether it stood inside double quotes (then it is not split or globbed).
+        quoted: bool,
+    },
     /// `<(...)`: process substitution.
     Proc(String),
     /// A leading unquoted `~`.
@@ -35,6 +54,7 @@ pub enum Part {
 /// A word as written: its parts in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Word {
+    /// The pieces, in order.
     pub parts: Vec<Part>,
 }
 
@@ -51,15 +71,25 @@ impl Word {
 /// Operators that separate commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
+    /// `|`
     Pipe,
+    /// `|&`: stdout and stderr into the pipe.
     PipeAll,
+    /// `&&`
     And,
+    /// `||`
     Or,
+    /// `;`
     Semi,
+    /// `;;` (only valid in `case`, which this shell lacks).
     DSemi,
+    /// `&` (the command runs in the foreground all the same).
     Amp,
+    /// The end of a line.
     Newline,
+    /// `(`
     LParen,
+    /// `)`
     RParen,
 }
 
@@ -99,7 +129,12 @@ pub enum RedirKind {
     /// `&>>`
     AllAppend,
     /// `<<EOF`: the body, and whether `$` expansions apply (the delimiter was unquoted).
-    Heredoc { body: String, expand: bool },
+    Heredoc {
+        /// The lines between the operator's line and the delimiter.
+        body: String,
+        /// Whether `$` expansions apply (the delimiter was unquoted).
+        expand: bool,
+    },
     /// `<<<`
     HereString,
 }
@@ -123,12 +158,16 @@ impl RedirKind {
 /// A token of the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Token {
+    /// A word, quoting kept.
     Word(Word),
+    /// An operator.
     Op(Op),
     /// A redirection operator with its explicit descriptor (`2>`); its target is the next word,
     /// except for here-documents, which carry their body.
     Redir {
+        /// The descriptor written before the operator, if any.
         fd: Option<u32>,
+        /// What kind of redirection.
         kind: RedirKind,
     },
 }
@@ -154,7 +193,9 @@ impl Token {
 /// The tokens of a line, and warnings bash would print while reading it.
 #[derive(Debug, Clone, Default)]
 pub struct Lexed {
+    /// The tokens in order.
     pub tokens: Vec<Token>,
+    /// Warnings to print before running (here-documents ended by end of input).
     pub warnings: String,
 }
 
@@ -371,7 +412,7 @@ impl Lexer<'_> {
                 if doc.strip_tabs {
                     line = line.trim_start_matches('\t').to_string();
                 }
-                if line == doc.delim {
+                if line == doc.delim || line.strip_suffix('\r') == Some(doc.delim.as_str()) {
                     found = true;
                     break;
                 }

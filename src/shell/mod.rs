@@ -1,12 +1,19 @@
 //! The learner's shell: bash grammar (quotes, pipes, redirects, `&&`/`||`, here-documents, `$VAR`),
 //! builtins and tools over the World's virtual file systems, and the host tools of the exam.
 //!
-//! A line goes through [`lexer`] (tokens, here-document bodies), [`parser`] (the command tree, with
-//! aliases expanded), then [`exec`], which expands words ([`expand`]) and runs builtins, kubectl and the
-//! [`tools`]. The shell is a sandbox: it never touches the real file system or starts a process.
+//! An input goes through [`lexer`] (tokens, here-document bodies), then [`parser`], which reads one
+//! complete command at a time (aliases expanded on the command word, so an alias defined on one line
+//! applies on the next), then [`exec`], which expands words (`expand`: parameters, `$(...)`,
+//! `$((...))`, `<(...)`, braces, globs) and runs builtins, kubectl and the [`tools`].
+//!
+//! The shell is a sandbox: it never touches the real file system or starts a process, and every
+//! input finishes: loops stop after 100 000 iterations, substitutions and nesting are bounded, output
+//! is capped, and awk runs under a step budget. Not supported: arrays, job
+//! control (`&` runs in the foreground), `$RANDOM`, history expansion other than `!!`.
 
 mod arith;
 mod builtins;
+mod cond;
 pub mod exec;
 mod expand;
 pub mod lexer;
@@ -45,6 +52,10 @@ pub struct Shell {
     fds: BTreeMap<String, String>,
     /// Set by `exit`: the rest of the line is not run.
     exit_now: bool,
+    /// Shell functions by name.
+    functions: BTreeMap<String, parser::Compound>,
+    /// The positional parameters (`$1`...) of the running function.
+    args: Vec<String>,
 }
 
 /// What a subshell must not change in its parent.
@@ -55,6 +66,7 @@ pub(crate) struct Saved {
     aliases: BTreeMap<String, String>,
     ssh_stack: Vec<(String, String)>,
     exit_now: bool,
+    functions: BTreeMap<String, parser::Compound>,
 }
 
 impl Shell {
@@ -88,6 +100,8 @@ impl Shell {
             ssh_stack: Vec::new(),
             fds: BTreeMap::new(),
             exit_now: false,
+            functions: BTreeMap::new(),
+            args: Vec::new(),
         }
     }
 
@@ -103,15 +117,63 @@ impl Shell {
 
     /// Runs one input: a command line, or a block of lines such as a command with its here-document.
     pub fn run_line(&mut self, world: &mut World, line: &str) -> Output {
+        let (line, echoed) = match self.history_expand(line) {
+            Ok(Some(expanded)) => (expanded.clone(), Some(expanded)),
+            Ok(None) => (line.to_string(), None),
+            Err(out) => {
+                self.status = out.code;
+                return out;
+            }
+        };
         let entry = line.trim_end_matches('\n');
         if !entry.trim().is_empty() {
             self.history.push(entry.to_string());
         }
         let mut env = exec::Env::new(self, world);
-        let out = exec::run_source(&mut env, line, "", true);
+        let mut out = exec::run_source(&mut env, &line, "", true);
+        if let Some(e) = echoed {
+            out.stdout
+                .insert_str(0, &format!("{}\n", e.trim_end_matches('\n')));
+        }
         self.fds.clear();
         self.exit_now = false;
         out
+    }
+
+    /// `!!` outside single quotes becomes the previous command, as bash's history expansion does
+    /// (bash then prints the expanded line). `None` when there is nothing to expand.
+    fn history_expand(&self, line: &str) -> Result<Option<String>, Output> {
+        if !line.contains("!!") {
+            return Ok(None);
+        }
+        let mut out = String::new();
+        let mut changed = false;
+        let mut in_single = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' => in_single = !in_single,
+                '\\' if !in_single => {
+                    out.push(c);
+                    if let Some(n) = chars.next() {
+                        out.push(n);
+                    }
+                    continue;
+                }
+                '!' if !in_single && chars.peek() == Some(&'!') => {
+                    chars.next();
+                    match self.history.last() {
+                        Some(prev) => out.push_str(prev),
+                        None => return Err(Output::err("bash: !!: event not found\n", 1)),
+                    }
+                    changed = true;
+                    continue;
+                }
+                _ => {}
+            }
+            out.push(c);
+        }
+        Ok(changed.then_some(out))
     }
 
     pub(crate) fn save(&self) -> Saved {
@@ -122,6 +184,7 @@ impl Shell {
             aliases: self.aliases.clone(),
             ssh_stack: self.ssh_stack.clone(),
             exit_now: self.exit_now,
+            functions: self.functions.clone(),
         }
     }
 
@@ -132,6 +195,7 @@ impl Shell {
         self.aliases = s.aliases;
         self.ssh_stack = s.ssh_stack;
         self.exit_now = s.exit_now;
+        self.functions = s.functions;
     }
 
     /// Keeps the output of a process substitution and names it as bash does (`/dev/fd/63`, then down).

@@ -2,18 +2,22 @@
 //! pipelines, simple commands with assignments and redirections, and `( ... )` subshells. Aliases are
 //! expanded here, on the command word, as bash does while reading.
 
+mod compound;
+
 use super::lexer::{lex, Op, RedirKind, Token, Word};
 use std::collections::BTreeMap;
 
 /// Commands separated by `;`, `&` or newlines.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct List {
+    /// The and-or lists, run in order.
     pub items: Vec<AndOr>,
 }
 
 /// Pipelines joined by `&&` and `||`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AndOr {
+    /// The pipeline that always runs.
     pub first: Pipeline,
     /// Each following pipeline, with `true` for `&&` and `false` for `||`.
     pub rest: Vec<(bool, Pipeline)>,
@@ -22,31 +26,83 @@ pub struct AndOr {
 /// Commands joined by `|`; `!` negates the status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pipeline {
+    /// Whether a leading `!` inverts the status.
     pub negate: bool,
+    /// The commands, left to right.
     pub cmds: Vec<Command>,
 }
 
 /// One command of a pipeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
+    /// Assignments, words and redirections.
     Simple(Simple),
     /// `( list )` with its redirections.
     Subshell(List, Vec<Redir>),
+    /// `{ ...; }`, `for`, `while`/`until`, `if`, `case`, with their redirections.
+    Compound(Compound, Vec<Redir>),
+    /// `NAME() { ...; }`: defines a shell function.
+    Function(String, Box<Compound>),
+}
+
+/// The compound commands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Compound {
+    /// `{ list; }`
+    Group(List),
+    /// `for VAR [in WORDS]; do BODY; done`
+    For {
+        /// The loop variable.
+        var: String,
+        /// The words it takes in turn.
+        words: Vec<Word>,
+        /// The loop body.
+        body: List,
+    },
+    /// `while COND; do BODY; done` (`until` when `until` is set).
+    While {
+        /// `until` rather than `while`: loop while the condition fails.
+        until: bool,
+        /// The condition.
+        cond: List,
+        /// The loop body.
+        body: List,
+    },
+    /// `case WORD in PATTERN|PATTERN) BODY;; ... esac`
+    Case {
+        /// The word matched.
+        word: Word,
+        /// Each arm's patterns and body.
+        arms: Vec<(Vec<Word>, List)>,
+    },
+    /// `if COND; then BODY; [elif COND; then BODY;]... [else BODY;] fi`
+    If {
+        /// Each condition with its body (`if` first, then the `elif`s).
+        branches: Vec<(List, List)>,
+        /// The `else` body.
+        otherwise: Option<List>,
+    },
 }
 
 /// `NAME=value ... word ... redirections`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Simple {
+    /// `NAME=value` words before the command name.
     pub assigns: Vec<(String, Word)>,
+    /// The command name and its arguments.
     pub words: Vec<Word>,
+    /// Redirections, applied left to right.
     pub redirs: Vec<Redir>,
 }
 
 /// A redirection: the descriptor it applies to, its kind, and its target word (empty for heredocs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redir {
+    /// The descriptor redirected (0 for input, 1 by default for output).
     pub fd: u32,
+    /// What kind of redirection.
     pub kind: RedirKind,
+    /// The file name or descriptor number (empty for here-documents).
     pub target: Word,
 }
 
@@ -55,13 +111,113 @@ const MAX_ALIAS_DEPTH: usize = 16;
 /// How deep `( ( ... ) )` may nest before the parser gives up.
 const MAX_NESTING: usize = 64;
 
-struct Parser<'a> {
+struct Parser {
     tokens: Vec<Token>,
     pos: usize,
     /// Tokens from alias values, read before `tokens[pos..]` (stored reversed).
     spliced: Vec<Token>,
-    aliases: &'a BTreeMap<String, String>,
+    aliases: BTreeMap<String, String>,
     depth: usize,
+    /// How many `case` arms enclose the list being read (`;;` ends a list there).
+    in_case: usize,
+}
+
+/// Reads an input one complete command at a time, as interactive bash does: each command runs
+/// before the next is parsed, so an alias defined on one line applies on the next, and a syntax
+/// error costs only the rest of its own line.
+pub struct Stream {
+    p: Parser,
+    /// Warnings from reading the input (unterminated here-documents).
+    pub warnings: String,
+    at_line_start: bool,
+}
+
+impl Stream {
+    /// Lexes the whole input (here-document bodies follow their lines). Errors are bash's messages
+    /// without the `bash: ` prefix.
+    pub fn new(src: &str) -> Result<Self, String> {
+        let lexed = lex(src)?;
+        let p = Parser {
+            tokens: lexed.tokens,
+            pos: 0,
+            spliced: Vec::new(),
+            aliases: BTreeMap::new(),
+            depth: 0,
+            in_case: 0,
+        };
+        Ok(Stream {
+            p,
+            warnings: lexed.warnings,
+            at_line_start: true,
+        })
+    }
+
+    /// The next and-or list, parsed with the aliases in force when its line began; `None` at the end.
+    pub fn next(&mut self, aliases: &BTreeMap<String, String>) -> Option<Result<AndOr, String>> {
+        loop {
+            if self.at_line_start {
+                self.p.aliases = aliases.clone();
+            }
+            match self.p.peek_op() {
+                Some(Op::Newline) => {
+                    self.p.next();
+                    self.at_line_start = true;
+                    continue;
+                }
+                None if self.p.peek().is_none() => return None,
+                _ => break,
+            }
+        }
+        self.at_line_start = false;
+        if let Some(
+            op @ (Op::Semi
+            | Op::DSemi
+            | Op::Amp
+            | Op::RParen
+            | Op::Pipe
+            | Op::PipeAll
+            | Op::And
+            | Op::Or),
+        ) = self.p.peek_op()
+        {
+            self.recover();
+            return Some(Err(unexpected(&Token::Op(op))));
+        }
+        let item = match self.p.and_or() {
+            Ok(item) => item,
+            Err(e) => {
+                self.recover();
+                return Some(Err(e));
+            }
+        };
+        match self.p.peek_op() {
+            Some(Op::Semi | Op::Amp) => {
+                self.p.next();
+            }
+            Some(Op::Newline) => {
+                self.p.next();
+                self.at_line_start = true;
+            }
+            None if self.p.peek().is_none() => {}
+            _ => {
+                let t = self.p.peek().unwrap_or(Token::Op(Op::Newline));
+                self.recover();
+                return Some(Err(unexpected(&t)));
+            }
+        }
+        Some(Ok(item))
+    }
+
+    /// Skips the rest of the line after a syntax error.
+    fn recover(&mut self) {
+        self.p.spliced.clear();
+        while let Some(t) = self.p.next() {
+            if t == Token::Op(Op::Newline) {
+                break;
+            }
+        }
+        self.at_line_start = true;
+    }
 }
 
 /// Lexes and parses a whole input. Errors are bash's messages without the `bash: ` prefix; the
@@ -72,10 +228,11 @@ pub fn parse(src: &str, aliases: &BTreeMap<String, String>) -> Result<(List, Str
         tokens: lexed.tokens,
         pos: 0,
         spliced: Vec::new(),
-        aliases,
+        aliases: aliases.clone(),
         depth: 0,
+        in_case: 0,
     };
-    let list = p.list(false)?;
+    let list = p.list(false, &[])?;
     match p.peek() {
         None => Ok((list, lexed.warnings)),
         Some(t) => Err(unexpected(&t)),
@@ -102,6 +259,14 @@ fn is_assignment(w: &Word) -> Option<(String, Word)> {
         return None;
     }
     let mut parts = Vec::new();
+    // `KUBECONFIG=~/x`: a tilde right after `=` expands too.
+    let value = match value.strip_prefix('~') {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            parts.push(super::lexer::Part::Tilde);
+            rest
+        }
+        _ => value,
+    };
     if !value.is_empty() {
         parts.push(super::lexer::Part::Lit(value.to_string()));
     }
@@ -109,7 +274,7 @@ fn is_assignment(w: &Word) -> Option<(String, Word)> {
     Some((name.to_string(), Word { parts }))
 }
 
-impl Parser<'_> {
+impl Parser {
     fn peek(&self) -> Option<Token> {
         match self.spliced.last() {
             Some(t) => Some(t.clone()),
@@ -142,11 +307,25 @@ impl Parser<'_> {
         }
     }
 
-    /// A list, up to the end or (inside a subshell) a `)`.
-    fn list(&mut self, in_subshell: bool) -> Result<List, String> {
+    /// Whether the next token is one of the reserved words in `words`.
+    fn at_word(&self, words: &[&str]) -> bool {
+        match self.spliced.last().or_else(|| self.tokens.get(self.pos)) {
+            Some(Token::Word(w)) => w.plain().is_some_and(|p| words.contains(&p)),
+            _ => false,
+        }
+    }
+
+    /// A list, up to the end, (inside a subshell) a `)`, or one of the reserved words in `stops`.
+    fn list(&mut self, in_subshell: bool, stops: &[&str]) -> Result<List, String> {
         let mut items = Vec::new();
         loop {
             self.skip_newlines();
+            if self.at_word(stops) {
+                break;
+            }
+            if self.in_case > 0 && self.peek_op() == Some(Op::DSemi) {
+                break;
+            }
             match self.peek() {
                 None => break,
                 Some(Token::Op(Op::RParen)) if in_subshell => break,
@@ -170,6 +349,7 @@ impl Parser<'_> {
                     self.next();
                 }
                 Some(Op::RParen) if in_subshell => break,
+                Some(Op::DSemi) if self.in_case > 0 => break,
                 None if self.peek().is_none() => break,
                 _ => {
                     if let Some(t) = self.peek() {
@@ -217,8 +397,8 @@ impl Parser<'_> {
                 };
                 match cmds.last_mut() {
                     Some(Command::Simple(s)) => s.redirs.push(both),
-                    Some(Command::Subshell(_, r)) => r.push(both),
-                    None => {}
+                    Some(Command::Subshell(_, r) | Command::Compound(_, r)) => r.push(both),
+                    Some(Command::Function(..)) | None => {}
                 }
             }
             self.skip_newlines();
@@ -231,13 +411,16 @@ impl Parser<'_> {
     }
 
     fn command(&mut self) -> Result<Command, String> {
+        if let Some(f) = self.function()? {
+            return Ok(f);
+        }
         if self.peek_op() == Some(Op::LParen) {
             self.next();
             self.depth += 1;
             if self.depth > MAX_NESTING {
                 return Err("maximum nesting depth exceeded".into());
             }
-            let list = self.list(true)?;
+            let list = self.list(true, &[])?;
             self.depth -= 1;
             match self.next() {
                 Some(Token::Op(Op::RParen)) => {}
@@ -252,6 +435,13 @@ impl Parser<'_> {
                 redirs.push(self.redir()?);
             }
             return Ok(Command::Subshell(list, redirs));
+        }
+        if let Some(c) = self.compound()? {
+            let mut redirs = Vec::new();
+            while let Some(Token::Redir { .. }) = self.peek() {
+                redirs.push(self.redir()?);
+            }
+            return Ok(Command::Compound(c, redirs));
         }
         let mut s = Simple::default();
         let mut alias_depth = 0;
@@ -349,7 +539,7 @@ mod tests {
                 .iter()
                 .map(|w| Token::Word(w.clone()).text())
                 .collect(),
-            Command::Subshell(..) => Vec::new(),
+            Command::Subshell(..) | Command::Compound(..) | Command::Function(..) => Vec::new(),
         }
     }
 

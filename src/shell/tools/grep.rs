@@ -250,6 +250,26 @@ pub fn grep(env: &mut Env, args: &[String], io: &Io) -> Output {
             }
             for f in env.fs().walk_files(&abs) {
                 let rel = f.strip_prefix(&abs).unwrap_or(&f).trim_start_matches('/');
+                let base: Vec<char> = f.rsplit('/').next().unwrap_or_default().chars().collect();
+                let globs = |flag: &str| -> Vec<Vec<char>> {
+                    o.flags
+                        .iter()
+                        .filter(|(k, _)| k == flag)
+                        .filter_map(|(_, v)| v.as_ref())
+                        .map(|v| v.chars().collect())
+                        .collect()
+                };
+                let (inc, exc) = (globs("--include"), globs("--exclude"));
+                if (!inc.is_empty()
+                    && !inc
+                        .iter()
+                        .any(|p| crate::shell::expand::glob_match(p, &base)))
+                    || exc
+                        .iter()
+                        .any(|p| crate::shell::expand::glob_match(p, &base))
+                {
+                    continue;
+                }
                 let shown = if name == "." && o.operands.is_empty() {
                     rel.to_string()
                 } else {

@@ -1,4 +1,4 @@
-//! Tools about the machine and the session: `date`, `sleep`, `clear`, `which`, `whoami`, `hostname`,
+//! Tools about the machine and the session: `date`, `sleep`, `clear`, `which`, `whoami`, `hostname`, `ip`,
 //! `env`, `seq`, and the editors, which this build does not have yet.
 
 use super::{bin_dir, getopt};
@@ -10,7 +10,7 @@ use std::fmt::Write;
 /// The longest `sleep` honoured at once: a year of simulated time.
 const MAX_SLEEP: f64 = 365.0 * 24.0 * 3600.0;
 /// The most numbers `seq` prints.
-const MAX_SEQ: usize = 1_000_000;
+const MAX_SEQ: usize = 100_000;
 
 /// `date [+FORMAT]`: the World's clock, in UTC.
 pub fn date(env: &mut Env, args: &[String], _io: &Io) -> Output {
@@ -97,9 +97,57 @@ pub fn whoami(env: &mut Env, _args: &[String], _io: &Io) -> Output {
     Output::ok(format!("{}\n", env.sh.user))
 }
 
-/// `hostname`
-pub fn hostname(env: &mut Env, _args: &[String], _io: &Io) -> Output {
+/// The InternalIP of the node this shell is on, from its Node object.
+fn node_ip(env: &Env) -> Option<String> {
+    let host = env.world.hosts.get(&env.sh.host)?;
+    let node = env
+        .world
+        .clusters
+        .get(&host.cluster)?
+        .peek("nodes", "", &host.name)?;
+    node.pointer("/status/addresses")?
+        .as_array()?
+        .iter()
+        .find(|a| a.get("type").and_then(|t| t.as_str()) == Some("InternalIP"))
+        .and_then(|a| a.get("address")?.as_str().map(String::from))
+}
+
+/// `hostname [-i|-I]`
+pub fn hostname(env: &mut Env, args: &[String], _io: &Io) -> Output {
+    if args
+        .iter()
+        .any(|a| a == "-i" || a == "-I" || a == "--ip-address" || a == "--all-ip-addresses")
+    {
+        return match node_ip(env) {
+            Some(ip) => Output::ok(format!(
+                "{ip}{}\n",
+                if args.iter().any(|a| a == "-I") {
+                    " "
+                } else {
+                    ""
+                }
+            )),
+            None => Output::err("hostname: Name or service not known\n", 1),
+        };
+    }
     Output::ok(format!("{}\n", env.sh.host))
+}
+
+/// `ip a` / `ip addr`: the loopback and the node's interface.
+pub fn ip(env: &mut Env, args: &[String], _io: &Io) -> Output {
+    let ip = node_ip(env).unwrap_or_else(|| "10.0.0.2".into());
+    match args.first().map(String::as_str) {
+        Some("a" | "addr" | "address") => Output::ok(format!(
+            "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default qlen 1000\n    link/ether 02:42:ac:1e:01:02 brd ff:ff:ff:ff:ff:ff\n    inet {ip}/24 brd {} scope global eth0\n       valid_lft forever preferred_lft forever\n",
+            ip.rsplit_once('.').map_or(ip.clone(), |(net, _)| format!("{net}.255"))
+        )),
+        Some("r" | "route") => {
+            let gw = ip.rsplit_once('.').map_or(ip.clone(), |(net, _)| format!("{net}.1"));
+            let net = ip.rsplit_once('.').map_or(ip.clone(), |(net, _)| format!("{net}.0"));
+            Output::ok(format!("default via {gw} dev eth0 proto dhcp\n{net}/24 dev eth0 proto kernel scope link src {ip}\n"))
+        }
+        _ => Output::err("Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\nwhere  OBJECT := { address | route }\n", 255),
+    }
 }
 
 /// `env [NAME=VALUE]... [COMMAND]`: lists variables, or runs a command with extra ones.

@@ -1,14 +1,19 @@
 //! The host's command-line tools, each a function over the virtual file system and its stdin:
-//! text tools (`text`, `filter`, `diff`, `grep`, `sed`, `awk`), file tools (`fs`) and host tools (`host`).
+//! text tools (`text`, `filter`, `diff`, `grep`, `sed`, `awk`, `misc`), file tools (`fs`) and host tools
+//! (`host`, `system`, `crictl`, `etcd`).
 //! Their messages are GNU coreutils' own.
 
 mod awk;
+mod crictl;
 mod diff;
+mod etcd;
 mod filter;
 mod fs;
 mod grep;
 mod host;
+mod misc;
 mod sed;
+mod system;
 mod text;
 
 use super::exec::{Env, Io};
@@ -51,9 +56,32 @@ pub fn find(name: &str) -> Option<Tool> {
         "which" => host::which,
         "whoami" => host::whoami,
         "hostname" => host::hostname,
+        "ip" => host::ip,
         "env" => host::env,
         "printenv" => host::printenv,
         "seq" => host::seq,
+        "xargs" => misc::xargs,
+        "basename" => misc::basename,
+        "dirname" => misc::dirname,
+        "realpath" | "readlink" => misc::realpath,
+        "uname" => misc::uname,
+        "id" => misc::id,
+        "nl" => misc::nl,
+        "rev" => misc::rev,
+        "column" => misc::column,
+        "paste" => misc::paste,
+        "sha256sum" => misc::sha256sum,
+        "chmod" | "chown" => misc::chmod,
+        "less" | "more" => text::cat,
+        "systemctl" => system::systemctl,
+        "journalctl" => system::journalctl,
+        "ps" => system::ps,
+        "df" => system::df,
+        "free" => system::free,
+        "uptime" => system::uptime,
+        "crictl" => crictl::crictl,
+        "etcdctl" => etcd::etcdctl,
+        "etcdutl" => etcd::etcdutl,
         "vi" | "vim" | "nano" | "view" | "vim.tiny" | "emacs" => host::editor,
         _ => return None,
     })
@@ -62,12 +90,8 @@ pub fn find(name: &str) -> Option<Tool> {
 /// The directory holding `name`'s binary, as `which` prints it; `None` for builtins and unknown names.
 pub fn bin_dir(name: &str) -> Option<&'static str> {
     match name {
-        "kubectl" | "kubeadm" | "kubelet" | "crictl" | "containerd" | "systemctl"
-        | "journalctl" => Some("/usr/bin"),
-        "etcdctl" | "helm" => Some("/usr/local/bin"),
-        "echo" | "printf" | "true" | "false" | "pwd" | "bash" | "sh" | "ssh" | "sudo" => {
-            Some("/usr/bin")
-        }
+        "kubectl" | "echo" | "printf" | "true" | "false" | "pwd" | "bash" | "sh" | "ssh"
+        | "sudo" | "timeout" | "nohup" | "watch" => Some("/usr/bin"),
         _ if find(name).is_some() => Some("/usr/bin"),
         _ => None,
     }
@@ -76,7 +100,9 @@ pub fn bin_dir(name: &str) -> Option<&'static str> {
 /// Parsed options: flags in order (short ones as one letter, long ones with their `--`) and operands.
 #[derive(Debug, Default, Clone)]
 pub struct Opts {
+    /// Each flag with its value, in order.
     pub flags: Vec<(String, Option<String>)>,
+    /// The arguments that are not options.
     pub operands: Vec<String>,
 }
 
@@ -166,7 +192,9 @@ pub fn getopt(
 /// The contents of a tool's inputs: its file operands, or stdin when there are none (`-` is stdin too).
 /// Unreadable files are reported as `tool: name: reason` and skipped.
 pub struct Inputs {
+    /// Each readable input: its name as given (`-` for stdin) and its text.
     pub files: Vec<(String, String)>,
+    /// The tool's messages about unreadable inputs.
     pub errors: String,
 }
 
@@ -187,10 +215,22 @@ pub fn inputs(env: &mut Env, tool: &str, names: &[String], stdin: &str) -> Input
         }
         match env.read(n) {
             Ok(t) => r.files.push((n.clone(), t)),
-            Err(e) => r.errors.push_str(&format!("{tool}: {n}: {e}\n")),
+            Err(e) => r.errors.push_str(&read_error(tool, n, &e)),
         }
     }
     r
+}
+
+/// A tool's message for an input it cannot read, in that tool's own words.
+fn read_error(tool: &str, name: &str, e: &crate::vfs::VfsError) -> String {
+    let dir = matches!(e, crate::vfs::VfsError::IsADirectory);
+    match (tool, dir) {
+        ("head" | "tail", false) => format!("{tool}: cannot open '{name}' for reading: {e}\n"),
+        ("head" | "tail", true) => format!("{tool}: error reading '{name}': {e}\n"),
+        ("sort", false) => format!("sort: cannot read: {name}: {e}\n"),
+        ("sort", true) => format!("sort: read failed: {name}: {e}\n"),
+        _ => format!("{tool}: {name}: {e}\n"),
+    }
 }
 
 /// The lines of a text, without their newlines (a last line without one still counts).

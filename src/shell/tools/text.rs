@@ -316,10 +316,10 @@ fn head_tail(env: &mut Env, args: &[String], io: &Io, is_head: bool) -> Output {
             let b = text.as_bytes();
             let len = b.len() as i64;
             let (s, e) = match (is_head, from_start) {
-                (true, _) if n < 0 => (0, (len + n).max(0)),
+                (true, _) if n < 0 => (0, len.saturating_add(n).max(0)),
                 (true, _) => (0, n.min(len)),
-                (false, true) => ((n - 1).clamp(0, len), len),
-                (false, false) => ((len - n.abs()).max(0), len),
+                (false, true) => (n.saturating_sub(1).clamp(0, len), len),
+                (false, false) => (len.saturating_sub(n.saturating_abs()).max(0), len),
             };
             out.push_str(&String::from_utf8_lossy(
                 b.get(s as usize..e as usize).unwrap_or_default(),
@@ -329,10 +329,10 @@ fn head_tail(env: &mut Env, args: &[String], io: &Io, is_head: bool) -> Output {
         let ls = lines(text);
         let len = ls.len() as i64;
         let (s, e) = match (is_head, from_start) {
-            (true, _) if n < 0 => (0, (len + n).max(0)),
+            (true, _) if n < 0 => (0, len.saturating_add(n).max(0)),
             (true, _) => (0, n.min(len)),
-            (false, true) => ((n - 1).clamp(0, len), len),
-            (false, false) => ((len - n.abs()).max(0), len),
+            (false, true) => (n.saturating_sub(1).clamp(0, len), len),
+            (false, false) => (len.saturating_sub(n.saturating_abs()).max(0), len),
         };
         let picked = ls.get(s as usize..e as usize).unwrap_or_default();
         let mut chunk = unlines(picked);
@@ -457,12 +457,9 @@ pub fn base64(env: &mut Env, args: &[String], io: &Io) -> Output {
             return Output::err(format!("base64: invalid wrap size: ‘{v}’\n"), 1);
         }
     };
-    if o.operands.len() > 1 {
+    if let Some(extra) = o.operands.get(1) {
         return Output::err(
-            format!(
-                "base64: extra operand ‘{}’\nTry 'base64 --help' for more information.\n",
-                o.operands[1]
-            ),
+            format!("base64: extra operand ‘{extra}’\nTry 'base64 --help' for more information.\n"),
             1,
         );
     }

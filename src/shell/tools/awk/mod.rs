@@ -112,12 +112,13 @@ pub fn awk(env: &mut Env, args: &[String], io: &Io) -> Output {
 }
 
 #[cfg(test)]
-mod tests {
+mod tests_support {
     use super::*;
     use crate::shell::Shell;
     use crate::world::World;
 
-    fn awk_on(input: &str, args: &[&str]) -> Output {
+    /// Runs awk with `args` over `input` in a fresh standard World.
+    pub fn awk_on(input: &str, args: &[&str]) -> Output {
         let mut w = World::standard();
         let mut sh = Shell::new("controlplane");
         let mut env = Env::new(&mut sh, &mut w);
@@ -131,6 +132,11 @@ mod tests {
             },
         )
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tests_support::awk_on;
 
     #[test]
     fn print_first_column() {
@@ -212,5 +218,18 @@ mod tests {
         let out = awk_on("", &["{print $1"]);
         assert_eq!(out.code, 2);
         assert!(out.stderr.starts_with("awk: cmd. line:1: "));
+    }
+}
+
+#[cfg(test)]
+mod limits {
+    use super::tests_support::awk_on;
+
+    #[test]
+    fn long_operator_chains_are_refused_not_overflowed() {
+        let chain = format!("BEGIN {{ x = 1{} }}", " + 1".repeat(50_000));
+        assert_eq!(awk_on("", &[&chain]).code, 2);
+        let concat = format!("BEGIN {{ x = \"a\"{} }}", " \"b\"".repeat(50_000));
+        assert_eq!(awk_on("", &[&concat]).code, 2);
     }
 }

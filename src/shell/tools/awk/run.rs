@@ -8,7 +8,7 @@ use regex::Regex;
 use std::collections::BTreeMap;
 
 /// The most statements and expressions one awk run may evaluate.
-const MAX_STEPS: u64 = 5_000_000;
+const MAX_STEPS: u64 = 1_000_000;
 /// The most text one awk run may print.
 const MAX_OUT: usize = 32 << 20;
 

@@ -1,0 +1,325 @@
+//! The host's systemd and processes: `systemctl` over the World's services (a stopped kubelet stops the
+//! node's static pods, as on a real node), a minimal `journalctl`, `ps`, and `df`, `free`, `uptime`.
+
+use crate::shell::exec::{Env, Io};
+use crate::world::Service;
+use crate::Output;
+
+fn unit(name: &str) -> String {
+    name.strip_suffix(".service").unwrap_or(name).to_string()
+}
+
+fn description(unit: &str) -> &'static str {
+    match unit {
+        "kubelet" => "kubelet: The Kubernetes Node Agent",
+        "containerd" => "containerd container runtime",
+        _ => "",
+    }
+}
+
+fn status_text(env: &Env, name: &str, s: &Service) -> String {
+    let since = env.world.now().format("%a %Y-%m-%d %H:%M:%S UTC");
+    let enabled = if s.enabled { "enabled" } else { "disabled" };
+    let dot = if s.active { "●" } else { "○" };
+    let active = if s.active {
+        format!("active (running) since {since}")
+    } else {
+        format!("inactive (dead) since {since}")
+    };
+    format!(
+        "{dot} {name}.service - {}\n     Loaded: loaded (/lib/systemd/system/{name}.service; {enabled}; vendor preset: enabled)\n     Active: {active}\n       Docs: https://kubernetes.io/docs/\n",
+        description(name)
+    )
+}
+
+/// `systemctl status|start|stop|restart|enable|disable|is-active|is-enabled|daemon-reload [UNIT]...`
+pub fn systemctl(env: &mut Env, args: &[String], _io: &Io) -> Output {
+    let now = args.iter().any(|a| a == "--now");
+    let words: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let Some((verb, units)) = words.split_first() else {
+        return Output::ok("  UNIT                 LOAD   ACTIVE SUB     DESCRIPTION\n  containerd.service   loaded active running containerd container runtime\n  kubelet.service      loaded active running kubelet: The Kubernetes Node Agent\n");
+    };
+    if matches!(
+        verb.as_str(),
+        "daemon-reload" | "list-units" | "list-unit-files"
+    ) {
+        return Output::default();
+    }
+    if units.is_empty() {
+        return Output::err("Too few arguments.\n", 1);
+    }
+    let host = env.sh.host.clone();
+    let mut out = Output::default();
+    for u in units {
+        let name = unit(u);
+        let Some(svc) = env
+            .world
+            .hosts
+            .get(&host)
+            .and_then(|h| h.services.get(&name))
+            .cloned()
+        else {
+            let msg = match verb.as_str() {
+                "status" => format!("Unit {name}.service could not be found.\n"),
+                "is-active" => {
+                    out.stdout.push_str("inactive\n");
+                    String::new()
+                }
+                _ => format!("Failed to {verb} {name}.service: Unit {name}.service not found.\n"),
+            };
+            out.stderr.push_str(&msg);
+            out.code = if verb.as_str() == "status" {
+                4
+            } else if verb.as_str() == "is-active" {
+                3
+            } else {
+                5
+            };
+            continue;
+        };
+        let mut next = svc.clone();
+        match verb.as_str() {
+            "status" => {
+                out.stdout.push_str(&status_text(env, &name, &svc));
+                if !svc.active {
+                    out.code = 3;
+                }
+            }
+            "is-active" => {
+                out.stdout
+                    .push_str(if svc.active { "active\n" } else { "inactive\n" });
+                if !svc.active {
+                    out.code = 3;
+                }
+            }
+            "is-enabled" => {
+                out.stdout.push_str(if svc.enabled {
+                    "enabled\n"
+                } else {
+                    "disabled\n"
+                });
+                if !svc.enabled {
+                    out.code = 1;
+                }
+            }
+            "start" | "restart" | "reload" | "try-restart" => next.active = true,
+            "stop" => next.active = false,
+            "enable" => {
+                next.enabled = true;
+                next.active |= now;
+                out.stderr.push_str(&format!("Created symlink /etc/systemd/system/multi-user.target.wants/{name}.service → /lib/systemd/system/{name}.service.\n"));
+            }
+            "disable" => {
+                next.enabled = false;
+                next.active &= !now;
+                out.stderr.push_str(&format!(
+                    "Removed /etc/systemd/system/multi-user.target.wants/{name}.service.\n"
+                ));
+            }
+            other => return Output::err(format!("Unknown command verb {other}.\n"), 1),
+        }
+        if next != svc {
+            if let Some(s) = env
+                .world
+                .hosts
+                .get_mut(&host)
+                .and_then(|h| h.services.get_mut(&name))
+            {
+                *s = next;
+            }
+            env.world.settle();
+        }
+    }
+    out
+}
+
+/// `journalctl [-u UNIT]`: the unit's start and stop events.
+pub fn journalctl(env: &mut Env, args: &[String], _io: &Io) -> Output {
+    let mut it = args.iter();
+    let mut unit_name = None;
+    while let Some(a) = it.next() {
+        if a == "-u" || a == "--unit" {
+            unit_name = it.next().map(|u| unit(u));
+        } else if let Some(u) = a
+            .strip_prefix("--unit=")
+            .or_else(|| a.strip_prefix("-u").filter(|u| !u.is_empty()))
+        {
+            unit_name = Some(unit(u));
+        }
+    }
+    let host = env.sh.host.clone();
+    let Some(name) = unit_name else {
+        return Output::ok("-- No entries --\n");
+    };
+    let Some(svc) = env
+        .world
+        .hosts
+        .get(&host)
+        .and_then(|h| h.services.get(&name))
+        .cloned()
+    else {
+        return Output::ok("-- No entries --\n");
+    };
+    let when = env.world.now().format("%b %d %H:%M:%S");
+    let mut text = format!(
+        "{when} {host} systemd[1]: Started {name}.service - {}.\n",
+        description(&name)
+    );
+    if !svc.active {
+        text.push_str(&format!(
+            "{when} {host} systemd[1]: Stopping {name}.service - {}...\n",
+            description(&name)
+        ));
+        text.push_str(&format!(
+            "{when} {host} systemd[1]: {name}.service: Deactivated successfully.\n"
+        ));
+        text.push_str(&format!(
+            "{when} {host} systemd[1]: Stopped {name}.service - {}.\n",
+            description(&name)
+        ));
+    }
+    Output::ok(text)
+}
+
+/// The node's processes: init, containerd, the kubelet, kube-proxy and the static pods' containers,
+/// with the command lines their manifests give (what `ps aux | grep kube-apiserver` shows on a node).
+fn processes(env: &mut Env) -> Vec<(u32, String)> {
+    let host = env.sh.host.clone();
+    let services = env
+        .world
+        .hosts
+        .get(&host)
+        .map(|h| h.services.clone())
+        .unwrap_or_default();
+    let up = |s: &str| services.get(s).is_some_and(|s| s.active);
+    let mut procs = vec![(1, "/sbin/init".to_string())];
+    if up("containerd") {
+        procs.push((612, "/usr/bin/containerd".into()));
+    }
+    if up("kubelet") {
+        procs.push((
+            733,
+            "/usr/bin/kubelet --bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/var/lib/kubelet/config.yaml --container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.10".into(),
+        ));
+        let dir = "/etc/kubernetes/manifests";
+        let fs = env.fs();
+        let mut pid = 1100;
+        for name in fs.list(dir).unwrap_or_default() {
+            let Ok(text) = fs.read(&format!("{dir}/{name}")) else {
+                continue;
+            };
+            let Ok(doc) = serde_yaml::from_str::<serde_yaml::Value>(text) else {
+                continue;
+            };
+            let containers = doc
+                .get("spec")
+                .and_then(|s| s.get("containers"))
+                .and_then(|c| c.as_sequence())
+                .cloned()
+                .unwrap_or_default();
+            for c in containers {
+                let words = |key: &str| -> Vec<String> {
+                    c.get(key)
+                        .and_then(|v| v.as_sequence())
+                        .map(|s| {
+                            s.iter()
+                                .filter_map(|x| x.as_str().map(String::from))
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                let mut argv = words("command");
+                argv.extend(words("args"));
+                if !argv.is_empty() {
+                    pid += 37;
+                    procs.push((pid, argv.join(" ")));
+                }
+            }
+        }
+        procs.push((2210, format!("/usr/local/bin/kube-proxy --config=/var/lib/kube-proxy/config.conf --hostname-override={host}")));
+    }
+    procs
+}
+
+/// `ps [aux | -ef]`
+pub fn ps(env: &mut Env, args: &[String], _io: &Io) -> Output {
+    let all = args
+        .iter()
+        .any(|a| a.contains('e') || a.contains('a') || a.contains('x') || a.contains('A'));
+    let full = args.iter().any(|a| a.contains('f'));
+    let bsd = args.iter().any(|a| !a.starts_with('-') && a.contains('u'));
+    let mut out = String::new();
+    if !all {
+        out.push_str("    PID TTY          TIME CMD\n   4242 pts/0    00:00:00 bash\n   4300 pts/0    00:00:00 ps\n");
+        return Output::ok(out);
+    }
+    let start = env.world.now().format("%H:%M").to_string();
+    let mut procs = processes(env);
+    procs.push((4242, "-bash".into()));
+    procs.push((4300, format!("ps {}", args.join(" "))));
+    if bsd {
+        out.push_str(
+            "USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n",
+        );
+        for (pid, cmd) in &procs {
+            let tty = if *pid >= 4242 { "pts/0" } else { "?" };
+            out.push_str(&format!(
+                "root     {pid:>7}  0.5  1.2 1234560 98304 {tty:<8} Ssl  {start}   0:05 {cmd}\n"
+            ));
+        }
+    } else if full || all {
+        out.push_str("UID          PID    PPID  C STIME TTY          TIME CMD\n");
+        for (pid, cmd) in &procs {
+            let tty = if *pid >= 4242 { "pts/0" } else { "?" };
+            let ppid = if *pid == 1 { 0 } else { 1 };
+            out.push_str(&format!(
+                "root     {pid:>7} {ppid:>7}  0 {start} {tty:<8} 00:00:05 {cmd}\n"
+            ));
+        }
+    }
+    Output::ok(out)
+}
+
+/// `df [-h]`: the node's file systems (fixed sizes; the virtual file system has no capacity).
+pub fn df(_env: &mut Env, args: &[String], _io: &Io) -> Output {
+    let human = args.iter().any(|a| a.starts_with('-') && a.contains('h'));
+    let text = if human {
+        "Filesystem      Size  Used Avail Use% Mounted on\ntmpfs           392M  1.6M  390M   1% /run\n/dev/vda1        49G   12G   37G  25% /\ntmpfs           2.0G     0  2.0G   0% /dev/shm\n/dev/vda15      105M  6.1M   99M   6% /boot/efi\n"
+    } else {
+        "Filesystem     1K-blocks     Used Available Use% Mounted on\ntmpfs             400716     1608    399108   1% /run\n/dev/vda1       50620216 12478312  38125520  25% /\ntmpfs            2003572        0   2003572   0% /dev/shm\n/dev/vda15        106858     6186    100672   6% /boot/efi\n"
+    };
+    Output::ok(text)
+}
+
+/// `free [-m|-h]`
+pub fn free(_env: &mut Env, args: &[String], _io: &Io) -> Output {
+    let text = if args.iter().any(|a| a == "-h") {
+        "               total        used        free      shared  buff/cache   available\nMem:           3.8Gi       1.4Gi       0.9Gi       3.0Mi       1.6Gi       2.2Gi\nSwap:             0B          0B          0B\n"
+    } else if args.iter().any(|a| a == "-m") {
+        "               total        used        free      shared  buff/cache   available\nMem:            3913        1434         913           3        1640        2255\nSwap:              0           0           0\n"
+    } else {
+        "               total        used        free      shared  buff/cache   available\nMem:         4007144     1468812      935172        3120     1679332     2309576\nSwap:              0           0           0\n"
+    };
+    Output::ok(text)
+}
+
+/// `uptime`: the node has been up since the cluster was built.
+pub fn uptime(env: &mut Env, _args: &[String], _io: &Io) -> Output {
+    let now = env.world.now();
+    let days = env
+        .world
+        .hosts
+        .get(&env.sh.host)
+        .and_then(|h| env.world.clusters.get(&h.cluster))
+        .and_then(|c| c.peek("nodes", "", &env.sh.host))
+        .and_then(|n| {
+            n.pointer("/metadata/creationTimestamp")?
+                .as_str()
+                .and_then(crate::cluster::parse_timestamp)
+        })
+        .map_or(0, |t| (now - t).num_days().max(0));
+    Output::ok(format!(
+        " {} up {days} days,  1:02,  1 user,  load average: 0.31, 0.27, 0.22\n",
+        now.format("%H:%M:%S")
+    ))
+}
