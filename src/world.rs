@@ -298,17 +298,31 @@ impl World {
     /// The kubelet's static pods: every manifest in a node's staticPodPath becomes a mirror pod `NAME-NODE`.
     /// A cheap fingerprint of everything the static-pod sync depends on.
     fn static_fingerprint(&self, cluster: &str) -> u64 {
-        let mut h: u64 = self.clusters.get(cluster).map(Cluster::write_counter).unwrap_or(0);
+        let mut h: u64 = self
+            .clusters
+            .get(cluster)
+            .map(Cluster::write_counter)
+            .unwrap_or(0);
         let mut mix = |x: u64| h = (h ^ x).wrapping_mul(0x100000001b3);
         for host in self.hosts.values().filter(|x| x.cluster == cluster) {
             mix(fnv(host.name.as_bytes()));
-            mix(u64::from(host.services.get("kubelet").is_some_and(|s| s.active)));
+            mix(u64::from(
+                host.services.get("kubelet").is_some_and(|s| s.active),
+            ));
             let config = host.fs.read("/var/lib/kubelet/config.yaml").unwrap_or("");
             mix(fnv(config.as_bytes()));
-            for dir in ["/etc/kubernetes/manifests"].iter().map(|d| d.to_string()).chain(static_path(config)) {
+            for dir in ["/etc/kubernetes/manifests"]
+                .iter()
+                .map(|d| d.to_string())
+                .chain(static_path(config))
+            {
                 for f in host.fs.list(&dir).unwrap_or_default() {
                     mix(fnv(f.as_bytes()));
-                    mix(fnv(host.fs.read(&format!("{dir}/{f}")).unwrap_or("").as_bytes()));
+                    mix(fnv(host
+                        .fs
+                        .read(&format!("{dir}/{f}"))
+                        .unwrap_or("")
+                        .as_bytes()));
                 }
             }
         }
@@ -440,7 +454,9 @@ impl World {
 /// The staticPodPath a kubelet configuration names, if any.
 fn static_path(config: &str) -> Option<String> {
     let v = serde_yaml::from_str::<Value>(config).ok()?;
-    v.get("staticPodPath").and_then(Value::as_str).map(|p| crate::vfs::normalize("/", p))
+    v.get("staticPodPath")
+        .and_then(Value::as_str)
+        .map(|p| crate::vfs::normalize("/", p))
 }
 
 /// The InternalIP of the `i`th node of cluster `cluster_index` (control plane first).

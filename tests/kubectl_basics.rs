@@ -17,10 +17,7 @@ fn a_new_pod_is_created_then_running() {
     assert_eq!(out.stdout, "NAME    READY   STATUS              RESTARTS   AGE\nnginx   0/1     ContainerCreating   0          1s\n");
     s.world.advance(5);
     let out = s.run("kubectl get pod nginx --no-headers");
-    assert_eq!(
-        out.stdout,
-        "nginx   1/1   Running   0     7s\n"
-    );
+    assert_eq!(out.stdout, "nginx   1/1   Running   0     7s\n");
 }
 
 #[test]

@@ -8,7 +8,6 @@ use std::path::Path;
 /// Every scenario's reference solution must score full marks for this many different seeds.
 const SEEDS: u64 = 20;
 
-
 fn scenarios() -> Vec<kubedojo::scenario::Loaded> {
     let (good, bad) = load_dir(
         Path::new(env!("CARGO_MANIFEST_DIR"))

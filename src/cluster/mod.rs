@@ -410,7 +410,9 @@ impl Cluster {
 
     /// The resourceVersion number an object carries.
     pub fn rv_of(obj: &Value) -> u64 {
-        object::str_at(obj, "metadata.resourceVersion").parse().unwrap_or(0)
+        object::str_at(obj, "metadata.resourceVersion")
+            .parse()
+            .unwrap_or(0)
     }
 
     /// Records an Event about an object, as the components do (counts repeated ones).

@@ -14,7 +14,9 @@ pub fn reconcile(c: &mut Cluster) -> bool {
         .list_all("pods")
         .into_iter()
         .filter(|p| !object::str_at(p, "spec.nodeName").is_empty())
-        .filter(|p| c.kubelet_stable.get(object::str_at(p, "metadata.uid")) != Some(&Cluster::rv_of(p)))
+        .filter(|p| {
+            c.kubelet_stable.get(object::str_at(p, "metadata.uid")) != Some(&Cluster::rv_of(p))
+        })
         .cloned()
         .collect();
     let mut changed = false;
@@ -32,7 +34,11 @@ pub fn reconcile(c: &mut Cluster) -> bool {
         }
     }
     if c.kubelet_stable.len() > 4 * c.count("pods") + 64 {
-        let live: std::collections::HashSet<String> = c.list_all("pods").iter().map(|p| object::str_at(p, "metadata.uid").to_string()).collect();
+        let live: std::collections::HashSet<String> = c
+            .list_all("pods")
+            .iter()
+            .map(|p| object::str_at(p, "metadata.uid").to_string())
+            .collect();
         c.kubelet_stable.retain(|k, _| live.contains(k));
     }
     changed
@@ -301,7 +307,8 @@ fn reconcile_pod(c: &mut Cluster, pod: Value) -> (bool, bool) {
         );
     }
     sort_conditions(&mut np);
-    let stable = matches!(phase, "Succeeded" | "Failed") || (phase == "Running" && init_done && all_forever_ready);
+    let stable = matches!(phase, "Succeeded" | "Failed")
+        || (phase == "Running" && init_done && all_forever_ready);
     if np != pod {
         c.put_status("pods", np);
         return (true, stable);

@@ -16,7 +16,11 @@ pub fn render_into(out: &mut String, headers: Option<&[String]>, rows: &[Vec<Str
 /// (kubectl keeps column widths across the tables of one `get`).
 pub fn tsv(headers: Option<&[String]>, rows: &[Vec<String>]) -> String {
     let mut s = String::new();
-    for r in headers.map(|h| h.to_vec()).into_iter().chain(rows.iter().cloned()) {
+    for r in headers
+        .map(|h| h.to_vec())
+        .into_iter()
+        .chain(rows.iter().cloned())
+    {
         s.push_str(&r.join("\t"));
         s.push('\n');
     }
