@@ -244,8 +244,11 @@ impl World {
         if self.kubeconfig.current.is_empty() {
             self.kubeconfig.current = spec.context.clone();
         }
-        // Let the cluster come up at boot time, then bring it to now.
-        self.settle_at(boot);
+        // Let the cluster come up at boot time (the control plane's static pods start first, then the
+        // controllers and the scheduler do their work), then bring it to now.
+        for secs in [0, 5, 10, 20] {
+            self.settle_at(boot + Duration::seconds(secs));
+        }
         self.settle();
     }
 
@@ -263,10 +266,31 @@ impl World {
     fn settle_at(&mut self, now: DateTime<Utc>) {
         let names: Vec<String> = self.clusters.keys().cloned().collect();
         for name in names {
+            self.report_agents(&name, now);
             self.sync_static_pods(&name, now);
             if let Some(c) = self.clusters.get_mut(&name) {
                 c.now = now;
                 c.settle();
+            }
+        }
+    }
+
+    /// Tells a cluster which of its nodes' kubelets and container runtimes run.
+    fn report_agents(&mut self, cluster: &str, now: DateTime<Utc>) {
+        let states: Vec<(String, bool, bool)> = self
+            .hosts
+            .values()
+            .filter(|h| h.cluster == cluster)
+            .map(|h| {
+                let up = |unit: &str| h.services.get(unit).is_none_or(|s| s.active);
+                (h.name.clone(), up("kubelet"), up("containerd"))
+            })
+            .collect();
+        let Some(c) = self.clusters.get_mut(cluster) else { return };
+        for (node, kubelet, runtime) in states {
+            let changed = c.agents.get(&node).is_none_or(|a| a.kubelet != kubelet || a.runtime != runtime);
+            if changed {
+                c.agents.insert(node, crate::cluster::Agent { kubelet, runtime, since: now });
             }
         }
     }

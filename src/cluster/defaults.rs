@@ -14,6 +14,11 @@ pub fn apply(cluster: &mut Cluster, rt: &ResourceType, obj: &mut Value) {
             if let Some(v) = sa_volume {
                 mount_token_volume(obj, v);
             }
+            // The API server gives a new pod its phase and QoS class.
+            let qos = super::controllers::scheduler::qos_class(obj);
+            let status = object_at(obj, "status");
+            status.entry("phase").or_insert(json!("Pending"));
+            status.entry("qosClass").or_insert(json!(qos));
         }
         "Deployment" => {
             let spec = object_at(obj, "spec");

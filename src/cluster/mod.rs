@@ -40,7 +40,21 @@ pub struct Cluster {
     settled_rv: u64,
     /// Pods whose status cannot change with time alone (uid -> resourceVersion when found so).
     pub(crate) kubelet_stable: std::collections::HashMap<String, u64>,
+    /// What each node's host runs: the World reports it before every settle.
+    pub agents: BTreeMap<String, Agent>,
 }
+
+/// The node agents of one host, as its systemd units report them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Agent {
+    pub kubelet: bool,
+    pub runtime: bool,
+    /// When either last changed.
+    pub since: DateTime<Utc>,
+}
+
+/// Seconds without a kubelet heartbeat before the node controller marks a node NotReady.
+pub const NODE_GRACE_SECS: i64 = 40;
 
 /// Formats a timestamp as the API does (`2024-05-01T10:00:00Z`).
 pub fn timestamp(t: DateTime<Utc>) -> String {
@@ -93,6 +107,7 @@ impl Cluster {
             next_node_port: 0,
             settled_rv: 0,
             kubelet_stable: std::collections::HashMap::new(),
+            agents: BTreeMap::new(),
         }
     }
 
@@ -401,6 +416,44 @@ impl Cluster {
         }
         self.settled_rv = self.next_rv;
         30
+    }
+
+    /// Whether a node's kubelet (and container runtime) runs; nodes without a reported agent run.
+    pub fn kubelet_up(&self, node: &str) -> bool {
+        self.agents.get(node).is_none_or(|a| a.kubelet && a.runtime)
+    }
+
+    /// Whether a control-plane component (`kube-apiserver`, `kube-scheduler`, `kube-controller-manager`,
+    /// `etcd`) runs: its static pod on a control-plane node is Running and Ready. A cluster without
+    /// control-plane static pods (built by hand in tests) counts as running.
+    pub fn component_up(&self, component: &str) -> bool {
+        let pods = self.list_ns("pods", "kube-system");
+        let control_plane: Vec<&&Value> = pods.iter().filter(|p| object::labels(p).get("tier").map(String::as_str) == Some("control-plane")).collect();
+        if control_plane.is_empty() {
+            return true;
+        }
+        control_plane.iter().any(|p| {
+            object::labels(p).get("component").map(String::as_str) == Some(component)
+                && object::str_at(p, "status.phase") == "Running"
+                && controllers::pod_ready(p)
+        })
+    }
+
+    /// The API server's address (`172.30.1.2:6443`): the control-plane node's InternalIP.
+    pub fn server_address(&self) -> String {
+        let ip = self
+            .list_all("nodes")
+            .into_iter()
+            .find(|n| object::labels(n).contains_key("node-role.kubernetes.io/control-plane"))
+            .and_then(|n| {
+                object::array(n, "status.addresses")
+                    .iter()
+                    .find(|a| a.get("type").and_then(Value::as_str) == Some("InternalIP"))
+                    .and_then(|a| a.get("address").and_then(Value::as_str))
+                    .map(String::from)
+            })
+            .unwrap_or_else(|| "127.0.0.1".into());
+        format!("{ip}:6443")
     }
 
     /// A counter that grows with every write to the store.

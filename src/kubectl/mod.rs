@@ -199,6 +199,12 @@ pub fn context<'a>(
         };
         return Err(Output::err(msg, 1));
     };
+    if let Some(c) = world.clusters.get(&context.cluster) {
+        if !c.component_up("kube-apiserver") || !c.component_up("etcd") {
+            let addr = c.server_address();
+            return Err(Output::err(format!("The connection to the server {addr} was refused - did you specify the right host or port?\n"), 1));
+        }
+    }
     let explicit = parsed.get("namespace").is_some();
     let namespace = parsed
         .get("namespace")

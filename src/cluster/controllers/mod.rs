@@ -19,15 +19,24 @@ use serde_json::{json, Value};
 /// Runs every controller once; true when any of them changed the store.
 pub fn reconcile_all(c: &mut Cluster) -> bool {
     let mut changed = false;
-    changed |= namespace::reconcile(c);
-    changed |= garbage::reconcile(c);
-    changed |= node::reconcile(c);
-    changed |= deployment::reconcile(c);
-    changed |= replicaset::reconcile(c);
-    changed |= daemonset::reconcile(c);
-    changed |= scheduler::reconcile(c);
+    // The controllers run inside kube-controller-manager, the scheduler in kube-scheduler: when
+    // their static pod is down, their work stops, as it does on a real cluster.
+    let manager = c.component_up("kube-controller-manager");
+    if manager {
+        changed |= namespace::reconcile(c);
+        changed |= garbage::reconcile(c);
+        changed |= node::reconcile(c);
+        changed |= deployment::reconcile(c);
+        changed |= replicaset::reconcile(c);
+        changed |= daemonset::reconcile(c);
+    }
+    if c.component_up("kube-scheduler") {
+        changed |= scheduler::reconcile(c);
+    }
     changed |= kubelet::reconcile(c);
-    changed |= endpoints::reconcile(c);
+    if manager {
+        changed |= endpoints::reconcile(c);
+    }
     changed
 }
 
@@ -35,7 +44,9 @@ pub fn reconcile_all(c: &mut Cluster) -> bool {
 /// the node lifecycle's taint timers); true when they changed the store.
 pub fn reconcile_timed(c: &mut Cluster) -> bool {
     let mut changed = kubelet::reconcile(c);
-    changed |= node::reconcile(c);
+    if c.component_up("kube-controller-manager") {
+        changed |= node::reconcile(c);
+    }
     changed
 }
 

@@ -2,15 +2,98 @@
 //! taint, and pods that do not tolerate a node's NoExecute taints are evicted from it.
 
 use super::scheduler::tolerates;
-use crate::cluster::{object, parse_timestamp, timestamp, Cluster};
+use crate::cluster::{object, parse_timestamp, timestamp, Cluster, NODE_GRACE_SECS};
 use serde_json::{json, Value};
 
 const UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
+const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
+const NOT_READY: &str = "node.kubernetes.io/not-ready";
+
+/// The Ready condition a node should show and the taint key that goes with it (if any).
+fn health(c: &Cluster, node: &str) -> (&'static str, &'static str, &'static str, Option<&'static str>) {
+    match c.agents.get(node) {
+        Some(a) if !a.kubelet && (c.now - a.since).num_seconds() >= NODE_GRACE_SECS => {
+            ("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.", Some(UNREACHABLE))
+        }
+        Some(a) if a.kubelet && !a.runtime => (
+            "False",
+            "KubeletNotReady",
+            "container runtime is down, PLEG is not healthy: pleg was last seen active 3m0s ago; threshold is 3m0s",
+            Some(NOT_READY),
+        ),
+        _ => ("True", "KubeletReady", "kubelet is posting ready status", None),
+    }
+}
+
+/// Brings a node's conditions and health taints in line with its agents; true when it changed.
+fn sync_health(c: &mut Cluster, node: &Value) -> bool {
+    let name = object::name(node).to_string();
+    let (status, reason, message, taint) = health(c, &name);
+    let now = timestamp(c.now);
+    let mut n = node.clone();
+    if let Some(Value::Array(conds)) = object::get_mut(&mut n, "status.conditions") {
+        for cond in conds.iter_mut() {
+            let is_ready = cond.get("type").and_then(Value::as_str) == Some("Ready");
+            let (want_status, want_reason, want_msg) = if is_ready {
+                (status, reason, message)
+            } else if status == "Unknown" {
+                ("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
+            } else {
+                let t = cond.get("type").and_then(Value::as_str).unwrap_or("");
+                match t {
+                    "MemoryPressure" => ("False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                    "DiskPressure" => ("False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                    _ => ("False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                }
+            };
+            if cond.get("status").and_then(Value::as_str) != Some(want_status) {
+                cond["status"] = json!(want_status);
+                cond["reason"] = json!(want_reason);
+                cond["message"] = json!(want_msg);
+                cond["lastTransitionTime"] = json!(now);
+            }
+        }
+    }
+    let mut taints: Vec<Value> = object::array(&n, "spec.taints")
+        .iter()
+        .filter(|t| {
+            let k = t.get("key").and_then(Value::as_str).unwrap_or("");
+            (k != UNREACHABLE && k != NOT_READY) || Some(k) == taint
+        })
+        .cloned()
+        .collect();
+    if let Some(key) = taint {
+        for effect in ["NoSchedule", "NoExecute"] {
+            if !taints.iter().any(|t| t.get("key").and_then(Value::as_str) == Some(key) && t.get("effect").and_then(Value::as_str) == Some(effect)) {
+                taints.push(json!({"effect": effect, "key": key, "timeAdded": now}));
+            }
+        }
+    }
+    if taints.is_empty() {
+        object::remove(&mut n, "spec.taints");
+    } else {
+        object::set(&mut n, "spec.taints", Value::Array(taints));
+    }
+    if &n != node {
+        if status != "True" {
+            c.record_event(node, "Normal", "NodeNotReady", &format!("Node {name} status is now: NodeNotReady"), "node-controller");
+        }
+        c.put_status("nodes", n);
+        return true;
+    }
+    false
+}
 
 pub fn reconcile(c: &mut Cluster) -> bool {
     let mut changed = false;
     let nodes: Vec<Value> = c.list_all("nodes").into_iter().cloned().collect();
     let now = c.now;
+    for node in &nodes {
+        if sync_health(c, node) {
+            changed = true;
+        }
+    }
+    let nodes: Vec<Value> = c.list_all("nodes").into_iter().cloned().collect();
     for node in &nodes {
         let cordoned = object::get(node, "spec.unschedulable")
             .and_then(Value::as_bool)

@@ -1,0 +1,70 @@
+//! Broken clusters behave as they do on the exam: a stopped kubelet makes its node NotReady, a broken
+//! control-plane manifest takes its component down, and fixing the cause brings everything back.
+
+use kubedojo::session::{ClockMode, Session};
+
+fn session() -> Session {
+    Session::sandbox(ClockMode::Manual)
+}
+
+fn node_status(s: &mut Session, node: &str) -> String {
+    let out = s.run(&format!("kubectl get node {node} --no-headers"));
+    out.stdout.split_whitespace().nth(1).unwrap_or("").to_string()
+}
+
+#[test]
+fn a_stopped_kubelet_makes_its_node_not_ready_and_starting_it_brings_it_back() {
+    let mut s = session();
+    s.run("ssh node01");
+    let out = s.run("systemctl stop kubelet");
+    assert_eq!(out.code, 0, "{out:?}");
+    s.run("exit");
+    s.world.advance(10);
+    assert_eq!(node_status(&mut s, "node01"), "Ready", "within the grace period the node still looks Ready");
+    s.world.advance(40);
+    assert_eq!(node_status(&mut s, "node01"), "NotReady");
+    let d = s.run("kubectl describe node node01").stdout;
+    assert!(d.contains("Kubelet stopped posting node status."), "{d}");
+    assert!(d.contains("node.kubernetes.io/unreachable:NoSchedule"), "{d}");
+    s.run("kubectl create deployment web --image=nginx --replicas=4");
+    s.world.advance(10);
+    let wide = s.run("kubectl get pods -o wide --no-headers -l app=web").stdout;
+    assert!(!wide.contains("node01"), "no new pod goes to a NotReady node:\n{wide}");
+    s.run("ssh node01");
+    s.run("systemctl start kubelet");
+    s.run("exit");
+    s.world.advance(5);
+    assert_eq!(node_status(&mut s, "node01"), "Ready");
+}
+
+#[test]
+fn a_broken_api_server_manifest_refuses_connections_until_fixed() {
+    let mut s = session();
+    let out = s.run("sed -i 's/--etcd-servers=https:\\/\\/127.0.0.1:2379/--etcd-servers=https:\\/\\/127.0.0.1:2380/' /etc/kubernetes/manifests/kube-apiserver.yaml");
+    assert_eq!(out.code, 0, "{out:?}");
+    s.world.advance(60);
+    let out = s.run("kubectl get nodes");
+    assert_eq!(out.stderr, "The connection to the server 172.30.1.2:6443 was refused - did you specify the right host or port?\n");
+    assert_eq!(out.code, 1);
+    let ps = s.run("crictl ps -a").stdout;
+    assert!(ps.contains("kube-apiserver"), "{ps}");
+    s.run("sed -i 's/127.0.0.1:2380/127.0.0.1:2379/' /etc/kubernetes/manifests/kube-apiserver.yaml");
+    s.world.advance(10);
+    let out = s.run("kubectl get nodes");
+    assert_eq!(out.code, 0, "{out:?}");
+}
+
+#[test]
+fn with_the_scheduler_down_new_pods_stay_pending() {
+    let mut s = session();
+    s.run("mv /etc/kubernetes/manifests/kube-scheduler.yaml /root/");
+    s.world.advance(5);
+    s.run("kubectl run waiting --image=nginx");
+    s.world.advance(30);
+    let out = s.run("kubectl get pod waiting --no-headers").stdout;
+    assert!(out.contains("Pending"), "{out}");
+    s.run("mv /root/kube-scheduler.yaml /etc/kubernetes/manifests/");
+    s.world.advance(15);
+    let out = s.run("kubectl get pod waiting --no-headers").stdout;
+    assert!(out.contains("Running"), "{out}");
+}
