@@ -60,9 +60,18 @@ pub fn apply(cluster: &mut Cluster, rt: &ResourceType, obj: &mut Value) {
             object_at(obj, "status").insert("phase".into(), json!("Active"));
         }
         "Secret" => {
-            let m = obj.as_object_mut();
-            if let Some(m) = m {
+            if let Some(m) = obj.as_object_mut() {
                 m.entry("type").or_insert(json!("Opaque"));
+                // stringData is write-only: the API server merges it into data, base64-encoded.
+                if let Some(Value::Object(sd)) = m.remove("stringData") {
+                    let data = m.entry("data").or_insert_with(|| json!({}));
+                    if let Value::Object(d) = data {
+                        for (k, v) in sd {
+                            let text = v.as_str().map(String::from).unwrap_or_else(|| v.to_string());
+                            d.insert(k, json!(base64::Engine::encode(&base64::engine::general_purpose::STANDARD, text.as_bytes())));
+                        }
+                    }
+                }
             }
         }
         _ => {}
