@@ -17,6 +17,8 @@ use std::path::PathBuf;
 #[derive(Debug, Clone)]
 pub struct Options {
     pub scenarios_dir: PathBuf,
+    /// Where progress is kept; `None` when none could be chosen (nothing is saved then).
+    pub data_dir: Option<PathBuf>,
 }
 
 /// Runs the TUI until the learner quits; returns the exit code (128 + signal when stopped by one).
