@@ -7,6 +7,18 @@ pub mod model;
 pub use history::{Attempt, DrillHistory, DrillRun, DrillStats, RunResult, SelfScore};
 pub use model::{load_drill_dir, parse_drill_set, Drill, DrillError, DrillSet};
 
+/// The shipped drill sets: `$KUBEDOJO_DRILLS`, else `./assets/drills`, else the source tree's.
+pub fn default_drills_dir() -> std::path::PathBuf {
+    if let Ok(d) = std::env::var("KUBEDOJO_DRILLS") {
+        return d.into();
+    }
+    let local = std::path::PathBuf::from("assets/drills");
+    if local.is_dir() {
+        return local;
+    }
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/drills")
+}
+
 /// Drills per domain: how many there are and how many were ever done well (self-score 2 or 3).
 pub fn domain_success(
     sets: &[DrillSet],

@@ -6,6 +6,7 @@ pub mod continuation;
 pub mod keymap;
 pub mod menu;
 pub mod screens;
+pub mod study;
 pub mod terminal;
 pub mod theme;
 pub mod widgets;
@@ -31,6 +32,12 @@ pub fn run(options: &Options) -> io::Result<u8> {
     }
     let (scenarios, errors) = crate::scenario::load::load_dir(&options.scenarios_dir);
     let mut app = app::App::new(scenarios, errors, theme::Theme::from_env());
+    app.study = study::Study::load(
+        &crate::cards::files::default_decks_dir(),
+        &crate::drill::default_drills_dir(),
+        options.data_dir.as_deref(),
+        study::StudyClock::Wall,
+    );
     let mut guard = terminal::Guard::new()?;
     let result = app::run(&mut guard.terminal, &mut app);
     // The error path restores through the same guard, before the caller prints anything.
@@ -38,5 +45,7 @@ pub fn run(options: &Options) -> io::Result<u8> {
     result
 }
 
+#[cfg(test)]
+mod study_tests;
 #[cfg(test)]
 mod tests;
