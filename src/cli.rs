@@ -23,7 +23,7 @@ pub struct Cli {
     /// Folder of scenario files [default: $KUBEDOJO_SCENARIOS, else ./scenarios]
     #[arg(long, global = true, value_name = "DIR")]
     pub scenarios: Option<PathBuf>,
-    /// Where learner data is kept (reserved: nothing is saved yet)
+    /// Where learner data is kept [default: $KUBEDOJO_DATA_DIR, else $XDG_DATA_HOME/kubedojo]
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     #[command(subcommand)]
@@ -75,11 +75,25 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = 30)]
         wait: i64,
     },
+    /// Flashcards as Anki-compatible CSV (front, back, tags)
+    Cards {
+        #[command(subcommand)]
+        action: CardsAction,
+    },
     /// Check scenario files; print each error as file:line:col: message
     Validate {
         /// Files or folders [default: the scenarios folder]
         paths: Vec<PathBuf>,
     },
+}
+
+/// What to do with the flashcards.
+#[derive(Debug, Subcommand)]
+pub enum CardsAction {
+    /// Write every card (shipped and imported decks) to FILE (`-` for standard output)
+    Export { file: PathBuf },
+    /// Import FILE as a deck kept in the data directory; the deck's id is the file's name
+    Import { file: PathBuf },
 }
 
 /// A failure of kubedojo itself rather than of a learner's command; the binary exits with 2.
@@ -115,6 +129,8 @@ fn dispatch(cli: Cli) -> Result<u8, CliError> {
     match cli.command {
         None => Ok(crate::tui::run(&crate::tui::Options {
             scenarios_dir: dir,
+            data_dir: crate::progress::data_dir(cli.data_dir.clone(), |k| std::env::var(k).ok())
+                .ok(),
         })?),
         Some(Command::List { json }) => list(&dir, json),
         Some(Command::Sh {
@@ -131,6 +147,60 @@ fn dispatch(cli: Cli) -> Result<u8, CliError> {
             wait,
         }) => check(&dir, &id, commands.as_deref(), solution, seed, json, wait),
         Some(Command::Validate { paths }) => validate(&dir, &paths),
+        Some(Command::Cards { action }) => cards(cli.data_dir.clone(), action),
+    }
+}
+
+fn cards(data_dir: Option<PathBuf>, action: CardsAction) -> Result<u8, CliError> {
+    use crate::cards::files;
+    let data = crate::progress::data_dir(data_dir, |k| std::env::var(k).ok()).ok();
+    match action {
+        CardsAction::Export { file } => {
+            let (decks, errors) = files::load_all(&files::default_decks_dir(), data.as_deref());
+            for e in &errors {
+                eprintln!("warning: {e}");
+            }
+            let csv = files::export_all(&decks);
+            if file.as_os_str() == "-" {
+                io::stdout().lock().write_all(csv.as_bytes())?;
+            } else {
+                std::fs::write(&file, csv).map_err(|source| CliError::Read {
+                    path: file.display().to_string(),
+                    source,
+                })?;
+            }
+            let n: usize = decks.iter().map(|d| d.cards.len()).sum();
+            eprintln!("exported {n} cards");
+            Ok(0)
+        }
+        CardsAction::Import { file } => {
+            let deck = match files::import_file(&file) {
+                Ok(deck) => deck,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(1);
+                }
+            };
+            let Some(data) = data else {
+                eprintln!("error: {}", crate::progress::NoDataDir);
+                return Ok(HARNESS_ERROR);
+            };
+            let dir = files::imported_dir(&data);
+            let target = dir.join(format!("{}.csv", deck.id));
+            std::fs::create_dir_all(&dir)
+                .and_then(|()| std::fs::copy(&file, &target))
+                .map_err(|source| CliError::Read {
+                    path: target.display().to_string(),
+                    source,
+                })?;
+            println!(
+                "imported {} cards as deck {} ({})",
+                deck.cards.len(),
+                deck.id,
+                target.display()
+            );
+            Ok(0)
+        }
     }
 }
 

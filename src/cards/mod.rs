@@ -22,12 +22,14 @@
 
 pub mod command;
 pub mod csv;
+pub mod files;
 pub mod fsrs;
 pub mod load;
 pub mod model;
 pub mod normalize;
 pub mod schedule;
 pub mod session;
+pub mod stats;
 pub(crate) mod timefmt;
 
 pub use command::{check_command, normalize_command, CommandChecker, CommandVerdict, TextChecker};

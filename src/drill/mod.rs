@@ -7,6 +7,32 @@ pub mod model;
 pub use history::{Attempt, DrillHistory, DrillRun, DrillStats, RunResult, SelfScore};
 pub use model::{load_drill_dir, parse_drill_set, Drill, DrillError, DrillSet};
 
+/// The shipped drill sets: `$KUBEDOJO_DRILLS`, else `./assets/drills`, else the source tree's.
+pub fn default_drills_dir() -> std::path::PathBuf {
+    if let Ok(d) = std::env::var("KUBEDOJO_DRILLS") {
+        return d.into();
+    }
+    let local = std::path::PathBuf::from("assets/drills");
+    if local.is_dir() {
+        return local;
+    }
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("assets/drills")
+}
+
+/// Drills per domain: how many there are and how many were ever done well (self-score 2 or 3).
+pub fn domain_success(
+    sets: &[DrillSet],
+    history: &DrillHistory,
+) -> std::collections::BTreeMap<crate::scenario::Domain, (usize, usize)> {
+    let mut by = std::collections::BTreeMap::new();
+    for d in sets.iter().flat_map(|s| &s.drills) {
+        let e: &mut (usize, usize) = by.entry(d.domain).or_default();
+        e.0 += 1;
+        e.1 += usize::from(history.stats(&d.id).successes > 0);
+    }
+    by
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

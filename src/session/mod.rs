@@ -8,6 +8,9 @@ use crate::scenario::{Loaded, Scenario};
 use crate::shell::Shell;
 use crate::world::{default_epoch, Clock, World};
 use crate::Output;
+
+pub mod card_check;
+pub use card_check::WorldChecker;
 use thiserror::Error;
 
 /// Why a session could not start.

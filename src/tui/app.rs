@@ -4,6 +4,7 @@
 use super::keymap;
 pub use super::menu::{Feature, MenuItem, MENU};
 use super::screens;
+use super::study::{Study, StudyAction};
 use super::theme::Theme;
 use super::widgets::editor::Edit;
 use super::widgets::task_list::TaskList;
@@ -25,6 +26,9 @@ pub enum Screen {
     Results,
     /// A feature announced on the home menu that is not built yet.
     Coming(Feature),
+    Flashcards,
+    Drills,
+    Stats,
 }
 
 /// A question that must be answered before anything else happens.
@@ -85,6 +89,8 @@ pub enum Action {
     CloseHelp,
     /// Run the pending [`Work`] (sent by the event loop after drawing).
     Work,
+    /// Flashcards, drills and stats.
+    Study(StudyAction),
 }
 
 /// Slow work an action asked for. The event loop draws a note saying so, then runs it with
@@ -184,6 +190,7 @@ pub struct App {
     pub theme: Theme,
     pub seeds: Seeds,
     pub quit: bool,
+    pub study: Study,
 }
 
 impl App {
@@ -201,6 +208,7 @@ impl App {
             theme,
             seeds: Seeds::Time,
             quit: false,
+            study: Study::default(),
         }
     }
 
@@ -251,6 +259,14 @@ impl App {
             Screen::Practice => self.update_practice(action),
             Screen::Task => self.update_task(action),
             Screen::Results => self.update_results(action),
+            Screen::Flashcards | Screen::Drills | Screen::Stats => {
+                if let Action::Study(a) = action {
+                    if self.study.update(self.screen, a) {
+                        self.study.notices.clear();
+                        self.screen = Screen::Home;
+                    }
+                }
+            }
             Screen::Coming(_) => {
                 if matches!(action, Action::Back | Action::Select) {
                     self.screen = Screen::Home;
@@ -283,7 +299,7 @@ impl App {
             Action::Last => self.menu = n - 1,
             Action::Select => match MENU.get(self.menu) {
                 Some(MenuItem::Practice) => self.screen = Screen::Practice,
-                Some(MenuItem::Open(f)) => self.screen = Screen::Coming(*f),
+                Some(MenuItem::Open(f)) => self.screen = screen_of(*f),
                 Some(MenuItem::Quit) | None => self.quit = true,
             },
             _ => {}
@@ -485,6 +501,16 @@ impl App {
             Action::First => *scroll = 0,
             _ => {}
         }
+    }
+}
+
+/// The screen a menu entry opens.
+fn screen_of(f: Feature) -> Screen {
+    match f {
+        Feature::Flashcards => Screen::Flashcards,
+        Feature::Drills => Screen::Drills,
+        Feature::Stats => Screen::Stats,
+        other => Screen::Coming(other),
     }
 }
 

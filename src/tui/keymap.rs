@@ -17,7 +17,8 @@ pub fn action(app: &App, key: KeyEvent) -> Option<Action> {
     if app.confirm.is_some() {
         return confirm(key);
     }
-    let typing = app.screen == Screen::Task || app.practice.filtering;
+    let typing =
+        app.screen == Screen::Task || app.practice.filtering || app.study.typing(app.screen);
     if key.code == KeyCode::F(1) || (!typing && key.code == KeyCode::Char('?')) {
         return Some(Action::Help);
     }
@@ -38,6 +39,12 @@ pub fn action(app: &App, key: KeyEvent) -> Option<Action> {
         }
         Screen::Results => results(key),
         Screen::Coming(_) => coming(key),
+        Screen::Flashcards | Screen::Drills | Screen::Stats => {
+            if is_ctrl_c(key) && !app.study.typing(app.screen) {
+                return Some(Action::Quit);
+            }
+            super::study::keys(app.screen, &app.study, key).map(Action::Study)
+        }
     }
 }
 

@@ -62,11 +62,9 @@ impl MenuItem {
                 "Solve one task at a time in a simulated cluster, graded on demand"
             }
             MenuItem::Open(Feature::MockExam) => "A full timed exam (coming in a later version)",
-            MenuItem::Open(Feature::Flashcards) => {
-                "Spaced-repetition cards (coming in a later version)"
-            }
-            MenuItem::Open(Feature::Drills) => "Speed drills (coming in a later version)",
-            MenuItem::Open(Feature::Stats) => "Your progress (coming in a later version)",
+            MenuItem::Open(Feature::Flashcards) => "Spaced-repetition cards, command cards checked",
+            MenuItem::Open(Feature::Drills) => "Timed speed drills with best times",
+            MenuItem::Open(Feature::Stats) => "Mastery by domain, streak, reviews per day",
             MenuItem::Quit => "Leave kubedojo",
         }
     }

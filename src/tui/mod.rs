@@ -6,6 +6,7 @@ pub mod continuation;
 pub mod keymap;
 pub mod menu;
 pub mod screens;
+pub mod study;
 pub mod terminal;
 pub mod theme;
 pub mod widgets;
@@ -17,6 +18,8 @@ use std::path::PathBuf;
 #[derive(Debug, Clone)]
 pub struct Options {
     pub scenarios_dir: PathBuf,
+    /// Where progress is kept; `None` when none could be chosen (nothing is saved then).
+    pub data_dir: Option<PathBuf>,
 }
 
 /// Runs the TUI until the learner quits; returns the exit code (128 + signal when stopped by one).
@@ -29,6 +32,12 @@ pub fn run(options: &Options) -> io::Result<u8> {
     }
     let (scenarios, errors) = crate::scenario::load::load_dir(&options.scenarios_dir);
     let mut app = app::App::new(scenarios, errors, theme::Theme::from_env());
+    app.study = study::Study::load(
+        &crate::cards::files::default_decks_dir(),
+        &crate::drill::default_drills_dir(),
+        options.data_dir.as_deref(),
+        study::StudyClock::Wall,
+    );
     let mut guard = terminal::Guard::new()?;
     let result = app::run(&mut guard.terminal, &mut app);
     // The error path restores through the same guard, before the caller prints anything.
@@ -36,5 +45,7 @@ pub fn run(options: &Options) -> io::Result<u8> {
     result
 }
 
+#[cfg(test)]
+mod study_tests;
 #[cfg(test)]
 mod tests;

@@ -47,11 +47,25 @@ const RESULTS: &[(&str, &str)] = &[
     ("↑↓ PgUp PgDn", "scroll"),
 ];
 
+const STUDY: &[(&str, &str)] = &[
+    ("↑↓ j k", "pick a deck or a drill set"),
+    ("Enter", "start; on a command card, check what you typed"),
+    ("Space", "reveal the answer"),
+    ("1 2 3 4", "rate a card: again, hard, good, easy"),
+    ("u", "undo the last rating"),
+    (
+        "0 1 2 3",
+        "score a drill: no, with the answer, with slips, first time",
+    ),
+    ("Esc q", "stop, or back to the menu"),
+];
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let theme = app.theme;
     let keys: &[(&str, &str)] = match app.screen {
         Screen::Task => TASK,
         Screen::Results => RESULTS,
+        Screen::Flashcards | Screen::Drills | Screen::Stats => STUDY,
         _ => LISTS,
     };
     let mut lines: Vec<Line> = keys

@@ -1,10 +1,13 @@
 //! The screens. Each one reads the [`App`] and draws; none changes state.
 
 pub mod coming;
+pub mod drills;
+pub mod flashcards;
 pub mod help;
 pub mod home;
 pub mod practice;
 pub mod results;
+pub mod stats;
 pub mod task;
 
 use super::app::{App, Confirm, Screen};
@@ -24,6 +27,9 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Task => task::render(app, frame, area),
         Screen::Results => results::render(app, frame, area),
         Screen::Coming(feature) => coming::render(app, feature, frame, area),
+        Screen::Flashcards => flashcards::render(app, frame, area),
+        Screen::Drills => drills::render(app, frame, area),
+        Screen::Stats => stats::render(app, frame, area),
     }
     if let Some(confirm) = app.confirm {
         render_confirm(app.theme, confirm, frame, area);
