@@ -74,3 +74,216 @@ fn an_empty_attempt_scores_zero() {
         );
     }
 }
+
+/// The seed the partial-attempt and second-solution tables are written for.
+const TABLE_SEED: u64 = 3;
+
+/// Starts scenario `id` with `TABLE_SEED`, runs `commands` (with `{{param}}` filled in from the same
+/// seed), and returns the points earned, the points possible, and a transcript for failure messages.
+fn attempt(all: &[kubedojo::scenario::Loaded], id: &str, commands: &[&str]) -> (u32, u32, String) {
+    let l = all
+        .iter()
+        .find(|l| l.scenario.id == id)
+        .unwrap_or_else(|| panic!("no scenario {id}"));
+    let values = kubedojo::scenario::params::draw(&l.scenario, TABLE_SEED);
+    let mut s = Session::start(l, TABLE_SEED, ClockMode::Manual).expect("scenario starts");
+    let mut log = String::new();
+    for c in commands {
+        let line = kubedojo::scenario::params::substitute(c, &values);
+        let o = s.run(&line);
+        log.push_str(&format!("$ {line}\n{}{}", o.stdout, o.stderr));
+    }
+    let r = s.grade().expect("a task is graded");
+    let failed: Vec<String> = r
+        .findings
+        .iter()
+        .filter(|f| !f.passed)
+        .map(|f| format!("  FAIL {}: {}", f.description, f.feedback))
+        .collect();
+    log.push_str(&failed.join("\n"));
+    (r.earned as u32, r.possible as u32, log)
+}
+
+/// Attempts that solve part of a task, and the exact points they must earn: partial credit is given
+/// per requirement, and a requirement that was not met earns nothing.
+const PARTIAL: &[(&str, &[&str], u32)] = &[
+    // The taint removed from the reserved node instead: the pod runs, but on node02.
+    ("pending-taint", &["kubectl taint nodes node02 {{reserved}}-"], 1),
+    // The service changed instead of the pod: endpoints, but the label is still wrong.
+    (
+        "pod-label-typo-endpoints",
+        &[
+            "kubectl delete svc {{svc}}",
+            "kubectl expose pod {{pod}} --name={{svc}} --port=80",
+        ],
+        2,
+    ),
+    // The wrong node labelled: the pods run, but not where they should.
+    (
+        "pending-node-selector",
+        &["kubectl label node controlplane {{label}}=ssd", "kubectl taint node controlplane node-role.kubernetes.io/control-plane-"],
+        2,
+    ),
+    ("change-cause-update", &["kubectl set image deployment/{{name}} {{container}}={{image}}"], 2),
+    ("clusterrole-node-reader", &["kubectl create clusterrole {{role}} --verb=get,list,watch --resource=nodes"], 2),
+    ("serviceaccount-rolebinding", &["kubectl create serviceaccount {{sa}} -n {{ns}}"], 1),
+    (
+        "serviceaccount-rolebinding",
+        &[
+            "kubectl create serviceaccount {{sa}} -n {{ns}}",
+            "kubectl create role deployer --verb=create,get,list,update,delete --resource=deployments.apps -n {{ns}}",
+        ],
+        4,
+    ),
+    (
+        "secret-volume",
+        &["kubectl create secret generic {{secret}} --from-literal=username={{user}} --from-literal=password={{pass}} -n {{ns}}"],
+        1,
+    ),
+    ("serviceaccount-pod", &["kubectl create serviceaccount {{sa}} -n {{ns}}"], 1),
+    // Only runAsUser: the group and the privilege-escalation setting are missing.
+    (
+        "security-context-user",
+        &["kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {{pod}}\nspec:\n  securityContext:\n    runAsUser: {{uid}}\n  containers:\n  - name: main\n    image: busybox\n    command: [\"sleep\", \"3600\"]\nEOF"],
+        2,
+    ),
+    // hostPath without a type: the directory would not be created.
+    (
+        "hostpath-pod-volume",
+        &["kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {{pod}}\nspec:\n  containers:\n  - name: main\n    image: busybox\n    command: [\"sleep\", \"3600\"]\n    volumeMounts:\n    - name: host\n      mountPath: /data\n  volumes:\n  - name: host\n    hostPath:\n      path: {{hostdir}}\nEOF"],
+        2,
+    ),
+    // A disk-backed emptyDir.
+    (
+        "emptydir-memory",
+        &["kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {{pod}}\n  namespace: {{ns}}\nspec:\n  containers:\n  - name: redis\n    image: redis:alpine\n    volumeMounts:\n    - name: scratch\n      mountPath: /scratch\n  volumes:\n  - name: scratch\n    emptyDir: {}\nEOF"],
+        2,
+    ),
+    // A random node port instead of the one asked for.
+    (
+        "nodeport-deployment-ns",
+        &["kubectl expose deployment {{name}} --type=NodePort --port=80 --name={{name}}-np -n {{ns}}"],
+        4,
+    ),
+    // No class, and an Exact path.
+    ("ingress-host-rule", &["kubectl create ingress {{svc}}-ingress -n {{ns}} --rule='{{host}}/={{svc}}:80'"], 3),
+    // `create service clusterip` selects app={{svc}}: no endpoints.
+    ("clusterip-for-pod", &["kubectl create service clusterip {{svc}} --tcp=6379 -n {{ns}}"], 1),
+    // No target port: it defaults to the service port, where nothing listens.
+    ("service-named-port", &["kubectl expose deployment {{name}} --name={{name}}-svc --port={{port}} -n {{ns}}"], 3),
+    // Only the first line of the logs.
+    ("pod-logs-to-file", &["kubectl logs {{pod}} -n {{ns}} | head -1 > /opt/{{file}}"], 1),
+    ("rbac-role-binding", &["kubectl create role {{role}} --verb=get,list,watch --resource=pods -n {{ns}}"], 2),
+    ("secret-env", &["kubectl create secret generic {{secret}} --from-literal=DB_PASSWORD=s3cr3t -n {{ns}}"], 2),
+];
+
+#[test]
+fn partial_attempts_earn_exactly_their_share() {
+    let all = scenarios();
+    let mut failures = Vec::new();
+    for (id, commands, want) in PARTIAL {
+        let (earned, possible, log) = attempt(&all, id, commands);
+        if earned != *want {
+            failures.push(format!("{id}: earned {earned}/{possible}, expected {want}\n{log}"));
+        }
+    }
+    assert!(PARTIAL.len() >= 15);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// A second correct way to solve each of these tasks (declarative where the reference is imperative,
+/// or the other way round): it must score full marks too, since the grader looks at the end state.
+const SECOND_SOLUTION: &[(&str, &[&str])] = &[
+    ("rollout-undo-bad-image", &["kubectl set image deployment/{{name}} nginx=nginx:{{good}} -n {{ns}}"]),
+    ("rollback-to-revision", &["kubectl set image deployment/{{name}} web=nginx:{{v1}} -n {{ns}}"]),
+    ("pending-cordoned-nodes", &["kubectl uncordon node02"]),
+    ("pending-taint", &["kubectl taint nodes node01 {{key}}-"]),
+    (
+        "pod-command-typo",
+        &[
+            "kubectl delete pod {{pod}} -n {{ns}}",
+            "kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {{pod}}\n  namespace: {{ns}}\n  labels:\n    tier: {{tier}}\nspec:\n  containers:\n  - name: main\n    image: {{image}}\n    command: [\"sleep\", \"{{secs}}\"]\nEOF",
+        ],
+    ),
+    ("pod-label-typo-endpoints", &["kubectl label pod {{pod}} tier-", "kubectl label pod {{pod}} tier={{tier}}"]),
+    ("most-restarts-file", &["echo {{worst}} > /opt/{{file}}"]),
+    ("pod-logs-to-file", &["kubectl -n {{ns}} logs pod/{{pod}} > /opt/{{file}}"]),
+    ("sidecar-container-logs", &["kubectl logs {{pod}} --container={{sidecar}} > /opt/{{sidecar}}.log"]),
+    ("previous-logs-crash", &["kubectl logs -p {{pod}} -n {{ns}} > /opt/{{pod}}-crash.log"]),
+    (
+        "change-cause-update",
+        &["kubectl apply -f - <<EOF\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{name}}\n  annotations:\n    kubernetes.io/change-cause: {{cause}}\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: {{name}}\n  template:\n    metadata:\n      labels:\n        app: {{name}}\n    spec:\n      containers:\n      - name: {{container}}\n        image: {{image}}\nEOF"],
+    ),
+    (
+        "clusterrole-node-reader",
+        &["kubectl apply -f - <<EOF\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: {{role}}\nrules:\n- apiGroups: [\"\"]\n  resources: [\"nodes\"]\n  verbs: [\"get\", \"list\", \"watch\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: {{role}}-binding\nsubjects:\n- kind: Group\n  name: {{group}}\n  apiGroup: rbac.authorization.k8s.io\nroleRef:\n  kind: ClusterRole\n  name: {{role}}\n  apiGroup: rbac.authorization.k8s.io\nEOF"],
+    ),
+    (
+        "serviceaccount-rolebinding",
+        &["kubectl apply -f - <<EOF\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{sa}}\n  namespace: {{ns}}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: deployer\n  namespace: {{ns}}\nrules:\n- apiGroups: [\"apps\"]\n  resources: [\"deployments\"]\n  verbs: [\"create\", \"get\", \"list\", \"update\", \"delete\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: deployer-{{sa}}\n  namespace: {{ns}}\nsubjects:\n- kind: ServiceAccount\n  name: {{sa}}\n  namespace: {{ns}}\nroleRef:\n  kind: Role\n  name: deployer\n  apiGroup: rbac.authorization.k8s.io\nEOF"],
+    ),
+    (
+        "externalname-service",
+        &["kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{svc}}\n  namespace: {{ns}}\nspec:\n  type: ExternalName\n  externalName: {{host}}\nEOF"],
+    ),
+    (
+        "service-named-port",
+        &["kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{name}}-svc\n  namespace: {{ns}}\nspec:\n  selector:\n    app: {{name}}\n  ports:\n  - port: {{port}}\n    targetPort: {{cport}}\nEOF"],
+    ),
+    (
+        "ingress-host-rule",
+        &["kubectl apply -f - <<EOF\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: {{svc}}-ingress\n  namespace: {{ns}}\nspec:\n  ingressClassName: nginx\n  rules:\n  - host: {{host}}\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: {{svc}}\n            port:\n              number: 80\nEOF"],
+    ),
+    (
+        "clusterip-for-pod",
+        &["kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{svc}}\n  namespace: {{ns}}\nspec:\n  type: ClusterIP\n  selector:\n    app: {{app}}\n  ports:\n  - port: 6379\n    targetPort: 6379\nEOF"],
+    ),
+    (
+        "nodeport-deployment-ns",
+        &["kubectl create service nodeport {{name}}-np --tcp=80:80 --node-port={{nodeport}} -n {{ns}} --dry-run=client -o yaml | sed 's/app: {{name}}-np/app: {{name}}/' | kubectl apply -f -"],
+    ),
+    (
+        "secret-volume",
+        &["kubectl apply -f - <<EOF\napiVersion: v1\nkind: Secret\nmetadata:\n  name: {{secret}}\n  namespace: {{ns}}\ndata:\n  username: $(echo -n {{user}} | base64)\n  password: $(echo -n {{pass}} | base64)\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {{pod}}\n  namespace: {{ns}}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.27\n    volumeMounts:\n    - name: s\n      mountPath: {{dir}}\n      readOnly: true\n  volumes:\n  - name: s\n    secret:\n      secretName: {{secret}}\nEOF"],
+    ),
+    (
+        "serviceaccount-pod",
+        &[
+            "kubectl create sa {{sa}} -n {{ns}}",
+            "kubectl run {{pod}} --image={{image}} -n {{ns}} --dry-run=client -o yaml > /root/p.yaml",
+            "sed -i 's/^spec:/spec:\\n  serviceAccountName: {{sa}}/' /root/p.yaml",
+            "kubectl create -f /root/p.yaml",
+        ],
+    ),
+    ("storageclass-local", &["kubectl apply -f - <<EOF\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: {{sc}}\nprovisioner: kubernetes.io/no-provisioner\nreclaimPolicy: Retain\nallowVolumeExpansion: true\nvolumeBindingMode: WaitForFirstConsumer\nEOF"]),
+    ("drain-node", &["kubectl cordon {{node}}", "kubectl drain {{node}} --ignore-daemonsets --force"]),
+    (
+        "etcd-snapshot",
+        &["etcdctl --endpoints https://127.0.0.1:2379 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/server.crt --key /etc/kubernetes/pki/etcd/server.key snapshot save {{path}}"],
+    ),
+    (
+        "job-from-cronjob",
+        &["kubectl apply -f - <<EOF\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{job}}\n  namespace: {{ns}}\nspec:\n  template:\n    spec:\n      restartPolicy: OnFailure\n      containers:\n      - name: task\n        image: busybox:1.36\n        command: [\"sh\", \"-c\", \"date; echo {{cj}} done\"]\nEOF"],
+    ),
+    (
+        "scheduler-manifest-typo",
+        &[
+            "sed 's/--{{typo}}=/--bind-address=/' /etc/kubernetes/manifests/kube-scheduler.yaml > /root/ks.yaml",
+            "cat /root/ks.yaml > /etc/kubernetes/manifests/kube-scheduler.yaml",
+        ],
+    ),
+];
+
+#[test]
+fn second_solutions_score_full_marks() {
+    let all = scenarios();
+    let mut failures = Vec::new();
+    for (id, commands) in SECOND_SOLUTION {
+        let (earned, possible, log) = attempt(&all, id, commands);
+        if earned != possible {
+            failures.push(format!("{id}: earned {earned}/{possible}\n{log}"));
+        }
+    }
+    assert!(SECOND_SOLUTION.len() >= 15);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
