@@ -5,6 +5,7 @@ pub mod daemonset;
 pub mod deployment;
 pub mod endpoints;
 pub mod garbage;
+pub mod job;
 pub mod kubelet;
 pub mod namespace;
 pub mod node;
@@ -25,6 +26,7 @@ pub fn reconcile_all(c: &mut Cluster) -> bool {
     changed |= deployment::reconcile(c);
     changed |= replicaset::reconcile(c);
     changed |= daemonset::reconcile(c);
+    changed |= job::reconcile(c);
     changed |= scheduler::reconcile(c);
     changed |= kubelet::reconcile(c);
     changed |= endpoints::reconcile(c);
