@@ -63,3 +63,29 @@ fn a_job_whose_pods_fail_stops_at_its_backoff_limit() {
         out.stderr
     );
 }
+
+#[test]
+fn a_statefulset_of_3_creates_web_0_then_web_1_then_web_2() {
+    let mut s = session();
+    apply(
+        &mut s,
+        "sts.yaml",
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: web\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n",
+    );
+    let out = s.run("kubectl get pods --no-headers -o custom-columns=NAME:.metadata.name");
+    assert_eq!(out.stdout, "web-0\n");
+    let mut seen = Vec::new();
+    for _ in 0..30 {
+        s.world.advance(1);
+        let out = s.run("kubectl get pods --no-headers -o custom-columns=NAME:.metadata.name");
+        if seen.last() != Some(&out.stdout) {
+            seen.push(out.stdout);
+        }
+    }
+    assert_eq!(seen, ["web-0\nweb-1\n", "web-0\nweb-1\nweb-2\n"]);
+    let out = s.run("kubectl get sts web");
+    assert_eq!(out.stdout, "NAME   READY   AGE\nweb    3/3     62s\n");
+    s.run("kubectl scale sts web --replicas=1");
+    let out = s.run("kubectl get pods --no-headers -o custom-columns=NAME:.metadata.name");
+    assert_eq!(out.stdout, "web-0\n");
+}

@@ -12,6 +12,7 @@ pub mod node;
 pub mod replicaset;
 pub mod runtime;
 pub mod scheduler;
+pub mod statefulset;
 
 use super::object;
 use super::Cluster;
@@ -27,6 +28,7 @@ pub fn reconcile_all(c: &mut Cluster) -> bool {
     changed |= replicaset::reconcile(c);
     changed |= daemonset::reconcile(c);
     changed |= job::reconcile(c);
+    changed |= statefulset::reconcile(c);
     changed |= scheduler::reconcile(c);
     changed |= kubelet::reconcile(c);
     changed |= endpoints::reconcile(c);
