@@ -89,3 +89,59 @@ fn a_statefulset_of_3_creates_web_0_then_web_1_then_web_2() {
     let out = s.run("kubectl get pods --no-headers -o custom-columns=NAME:.metadata.name");
     assert_eq!(out.stdout, "web-0\n");
 }
+
+#[test]
+fn a_pvc_binds_to_the_matching_pv_and_the_pod_using_it_runs() {
+    let mut s = session();
+    apply(
+        &mut s,
+        "pv.yaml",
+        "apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv-small\nspec:\n  capacity:\n    storage: 1Gi\n  accessModes: [ReadWriteOnce]\n  hostPath:\n    path: /data/small\n---\napiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv-big\nspec:\n  capacity:\n    storage: 5Gi\n  accessModes: [ReadWriteOnce]\n  persistentVolumeReclaimPolicy: Delete\n  hostPath:\n    path: /data/big\n",
+    );
+    apply(
+        &mut s,
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  volumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: data\n  containers:\n  - name: app\n    image: nginx\n",
+    );
+    let out = s.run("kubectl get pod app -o jsonpath={.status.conditions[0].message}");
+    assert_eq!(out.stdout, "0/3 nodes are available: persistentvolumeclaim \"data\" not found. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.");
+    apply(
+        &mut s,
+        "pvc.yaml",
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 2Gi\n",
+    );
+    let out = s.run("kubectl get pvc data");
+    assert_eq!(out.stdout, "NAME   STATUS   VOLUME   CAPACITY   ACCESS MODES   STORAGECLASS   VOLUMEATTRIBUTESCLASS   AGE\ndata   Bound    pv-big   5Gi        RWO                           <unset>                 1s\n");
+    let out = s.run("kubectl get pv --no-headers");
+    assert!(
+        out.stdout
+            .contains("pv-big     5Gi   RWO   Delete   Bound       default/data"),
+        "{}",
+        out.stdout
+    );
+    s.world.advance(10);
+    let out = s.run("kubectl get pod app --no-headers");
+    assert!(out.stdout.contains("Running"), "{}", out.stdout);
+    s.run("kubectl delete pod app");
+    s.run("kubectl delete pvc data");
+    let out = s.run("kubectl get pv -o name");
+    assert_eq!(out.stdout, "persistentvolume/pv-small\n");
+}
+
+#[test]
+fn a_pvc_asking_for_a_class_nobody_provides_stays_pending() {
+    let mut s = session();
+    apply(
+        &mut s,
+        "pvc.yaml",
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: fast\nspec:\n  storageClassName: fast\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n",
+    );
+    s.world.advance(30);
+    let out = s.run("kubectl get pvc fast --no-headers");
+    assert_eq!(
+        out.stdout,
+        "fast   Pending                     fast   <unset>   31s\n"
+    );
+    let out = s.run("kubectl get events --field-selector involvedObject.name=fast -o jsonpath={.items[0].message}");
+    assert_eq!(out.stdout, "storageclass.storage.k8s.io \"fast\" not found");
+}

@@ -9,6 +9,7 @@ pub mod job;
 pub mod kubelet;
 pub mod namespace;
 pub mod node;
+pub mod pv;
 pub mod replicaset;
 pub mod runtime;
 pub mod scheduler;
@@ -29,6 +30,7 @@ pub fn reconcile_all(c: &mut Cluster) -> bool {
     changed |= daemonset::reconcile(c);
     changed |= job::reconcile(c);
     changed |= statefulset::reconcile(c);
+    changed |= pv::reconcile(c);
     changed |= scheduler::reconcile(c);
     changed |= kubelet::reconcile(c);
     changed |= endpoints::reconcile(c);
