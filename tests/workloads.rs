@@ -145,3 +145,30 @@ fn a_pvc_asking_for_a_class_nobody_provides_stays_pending() {
     let out = s.run("kubectl get events --field-selector involvedObject.name=fast -o jsonpath={.items[0].message}");
     assert_eq!(out.stdout, "storageclass.storage.k8s.io \"fast\" not found");
 }
+
+#[test]
+fn a_cronjob_every_minute_creates_a_job_after_a_minute() {
+    let mut s = session();
+    let out = s.run(
+        "kubectl create cronjob tick --image=busybox --schedule='*/1 * * * *' -- sh -c 'echo tick'",
+    );
+    assert_eq!(out.stdout, "cronjob.batch/tick created\n", "{}", out.stderr);
+    let out = s.run("kubectl get cj tick");
+    assert_eq!(out.stdout, "NAME   SCHEDULE      TIMEZONE   SUSPEND   ACTIVE   LAST SCHEDULE   AGE\ntick   */1 * * * *   <none>     False     0        <none>          1s\n");
+    let out = s.run("kubectl get jobs");
+    assert_eq!(out.stderr, "No resources found in default namespace.\n");
+    s.world.advance(65);
+    let out = s.run("kubectl get jobs -o name");
+    assert_eq!(out.stdout.lines().count(), 1, "{}", out.stdout);
+    assert!(out.stdout.starts_with("job.batch/tick-"), "{}", out.stdout);
+    s.world.advance(240);
+    let out = s.run("kubectl get jobs --no-headers");
+    let complete = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains("Complete"))
+        .count();
+    assert_eq!(complete, 3, "history keeps 3: {}", out.stdout);
+    let out = s.run("kubectl get cj tick -o jsonpath={.spec.concurrencyPolicy},{.spec.successfulJobsHistoryLimit},{.spec.failedJobsHistoryLimit}");
+    assert_eq!(out.stdout, "Allow,3,1");
+}

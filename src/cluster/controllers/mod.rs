@@ -1,6 +1,7 @@
 //! Controllers: each reconciles one kind of object towards its spec, level-triggered and idempotent.
 //! `reconcile_all` runs them once and says whether anything changed.
 
+pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod endpoints;
@@ -28,6 +29,7 @@ pub fn reconcile_all(c: &mut Cluster) -> bool {
     changed |= deployment::reconcile(c);
     changed |= replicaset::reconcile(c);
     changed |= daemonset::reconcile(c);
+    changed |= cronjob::reconcile(c);
     changed |= job::reconcile(c);
     changed |= statefulset::reconcile(c);
     changed |= pv::reconcile(c);
@@ -42,6 +44,7 @@ pub fn reconcile_all(c: &mut Cluster) -> bool {
 pub fn reconcile_timed(c: &mut Cluster) -> bool {
     let mut changed = kubelet::reconcile(c);
     changed |= node::reconcile(c);
+    changed |= cronjob::reconcile(c);
     changed
 }
 
