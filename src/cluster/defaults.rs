@@ -49,6 +49,81 @@ pub fn apply(cluster: &mut Cluster, rt: &ResourceType, obj: &mut Value) {
                 .or_insert(json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}));
             template(obj);
         }
+        "Job" => {
+            job_spec(object_at(obj, "spec"));
+            template(obj);
+        }
+        "CronJob" => {
+            let spec = object_at(obj, "spec");
+            spec.entry("concurrencyPolicy").or_insert(json!("Allow"));
+            spec.entry("failedJobsHistoryLimit").or_insert(json!(1));
+            spec.entry("successfulJobsHistoryLimit").or_insert(json!(3));
+            spec.entry("suspend").or_insert(json!(false));
+            job_spec(object::map_mut(obj, "spec.jobTemplate.spec"));
+            object::map_mut(obj, "spec.jobTemplate.metadata")
+                .entry("creationTimestamp")
+                .or_insert(Value::Null);
+            pod_spec(object::map_mut(obj, "spec.jobTemplate.spec.template.spec"));
+            object::map_mut(obj, "spec.jobTemplate.spec.template.metadata")
+                .entry("creationTimestamp")
+                .or_insert(Value::Null);
+        }
+        "StatefulSet" => {
+            let spec = object_at(obj, "spec");
+            spec.entry("replicas").or_insert(json!(1));
+            spec.entry("podManagementPolicy")
+                .or_insert(json!("OrderedReady"));
+            spec.entry("revisionHistoryLimit").or_insert(json!(10));
+            spec.entry("updateStrategy")
+                .or_insert(json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}));
+            spec.entry("persistentVolumeClaimRetentionPolicy")
+                .or_insert(json!({"whenDeleted": "Retain", "whenScaled": "Retain"}));
+            if let Some(Value::Array(ts)) = spec.get_mut("volumeClaimTemplates") {
+                for t in ts.iter_mut() {
+                    if let Value::Object(m) = t {
+                        m.entry("apiVersion").or_insert(json!("v1"));
+                        m.entry("kind").or_insert(json!("PersistentVolumeClaim"));
+                    }
+                    object::map_mut(t, "spec")
+                        .entry("volumeMode")
+                        .or_insert(json!("Filesystem"));
+                    object::map_mut(t, "status")
+                        .entry("phase")
+                        .or_insert(json!("Pending"));
+                }
+            }
+            template(obj);
+        }
+        "PersistentVolumeClaim" => {
+            let default_class = cluster
+                .list_all("storageclasses")
+                .into_iter()
+                .find(|sc| is_default_class(sc))
+                .map(|sc| object::name(sc).to_string());
+            let spec = object_at(obj, "spec");
+            spec.entry("volumeMode").or_insert(json!("Filesystem"));
+            if let Some(dc) = default_class {
+                spec.entry("storageClassName").or_insert(json!(dc));
+            }
+            object_at(obj, "status")
+                .entry("phase")
+                .or_insert(json!("Pending"));
+        }
+        "PersistentVolume" => {
+            let spec = object_at(obj, "spec");
+            spec.entry("persistentVolumeReclaimPolicy")
+                .or_insert(json!("Retain"));
+            spec.entry("volumeMode").or_insert(json!("Filesystem"));
+            object_at(obj, "status")
+                .entry("phase")
+                .or_insert(json!("Available"));
+        }
+        "StorageClass" => {
+            if let Some(m) = obj.as_object_mut() {
+                m.entry("reclaimPolicy").or_insert(json!("Delete"));
+                m.entry("volumeBindingMode").or_insert(json!("Immediate"));
+            }
+        }
         "Service" => service(cluster, obj),
         "Namespace" => {
             let name = object::name(obj).to_string();
@@ -76,6 +151,51 @@ pub fn apply(cluster: &mut Cluster, rt: &ResourceType, obj: &mut Value) {
         }
         _ => {}
     }
+}
+
+/// Defaults that need the object's uid (a Job's selector and template labels), applied on create.
+pub fn with_uid(rt: &ResourceType, obj: &mut Value, uid: &str) {
+    if rt.kind != "Job" {
+        return;
+    }
+    if object::get(obj, "spec.selector").is_none() {
+        object::set(
+            obj,
+            "spec.selector",
+            json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}),
+        );
+        object::set(obj, "spec.manualSelector", json!(false));
+        let name = object::name(obj).to_string();
+        let labels = object::map_mut(obj, "spec.template.metadata.labels");
+        for (k, v) in [
+            ("batch.kubernetes.io/controller-uid", uid),
+            ("batch.kubernetes.io/job-name", name.as_str()),
+            ("controller-uid", uid),
+            ("job-name", name.as_str()),
+        ] {
+            labels.insert(k.into(), json!(v));
+        }
+    }
+}
+
+/// Whether a StorageClass is marked as the cluster's default.
+pub fn is_default_class(sc: &Value) -> bool {
+    object::get(sc, "metadata.annotations")
+        .and_then(|a| a.get("storageclass.kubernetes.io/is-default-class"))
+        .and_then(Value::as_str)
+        == Some("true")
+}
+
+fn job_spec(spec: &mut Map<String, Value>) {
+    if !spec.contains_key("parallelism") {
+        spec.entry("completions").or_insert(json!(1));
+    }
+    spec.entry("parallelism").or_insert(json!(1));
+    spec.entry("backoffLimit").or_insert(json!(6));
+    spec.entry("completionMode").or_insert(json!("NonIndexed"));
+    spec.entry("podReplacementPolicy")
+        .or_insert(json!("TerminatingOrFailed"));
+    spec.entry("suspend").or_insert(json!(false));
 }
 
 fn object_at<'a>(obj: &'a mut Value, path: &str) -> &'a mut Map<String, Value> {

@@ -278,6 +278,7 @@ impl Cluster {
         }
         defaults::apply(self, rt, &mut obj);
         let uid = self.new_uid();
+        defaults::with_uid(rt, &mut obj, &uid);
         let rv = self.bump_rv();
         let ts = timestamp(self.now);
         {

@@ -81,6 +81,61 @@ pub fn headers(kind: &str, wide: bool) -> Vec<String> {
                 "CONTAINER-RUNTIME",
             ],
         ),
+        "Job" => (
+            &["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        "CronJob" => (
+            &[
+                "NAME",
+                "SCHEDULE",
+                "TIMEZONE",
+                "SUSPEND",
+                "ACTIVE",
+                "LAST SCHEDULE",
+                "AGE",
+            ],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        "PersistentVolume" => (
+            &[
+                "NAME",
+                "CAPACITY",
+                "ACCESS MODES",
+                "RECLAIM POLICY",
+                "STATUS",
+                "CLAIM",
+                "STORAGECLASS",
+                "VOLUMEATTRIBUTESCLASS",
+                "REASON",
+                "AGE",
+            ],
+            &["VOLUMEMODE"],
+        ),
+        "PersistentVolumeClaim" => (
+            &[
+                "NAME",
+                "STATUS",
+                "VOLUME",
+                "CAPACITY",
+                "ACCESS MODES",
+                "STORAGECLASS",
+                "VOLUMEATTRIBUTESCLASS",
+                "AGE",
+            ],
+            &["VOLUMEMODE"],
+        ),
+        "StorageClass" => (
+            &[
+                "NAME",
+                "PROVISIONER",
+                "RECLAIMPOLICY",
+                "VOLUMEBINDINGMODE",
+                "ALLOWVOLUMEEXPANSION",
+                "AGE",
+            ],
+            &[],
+        ),
         "Namespace" => (&["NAME", "STATUS", "AGE"], &[]),
         "ConfigMap" => (&["NAME", "DATA", "AGE"], &[]),
         "Secret" => (&["NAME", "TYPE", "DATA", "AGE"], &[]),
@@ -272,6 +327,108 @@ pub fn row(obj: &Value, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<Strin
             }
             r
         }
+        "Job" => {
+            let mut r = vec![
+                s(name),
+                job_status(obj),
+                job_completions(obj),
+                job_duration(obj, now),
+                age,
+            ];
+            if wide {
+                r.extend(containers_images(obj, "spec.template.spec.containers"));
+                r.push(selector_text(obj));
+            }
+            r
+        }
+        "CronJob" => {
+            let suspend = object::get(obj, "spec.suspend").and_then(Value::as_bool) == Some(true);
+            let last = object::str_at(obj, "status.lastScheduleTime");
+            let mut r = vec![
+                s(name),
+                s(object::str_at(obj, "spec.schedule")),
+                or_none(s(object::str_at(obj, "spec.timeZone"))),
+                if suspend { "True" } else { "False" }.to_string(),
+                object::array(obj, "status.active").len().to_string(),
+                if last.is_empty() {
+                    "<none>".into()
+                } else {
+                    since(last, now)
+                },
+                age,
+            ];
+            if wide {
+                r.extend(containers_images(
+                    obj,
+                    "spec.jobTemplate.spec.template.spec.containers",
+                ));
+                r.push(or_none(s(object::str_at(
+                    obj,
+                    "spec.jobTemplate.spec.selector",
+                ))));
+            }
+            r
+        }
+        "PersistentVolume" => {
+            let claim = if object::str_at(obj, "spec.claimRef.name").is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "{}/{}",
+                    object::str_at(obj, "spec.claimRef.namespace"),
+                    object::str_at(obj, "spec.claimRef.name")
+                )
+            };
+            let mut r = vec![
+                s(name),
+                s(object::str_at(obj, "spec.capacity.storage")),
+                access_modes(obj, "spec.accessModes"),
+                s(object::str_at(obj, "spec.persistentVolumeReclaimPolicy")),
+                s(object::str_at(obj, "status.phase")),
+                claim,
+                s(object::str_at(obj, "spec.storageClassName")),
+                unset(object::str_at(obj, "spec.volumeAttributesClassName")),
+                s(object::str_at(obj, "status.reason")),
+                age,
+            ];
+            if wide {
+                r.push(s(object::str_at(obj, "spec.volumeMode")));
+            }
+            r
+        }
+        "PersistentVolumeClaim" => {
+            let mut r = vec![
+                s(name),
+                s(object::str_at(obj, "status.phase")),
+                s(object::str_at(obj, "spec.volumeName")),
+                s(object::str_at(obj, "status.capacity.storage")),
+                access_modes(obj, "status.accessModes"),
+                s(object::str_at(obj, "spec.storageClassName")),
+                unset(object::str_at(obj, "spec.volumeAttributesClassName")),
+                age,
+            ];
+            if wide {
+                r.push(s(object::str_at(obj, "spec.volumeMode")));
+            }
+            r
+        }
+        "StorageClass" => {
+            let shown = if crate::cluster::defaults::is_default_class(obj) {
+                format!("{name} (default)")
+            } else {
+                s(name)
+            };
+            let expand =
+                object::get(obj, "allowVolumeExpansion").and_then(Value::as_bool) == Some(true);
+            vec![
+                shown,
+                s(object::str_at(obj, "provisioner")),
+                s(object::str_at(obj, "reclaimPolicy")),
+                s(object::str_at(obj, "volumeBindingMode")),
+                expand.to_string(),
+                age,
+            ]
+        }
         "Namespace" => vec![s(name), s(object::str_at(obj, "status.phase")), age],
         "ConfigMap" => {
             let n = object::get(obj, "data")
@@ -356,6 +513,78 @@ pub fn row(obj: &Value, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<Strin
     };
     r.truncate(headers(kind, wide).len().max(2));
     r
+}
+
+fn unset(v: &str) -> String {
+    if v.is_empty() {
+        "<unset>".into()
+    } else {
+        v.to_string()
+    }
+}
+
+/// Access modes as kubectl abbreviates them (`RWO,ROX`).
+fn access_modes(obj: &Value, path: &str) -> String {
+    let modes: Vec<&str> = object::array(obj, path)
+        .iter()
+        .filter_map(Value::as_str)
+        .map(|m| match m {
+            "ReadWriteOnce" => "RWO",
+            "ReadOnlyMany" => "ROX",
+            "ReadWriteMany" => "RWX",
+            "ReadWriteOncePod" => "RWOP",
+            other => other,
+        })
+        .collect();
+    modes.join(",")
+}
+
+fn condition_true(obj: &Value, type_: &str) -> bool {
+    object::array(obj, "status.conditions").iter().any(|c| {
+        c.get("type").and_then(Value::as_str) == Some(type_)
+            && c.get("status").and_then(Value::as_str) == Some("True")
+    })
+}
+
+/// A Job's STATUS column (kubectl 1.32).
+fn job_status(obj: &Value) -> String {
+    for (t, shown) in [
+        ("Failed", "Failed"),
+        ("Complete", "Complete"),
+        ("Suspended", "Suspended"),
+        ("FailureTarget", "FailureTarget"),
+        ("SuccessCriteriaMet", "SuccessCriteriaMet"),
+    ] {
+        if condition_true(obj, t) {
+            return shown.into();
+        }
+    }
+    "Running".into()
+}
+
+fn job_completions(obj: &Value) -> String {
+    let succeeded = object::i64_at(obj, "status.succeeded").unwrap_or(0);
+    match object::i64_at(obj, "spec.completions") {
+        Some(n) => format!("{succeeded}/{n}"),
+        None => {
+            let p = object::i64_at(obj, "spec.parallelism").unwrap_or(0);
+            if p > 1 {
+                format!("{succeeded}/1 of {p}")
+            } else {
+                format!("{succeeded}/1")
+            }
+        }
+    }
+}
+
+fn job_duration(obj: &Value, now: DateTime<Utc>) -> String {
+    let Some(start) = parse_timestamp(object::str_at(obj, "status.startTime")) else {
+        return String::new();
+    };
+    match parse_timestamp(object::str_at(obj, "status.completionTime")) {
+        Some(end) => human_duration(end - start),
+        None => human_duration(now - start),
+    }
 }
 
 fn containers_images(obj: &Value, path: &str) -> Vec<String> {

@@ -1,16 +1,20 @@
 //! Controllers: each reconciles one kind of object towards its spec, level-triggered and idempotent.
 //! `reconcile_all` runs them once and says whether anything changed.
 
+pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
 pub mod endpoints;
 pub mod garbage;
+pub mod job;
 pub mod kubelet;
 pub mod namespace;
 pub mod node;
+pub mod pv;
 pub mod replicaset;
 pub mod runtime;
 pub mod scheduler;
+pub mod statefulset;
 
 use super::object;
 use super::Cluster;
@@ -29,6 +33,10 @@ pub fn reconcile_all(c: &mut Cluster) -> bool {
         changed |= deployment::reconcile(c);
         changed |= replicaset::reconcile(c);
         changed |= daemonset::reconcile(c);
+        changed |= cronjob::reconcile(c);
+        changed |= job::reconcile(c);
+        changed |= statefulset::reconcile(c);
+        changed |= pv::reconcile(c);
     }
     if c.component_up("kube-scheduler") {
         changed |= scheduler::reconcile(c);
@@ -46,6 +54,7 @@ pub fn reconcile_timed(c: &mut Cluster) -> bool {
     let mut changed = kubelet::reconcile(c);
     if c.component_up("kube-controller-manager") {
         changed |= node::reconcile(c);
+        changed |= cronjob::reconcile(c);
     }
     changed
 }

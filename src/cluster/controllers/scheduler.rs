@@ -159,7 +159,11 @@ pub fn reconcile(c: &mut Cluster) -> bool {
         }
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
         let mut best: Option<(usize, String)> = None;
-        for node in &nodes {
+        let claims = super::pv::unbound_claims(c, &pod);
+        if let Some(why) = &claims {
+            reasons.insert(why.clone(), 0);
+        }
+        for node in nodes.iter().filter(|_| claims.is_none()) {
             let name = object::name(node).to_string();
             match node_fits(&pod, node, false) {
                 Fit::Yes => {
@@ -194,8 +198,16 @@ pub fn reconcile(c: &mut Cluster) -> bool {
             }
             None => {
                 let total = nodes.len();
-                let mut parts: Vec<String> =
-                    reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+                let mut parts: Vec<String> = reasons
+                    .iter()
+                    .map(|(r, n)| {
+                        if *n == 0 {
+                            r.clone()
+                        } else {
+                            format!("{n} {r}")
+                        }
+                    })
+                    .collect();
                 parts.sort();
                 let msg = if total == 0 {
                     "no nodes available to schedule pods".to_string()
