@@ -1,6 +1,7 @@
 //! The UI's state, the [`Action`]s that change it, the one [`App::update`] that applies them, and the
 //! event loop. Keys become actions in `keymap`; screens only read the state to draw it.
 
+use super::exam_ui::{ExamAction, ExamUi, ExamWork, Update};
 use super::keymap;
 pub use super::menu::{Feature, MenuItem, MENU};
 use super::screens;
@@ -25,6 +26,8 @@ pub enum Screen {
     Results,
     /// A feature announced on the home menu that is not built yet.
     Coming(Feature),
+    /// The mock exam: picking a set, the exam, its results.
+    Exam,
 }
 
 /// A question that must be answered before anything else happens.
@@ -85,6 +88,8 @@ pub enum Action {
     CloseHelp,
     /// Run the pending [`Work`] (sent by the event loop after drawing).
     Work,
+    /// An action of the mock exam.
+    Exam(ExamAction),
 }
 
 /// Slow work an action asked for. The event loop draws a note saying so, then runs it with
@@ -94,6 +99,8 @@ pub enum Work {
     Grade,
     /// Set up a fresh attempt at the scenario with this id.
     Start(String),
+    /// Set up or grade the mock exam.
+    Exam(ExamWork),
 }
 
 impl Work {
@@ -101,6 +108,7 @@ impl Work {
         match self {
             Work::Grade => "Grading…",
             Work::Start(_) => "Setting up the cluster…",
+            Work::Exam(w) => w.label(),
         }
     }
 }
@@ -184,6 +192,8 @@ pub struct App {
     pub theme: Theme,
     pub seeds: Seeds,
     pub quit: bool,
+    /// The mock exam.
+    pub exam: ExamUi,
 }
 
 impl App {
@@ -201,6 +211,7 @@ impl App {
             theme,
             seeds: Seeds::Time,
             quit: false,
+            exam: ExamUi::default(),
         }
     }
 
@@ -208,6 +219,9 @@ impl App {
         match action {
             Action::Tick(now) => {
                 self.now = now;
+                if self.screen == Screen::Exam && self.pending.is_none() {
+                    self.pending = self.exam.tick(now).map(Work::Exam);
+                }
                 return;
             }
             Action::Resize(w, h) => {
@@ -230,6 +244,11 @@ impl App {
                 match self.pending.take() {
                     Some(Work::Grade) => self.grade_now(),
                     Some(Work::Start(id)) => self.start_id(&id),
+                    Some(Work::Exam(ExamWork::Start(set, seed))) => {
+                        self.exam
+                            .start(&set, &self.practice.scenarios, seed, self.now)
+                    }
+                    Some(Work::Exam(ExamWork::Grade)) => self.exam.grade(self.now),
                     None => {}
                 }
                 return;
@@ -251,6 +270,7 @@ impl App {
             Screen::Practice => self.update_practice(action),
             Screen::Task => self.update_task(action),
             Screen::Results => self.update_results(action),
+            Screen::Exam => self.update_exam(action),
             Screen::Coming(_) => {
                 if matches!(action, Action::Back | Action::Select) {
                     self.screen = Screen::Home;
@@ -283,10 +303,27 @@ impl App {
             Action::Last => self.menu = n - 1,
             Action::Select => match MENU.get(self.menu) {
                 Some(MenuItem::Practice) => self.screen = Screen::Practice,
+                Some(MenuItem::Open(Feature::MockExam)) => self.screen = Screen::Exam,
                 Some(MenuItem::Open(f)) => self.screen = Screen::Coming(*f),
                 Some(MenuItem::Quit) | None => self.quit = true,
             },
             _ => {}
+        }
+    }
+
+    fn update_exam(&mut self, action: Action) {
+        let action = match action {
+            Action::Exam(a) => a,
+            Action::Back => ExamAction::Home,
+            _ => return,
+        };
+        match self
+            .exam
+            .update(action, &self.practice.scenarios, self.seeds.next())
+        {
+            Update::None => {}
+            Update::Work(w) => self.pending = Some(Work::Exam(w)),
+            Update::Home => self.screen = Screen::Home,
         }
     }
 

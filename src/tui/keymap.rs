@@ -17,7 +17,9 @@ pub fn action(app: &App, key: KeyEvent) -> Option<Action> {
     if app.confirm.is_some() {
         return confirm(key);
     }
-    let typing = app.screen == Screen::Task || app.practice.filtering;
+    let typing = app.screen == Screen::Task
+        || app.practice.filtering
+        || (app.screen == Screen::Exam && app.exam.typing());
     if key.code == KeyCode::F(1) || (!typing && key.code == KeyCode::Char('?')) {
         return Some(Action::Help);
     }
@@ -38,6 +40,7 @@ pub fn action(app: &App, key: KeyEvent) -> Option<Action> {
         }
         Screen::Results => results(key),
         Screen::Coming(_) => coming(key),
+        Screen::Exam => super::exam_ui::key_action(&app.exam, key).map(Action::Exam),
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod continuation;
+pub mod exam_ui;
 pub mod keymap;
 pub mod menu;
 pub mod screens;
@@ -36,5 +37,7 @@ pub fn run(options: &Options) -> io::Result<u8> {
     result
 }
 
+#[cfg(test)]
+mod exam_tests;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,8 @@
 //! The screens. Each one reads the [`App`] and draws; none changes state.
 
 pub mod coming;
+pub mod exam;
+pub mod exam_results;
 pub mod help;
 pub mod home;
 pub mod practice;
@@ -24,6 +26,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Task => task::render(app, frame, area),
         Screen::Results => results::render(app, frame, area),
         Screen::Coming(feature) => coming::render(app, feature, frame, area),
+        Screen::Exam => exam::render(app, frame, area),
     }
     if let Some(confirm) = app.confirm {
         render_confirm(app.theme, confirm, frame, area);
