@@ -124,11 +124,16 @@ impl Seeds {
     fn next(self) -> u64 {
         match self {
             Seeds::Fixed(n) => n,
-            Seeds::Time => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1),
+            Seeds::Time => Seeds::time_seed(),
         }
+    }
+
+    /// A seed from the clock.
+    pub fn time_seed() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1)
     }
 }
 

@@ -148,3 +148,26 @@ fn ending_early_asks_first() {
     exam(&mut app, ExamAction::ConfirmEnd);
     assert_eq!(app.exam.stage(), Stage::Results);
 }
+
+#[test]
+fn kubedojo_exam_names_an_unknown_set_and_random_draws_honour_their_options() {
+    let (library, _) = load_dir(&default_dir());
+    let (sets, _) = load_sets(&exams_dir(), &library);
+    let mut start = super::ExamStart {
+        set: Some("nope".into()),
+        random: None,
+        seed: None,
+        tasks: None,
+        minutes: None,
+    };
+    let e = super::exam_set(&start, &sets, &library, 1).expect_err("unknown");
+    assert!(
+        e.starts_with("unknown exam set \"nope\"; the sets are: cka-1, cka-2"),
+        "{e}"
+    );
+    start.random = Some(crate::scenario::Exam::Ckad);
+    start.tasks = Some(5);
+    start.minutes = Some(30);
+    let set = super::exam_set(&start, &sets, &library, 3).expect("random");
+    assert_eq!((set.tasks.len(), set.minutes), (5, 30));
+}
