@@ -23,7 +23,7 @@ pub struct Cli {
     /// Folder of scenario files [default: $KUBEDOJO_SCENARIOS, else ./scenarios]
     #[arg(long, global = true, value_name = "DIR")]
     pub scenarios: Option<PathBuf>,
-    /// Where learner data is kept [default: $KUBEDOJO_DATA_DIR, else $XDG_DATA_HOME/kubedojo]
+    /// Where learner data is kept (cards, drills, finished mock exams) [default: $KUBEDOJO_DATA_DIR, else $XDG_DATA_HOME/kubedojo]
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     #[command(subcommand)]
@@ -80,6 +80,29 @@ pub enum Command {
         #[command(subcommand)]
         action: CardsAction,
     },
+    /// Start the trainer directly in a timed mock exam
+    Exam {
+        /// The exam set's id (files in assets/exams) [default: the first set]
+        set_id: Option<String>,
+        /// Draw the tasks at random from the library by the domain weights
+        #[arg(long)]
+        random: bool,
+        /// Which exam to draw with --random
+        #[arg(long, value_enum, default_value_t = ExamKind::Cka)]
+        exam: ExamKind,
+        /// Seed for the random draw and the tasks' parameters [default: from the clock]
+        #[arg(long)]
+        seed: Option<u64>,
+        /// How many tasks --random draws
+        #[arg(long)]
+        tasks: Option<usize>,
+        /// The exam's length in minutes [default: the set's, 120]
+        #[arg(long)]
+        minutes: Option<u32>,
+        /// Folder of exam sets [default: $KUBEDOJO_EXAMS, else ./assets/exams]
+        #[arg(long, value_name = "DIR")]
+        exams: Option<PathBuf>,
+    },
     /// Check scenario files; print each error as file:line:col: message
     Validate {
         /// Files or folders [default: the scenarios folder]
@@ -94,6 +117,13 @@ pub enum CardsAction {
     Export { file: PathBuf },
     /// Import FILE as a deck kept in the data directory; the deck's id is the file's name
     Import { file: PathBuf },
+}
+
+/// The exams `kubedojo exam --exam` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExamKind {
+    Cka,
+    Ckad,
 }
 
 /// A failure of kubedojo itself rather than of a learner's command; the binary exits with 2.
@@ -126,11 +156,36 @@ pub fn run(cli: Cli) -> Result<u8, CliError> {
 
 fn dispatch(cli: Cli) -> Result<u8, CliError> {
     let dir = cli.scenarios.clone().unwrap_or_else(default_dir);
+    let data_dir = crate::progress::data_dir(cli.data_dir.clone(), |k| std::env::var(k).ok()).ok();
     match cli.command {
         None => Ok(crate::tui::run(&crate::tui::Options {
             scenarios_dir: dir,
-            data_dir: crate::progress::data_dir(cli.data_dir.clone(), |k| std::env::var(k).ok())
-                .ok(),
+            exams_dir: crate::session::exam::set::default_dir(),
+            data_dir,
+            exam: None,
+        })?),
+        Some(Command::Exam {
+            set_id,
+            random,
+            exam,
+            seed,
+            tasks,
+            minutes,
+            exams,
+        }) => Ok(crate::tui::run(&crate::tui::Options {
+            scenarios_dir: dir,
+            exams_dir: exams.unwrap_or_else(crate::session::exam::set::default_dir),
+            data_dir,
+            exam: Some(crate::tui::ExamStart {
+                set: set_id,
+                random: random.then_some(match exam {
+                    ExamKind::Cka => Exam::Cka,
+                    ExamKind::Ckad => Exam::Ckad,
+                }),
+                seed,
+                tasks,
+                minutes,
+            }),
         })?),
         Some(Command::List { json }) => list(&dir, json),
         Some(Command::Sh {

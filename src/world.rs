@@ -286,11 +286,23 @@ impl World {
                 (h.name.clone(), up("kubelet"), up("containerd"))
             })
             .collect();
-        let Some(c) = self.clusters.get_mut(cluster) else { return };
+        let Some(c) = self.clusters.get_mut(cluster) else {
+            return;
+        };
         for (node, kubelet, runtime) in states {
-            let changed = c.agents.get(&node).is_none_or(|a| a.kubelet != kubelet || a.runtime != runtime);
+            let changed = c
+                .agents
+                .get(&node)
+                .is_none_or(|a| a.kubelet != kubelet || a.runtime != runtime);
             if changed {
-                c.agents.insert(node, crate::cluster::Agent { kubelet, runtime, since: now });
+                c.agents.insert(
+                    node,
+                    crate::cluster::Agent {
+                        kubelet,
+                        runtime,
+                        since: now,
+                    },
+                );
             }
         }
     }

@@ -184,7 +184,9 @@ fn partial_attempts_earn_exactly_their_share() {
     for (id, commands, want) in PARTIAL {
         let (earned, possible, log) = attempt(&all, id, commands);
         if earned != *want {
-            failures.push(format!("{id}: earned {earned}/{possible}, expected {want}\n{log}"));
+            failures.push(format!(
+                "{id}: earned {earned}/{possible}, expected {want}\n{log}"
+            ));
         }
     }
     assert!(PARTIAL.len() >= 15);

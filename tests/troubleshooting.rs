@@ -9,7 +9,11 @@ fn session() -> Session {
 
 fn node_status(s: &mut Session, node: &str) -> String {
     let out = s.run(&format!("kubectl get node {node} --no-headers"));
-    out.stdout.split_whitespace().nth(1).unwrap_or("").to_string()
+    out.stdout
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("")
+        .to_string()
 }
 
 #[test]
@@ -20,16 +24,28 @@ fn a_stopped_kubelet_makes_its_node_not_ready_and_starting_it_brings_it_back() {
     assert_eq!(out.code, 0, "{out:?}");
     s.run("exit");
     s.world.advance(10);
-    assert_eq!(node_status(&mut s, "node01"), "Ready", "within the grace period the node still looks Ready");
+    assert_eq!(
+        node_status(&mut s, "node01"),
+        "Ready",
+        "within the grace period the node still looks Ready"
+    );
     s.world.advance(40);
     assert_eq!(node_status(&mut s, "node01"), "NotReady");
     let d = s.run("kubectl describe node node01").stdout;
     assert!(d.contains("Kubelet stopped posting node status."), "{d}");
-    assert!(d.contains("node.kubernetes.io/unreachable:NoSchedule"), "{d}");
+    assert!(
+        d.contains("node.kubernetes.io/unreachable:NoSchedule"),
+        "{d}"
+    );
     s.run("kubectl create deployment web --image=nginx --replicas=4");
     s.world.advance(10);
-    let wide = s.run("kubectl get pods -o wide --no-headers -l app=web").stdout;
-    assert!(!wide.contains("node01"), "no new pod goes to a NotReady node:\n{wide}");
+    let wide = s
+        .run("kubectl get pods -o wide --no-headers -l app=web")
+        .stdout;
+    assert!(
+        !wide.contains("node01"),
+        "no new pod goes to a NotReady node:\n{wide}"
+    );
     s.run("ssh node01");
     s.run("systemctl start kubelet");
     s.run("exit");
@@ -48,7 +64,9 @@ fn a_broken_api_server_manifest_refuses_connections_until_fixed() {
     assert_eq!(out.code, 1);
     let ps = s.run("crictl ps -a").stdout;
     assert!(ps.contains("kube-apiserver"), "{ps}");
-    s.run("sed -i 's/127.0.0.1:2380/127.0.0.1:2379/' /etc/kubernetes/manifests/kube-apiserver.yaml");
+    s.run(
+        "sed -i 's/127.0.0.1:2380/127.0.0.1:2379/' /etc/kubernetes/manifests/kube-apiserver.yaml",
+    );
     s.world.advance(10);
     let out = s.run("kubectl get nodes");
     assert_eq!(out.code, 0, "{out:?}");

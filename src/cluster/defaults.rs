@@ -142,8 +142,17 @@ pub fn apply(cluster: &mut Cluster, rt: &ResourceType, obj: &mut Value) {
                     let data = m.entry("data").or_insert_with(|| json!({}));
                     if let Value::Object(d) = data {
                         for (k, v) in sd {
-                            let text = v.as_str().map(String::from).unwrap_or_else(|| v.to_string());
-                            d.insert(k, json!(base64::Engine::encode(&base64::engine::general_purpose::STANDARD, text.as_bytes())));
+                            let text = v
+                                .as_str()
+                                .map(String::from)
+                                .unwrap_or_else(|| v.to_string());
+                            d.insert(
+                                k,
+                                json!(base64::Engine::encode(
+                                    &base64::engine::general_purpose::STANDARD,
+                                    text.as_bytes()
+                                )),
+                            );
                         }
                     }
                 }

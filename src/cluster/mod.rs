@@ -429,7 +429,10 @@ impl Cluster {
     /// control-plane static pods (built by hand in tests) counts as running.
     pub fn component_up(&self, component: &str) -> bool {
         let pods = self.list_ns("pods", "kube-system");
-        let control_plane: Vec<&&Value> = pods.iter().filter(|p| object::labels(p).get("tier").map(String::as_str) == Some("control-plane")).collect();
+        let control_plane: Vec<&&Value> = pods
+            .iter()
+            .filter(|p| object::labels(p).get("tier").map(String::as_str) == Some("control-plane"))
+            .collect();
         if control_plane.is_empty() {
             return true;
         }

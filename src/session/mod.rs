@@ -1,6 +1,8 @@
 //! An attempt at a task: the scenario, its World and shell, the timer, grading. Headless: the TUI,
 //! `kubedojo sh` and `kubedojo check` all drive this same API.
 
+pub mod exam;
+
 use crate::grader::eval::{evaluate, Target};
 use crate::grader::Report;
 use crate::scenario::setup::{build_world, instantiate};

@@ -1,6 +1,7 @@
 //! The UI's state, the [`Action`]s that change it, the one [`App::update`] that applies them, and the
 //! event loop. Keys become actions in `keymap`; screens only read the state to draw it.
 
+use super::exam_ui::{ExamAction, ExamUi, ExamWork, Update};
 use super::keymap;
 pub use super::menu::{Feature, MenuItem, MENU};
 use super::screens;
@@ -29,6 +30,8 @@ pub enum Screen {
     Flashcards,
     Drills,
     Stats,
+    /// The mock exam: picking a set, the exam, its results.
+    Exam,
 }
 
 /// A question that must be answered before anything else happens.
@@ -91,6 +94,8 @@ pub enum Action {
     Work,
     /// Flashcards, drills and stats.
     Study(StudyAction),
+    /// An action of the mock exam.
+    Exam(ExamAction),
 }
 
 /// Slow work an action asked for. The event loop draws a note saying so, then runs it with
@@ -100,6 +105,8 @@ pub enum Work {
     Grade,
     /// Set up a fresh attempt at the scenario with this id.
     Start(String),
+    /// Set up or grade the mock exam.
+    Exam(ExamWork),
 }
 
 impl Work {
@@ -107,6 +114,7 @@ impl Work {
         match self {
             Work::Grade => "Grading…",
             Work::Start(_) => "Setting up the cluster…",
+            Work::Exam(w) => w.label(),
         }
     }
 }
@@ -122,11 +130,16 @@ impl Seeds {
     fn next(self) -> u64 {
         match self {
             Seeds::Fixed(n) => n,
-            Seeds::Time => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos() as u64)
-                .unwrap_or(1),
+            Seeds::Time => Seeds::time_seed(),
         }
+    }
+
+    /// A seed from the clock.
+    pub fn time_seed() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(1)
     }
 }
 
@@ -191,6 +204,8 @@ pub struct App {
     pub seeds: Seeds,
     pub quit: bool,
     pub study: Study,
+    /// The mock exam.
+    pub exam: ExamUi,
 }
 
 impl App {
@@ -209,6 +224,7 @@ impl App {
             seeds: Seeds::Time,
             quit: false,
             study: Study::default(),
+            exam: ExamUi::default(),
         }
     }
 
@@ -216,6 +232,9 @@ impl App {
         match action {
             Action::Tick(now) => {
                 self.now = now;
+                if self.screen == Screen::Exam && self.pending.is_none() {
+                    self.pending = self.exam.tick(now).map(Work::Exam);
+                }
                 return;
             }
             Action::Resize(w, h) => {
@@ -238,6 +257,11 @@ impl App {
                 match self.pending.take() {
                     Some(Work::Grade) => self.grade_now(),
                     Some(Work::Start(id)) => self.start_id(&id),
+                    Some(Work::Exam(ExamWork::Start(set, seed))) => {
+                        self.exam
+                            .start(&set, &self.practice.scenarios, seed, self.now)
+                    }
+                    Some(Work::Exam(ExamWork::Grade)) => self.exam.grade(self.now),
                     None => {}
                 }
                 return;
@@ -267,6 +291,7 @@ impl App {
                     }
                 }
             }
+            Screen::Exam => self.update_exam(action),
             Screen::Coming(_) => {
                 if matches!(action, Action::Back | Action::Select) {
                     self.screen = Screen::Home;
@@ -299,10 +324,27 @@ impl App {
             Action::Last => self.menu = n - 1,
             Action::Select => match MENU.get(self.menu) {
                 Some(MenuItem::Practice) => self.screen = Screen::Practice,
+                Some(MenuItem::Open(Feature::MockExam)) => self.screen = Screen::Exam,
                 Some(MenuItem::Open(f)) => self.screen = screen_of(*f),
                 Some(MenuItem::Quit) | None => self.quit = true,
             },
             _ => {}
+        }
+    }
+
+    fn update_exam(&mut self, action: Action) {
+        let action = match action {
+            Action::Exam(a) => a,
+            Action::Back => ExamAction::Home,
+            _ => return,
+        };
+        match self
+            .exam
+            .update(action, &self.practice.scenarios, self.seeds.next())
+        {
+            Update::None => {}
+            Update::Work(w) => self.pending = Some(Work::Exam(w)),
+            Update::Home => self.screen = Screen::Home,
         }
     }
 

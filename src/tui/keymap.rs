@@ -17,8 +17,10 @@ pub fn action(app: &App, key: KeyEvent) -> Option<Action> {
     if app.confirm.is_some() {
         return confirm(key);
     }
-    let typing =
-        app.screen == Screen::Task || app.practice.filtering || app.study.typing(app.screen);
+    let typing = app.screen == Screen::Task
+        || app.practice.filtering
+        || app.study.typing(app.screen)
+        || (app.screen == Screen::Exam && app.exam.typing());
     if key.code == KeyCode::F(1) || (!typing && key.code == KeyCode::Char('?')) {
         return Some(Action::Help);
     }
@@ -45,6 +47,7 @@ pub fn action(app: &App, key: KeyEvent) -> Option<Action> {
             }
             super::study::keys(app.screen, &app.study, key).map(Action::Study)
         }
+        Screen::Exam => super::exam_ui::key_action(&app.exam, key).map(Action::Exam),
     }
 }
 

@@ -10,7 +10,15 @@ const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 const NOT_READY: &str = "node.kubernetes.io/not-ready";
 
 /// The Ready condition a node should show and the taint key that goes with it (if any).
-fn health(c: &Cluster, node: &str) -> (&'static str, &'static str, &'static str, Option<&'static str>) {
+fn health(
+    c: &Cluster,
+    node: &str,
+) -> (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+) {
     match c.agents.get(node) {
         Some(a) if !a.kubelet && (c.now - a.since).num_seconds() >= NODE_GRACE_SECS => {
             ("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.", Some(UNREACHABLE))
@@ -37,13 +45,29 @@ fn sync_health(c: &mut Cluster, node: &Value) -> bool {
             let (want_status, want_reason, want_msg) = if is_ready {
                 (status, reason, message)
             } else if status == "Unknown" {
-                ("Unknown", "NodeStatusUnknown", "Kubelet stopped posting node status.")
+                (
+                    "Unknown",
+                    "NodeStatusUnknown",
+                    "Kubelet stopped posting node status.",
+                )
             } else {
                 let t = cond.get("type").and_then(Value::as_str).unwrap_or("");
                 match t {
-                    "MemoryPressure" => ("False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-                    "DiskPressure" => ("False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                    _ => ("False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                    "MemoryPressure" => (
+                        "False",
+                        "KubeletHasSufficientMemory",
+                        "kubelet has sufficient memory available",
+                    ),
+                    "DiskPressure" => (
+                        "False",
+                        "KubeletHasNoDiskPressure",
+                        "kubelet has no disk pressure",
+                    ),
+                    _ => (
+                        "False",
+                        "KubeletHasSufficientPID",
+                        "kubelet has sufficient PID available",
+                    ),
                 }
             };
             if cond.get("status").and_then(Value::as_str) != Some(want_status) {
@@ -64,7 +88,10 @@ fn sync_health(c: &mut Cluster, node: &Value) -> bool {
         .collect();
     if let Some(key) = taint {
         for effect in ["NoSchedule", "NoExecute"] {
-            if !taints.iter().any(|t| t.get("key").and_then(Value::as_str) == Some(key) && t.get("effect").and_then(Value::as_str) == Some(effect)) {
+            if !taints.iter().any(|t| {
+                t.get("key").and_then(Value::as_str) == Some(key)
+                    && t.get("effect").and_then(Value::as_str) == Some(effect)
+            }) {
                 taints.push(json!({"effect": effect, "key": key, "timeAdded": now}));
             }
         }
@@ -76,7 +103,13 @@ fn sync_health(c: &mut Cluster, node: &Value) -> bool {
     }
     if &n != node {
         if status != "True" {
-            c.record_event(node, "Normal", "NodeNotReady", &format!("Node {name} status is now: NodeNotReady"), "node-controller");
+            c.record_event(
+                node,
+                "Normal",
+                "NodeNotReady",
+                &format!("Node {name} status is now: NodeNotReady"),
+                "node-controller",
+            );
         }
         c.put_status("nodes", n);
         return true;

@@ -60,12 +60,29 @@ const STUDY: &[(&str, &str)] = &[
     ("Esc q", "stop, or back to the menu"),
 ];
 
+const EXAM: &[(&str, &str)] = &[
+    ("F3", "type the task's `kubectl config use-context` line"),
+    ("F7 F8 Ctrl-PgUp/Dn", "previous / next task"),
+    ("Alt-1 … Alt-0", "jump to task 1 … 10"),
+    ("F4", "flag the task for review"),
+    ("F6", "mark the task done (a note to self)"),
+    ("F9", "open / close the notepad (Esc closes too)"),
+    ("F10", "end the exam and grade it (asks first)"),
+    ("Enter ↑↓ Ctrl-C …", "the terminal, as in a practice task"),
+    ("PgUp PgDn", "scroll the terminal"),
+    (
+        "results: → ← n p",
+        "review task by task; s the summary; Esc home",
+    ),
+];
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let theme = app.theme;
     let keys: &[(&str, &str)] = match app.screen {
         Screen::Task => TASK,
         Screen::Results => RESULTS,
         Screen::Flashcards | Screen::Drills | Screen::Stats => STUDY,
+        Screen::Exam => EXAM,
         _ => LISTS,
     };
     let mut lines: Vec<Line> = keys

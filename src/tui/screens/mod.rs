@@ -2,6 +2,8 @@
 
 pub mod coming;
 pub mod drills;
+pub mod exam;
+pub mod exam_results;
 pub mod flashcards;
 pub mod help;
 pub mod home;
@@ -30,6 +32,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Flashcards => flashcards::render(app, frame, area),
         Screen::Drills => drills::render(app, frame, area),
         Screen::Stats => stats::render(app, frame, area),
+        Screen::Exam => exam::render(app, frame, area),
     }
     if let Some(confirm) = app.confirm {
         render_confirm(app.theme, confirm, frame, area);
