@@ -1,3 +1,4 @@
+#![allow(clippy::panic)] // a test names the scenario it could not find
 //! Every scenario in `scenarios/`: its reference solution scores full marks for several seeds, and an
 //! empty attempt scores zero — through the same Session API the learner's grading uses.
 
@@ -101,7 +102,7 @@ fn attempt(all: &[kubedojo::scenario::Loaded], id: &str, commands: &[&str]) -> (
         .map(|f| format!("  FAIL {}: {}", f.description, f.feedback))
         .collect();
     log.push_str(&failed.join("\n"));
-    (r.earned as u32, r.possible as u32, log)
+    (r.earned, r.possible, log)
 }
 
 /// Attempts that solve part of a task, and the exact points they must earn: partial credit is given
