@@ -48,6 +48,29 @@ fn is_name(host: &str) -> bool {
 
 /// Connects from `pod` to `host:port` over `protocol`.
 pub fn connect(c: &Cluster, pod: &Value, host: &str, port: i64, protocol: &str) -> Outcome {
+    let loopback = host == "localhost" || host.starts_with("127.");
+    if loopback {
+        // The pod's own network namespace: no DNS, no policy, only what its containers listen on.
+        let ip = if host == "localhost" {
+            "127.0.0.1"
+        } else {
+            host
+        }
+        .to_string();
+        if !listens(c, pod, port) || object::str_at(pod, "status.phase") != "Running" {
+            return Outcome::Refused { ip };
+        }
+        return Outcome::Open {
+            ip,
+            pod: Box::new(pod.clone()),
+            port,
+            verdict: Verdict {
+                allowed: true,
+                allowed_by: Vec::new(),
+                denied: None,
+            },
+        };
+    }
     if is_name(host) {
         let dns = netpol::dns_allowed(c, pod);
         if !dns.allowed {

@@ -75,7 +75,8 @@ pub fn words(cmd: &str) -> Vec<String> {
     out
 }
 
-fn argv_of(c: &Value) -> Vec<String> {
+/// The command line a container runs: its command, then its args.
+pub fn argv_of(c: &Value) -> Vec<String> {
     let strs = |k: &str| -> Vec<String> {
         c.get(k)
             .and_then(Value::as_array)
@@ -417,7 +418,19 @@ pub fn logs(
             .collect::<Vec<_>>()
             .join(" "),
     };
-    run_script_logs(&script, &env, started, ended)
+    let files = files(c, pod, container);
+    // What the known statements cannot print (wget, nslookup, cat ...) the container userland runs
+    // as `exec` would, against the cluster as it is now.
+    let other = |stmt: &str| -> Option<String> {
+        let w: Vec<String> = words(stmt).iter().map(|x| expand(x, &env)).collect();
+        w.first()?;
+        let r = simple(c, pod, &env, &files, &w);
+        let mut text = r.stdout;
+        text.push_str(&r.stderr);
+        let text = text.strip_suffix('\n').unwrap_or(&text).to_string();
+        (!text.is_empty()).then_some(text)
+    };
+    run_script_logs(&script, &env, started, ended, &other)
 }
 
 fn banner(image: &str, started: DateTime<Utc>) -> Vec<String> {
@@ -501,6 +514,7 @@ fn run_script_logs(
     env: &BTreeMap<String, String>,
     started: DateTime<Utc>,
     ended: DateTime<Utc>,
+    other: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<String> {
     let mut out = Vec::new();
     let stmts = statements(script);
@@ -560,7 +574,7 @@ fn run_script_logs(
             if t > ended {
                 break;
             }
-        } else if let Some(line) = statement_output(s, env, t) {
+        } else if let Some(line) = statement_output(s, env, t).or_else(|| other(s)) {
             out.extend(line.lines().map(String::from));
         }
         i += 1;
@@ -705,20 +719,125 @@ fn simple(
 
 /// Resolves a name the way cluster DNS does from a pod's namespace: `svc`, `svc.ns`, `svc.ns.svc.cluster.local`.
 pub fn resolve(c: &Cluster, from_ns: &str, host: &str) -> Option<(String, Option<Value>)> {
+    lookup(c, from_ns, host).map(|a| (a.ip, a.service))
+}
+
+/// What a DNS lookup from a pod answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// The fully qualified name that matched (`web.default.svc.cluster.local`).
+    pub fqdn: String,
+    /// The first address.
+    pub ip: String,
+    /// Every address (a headless service has one per ready endpoint).
+    pub ips: Vec<String>,
+    /// The service behind a ClusterIP, whose ports map to its endpoints.
+    pub service: Option<Value>,
+}
+
+/// Resolves `host` as a pod's resolver does: `/etc/hosts` for `localhost`, IP literals as they
+/// are, then cluster DNS through the search list `NS.svc.cluster.local svc.cluster.local
+/// cluster.local` (names with fewer than five dots try the list first). Cluster DNS serves
+/// services (`svc.ns.svc.cluster.local`, headless ones answer with their endpoints' pod IPs),
+/// pods of a headless service by hostname (`web-0.nginx.ns.svc.cluster.local`, as StatefulSets
+/// give them) and pod A records (`10-244-1-3.ns.pod.cluster.local`).
+pub fn lookup(c: &Cluster, from_ns: &str, host: &str) -> Option<Answer> {
     let host = host.trim_end_matches('.');
-    if host.parse::<std::net::Ipv4Addr>().is_ok() {
-        return Some((host.to_string(), None));
-    }
-    let parts: Vec<&str> = host.split('.').collect();
-    let (svc, ns) = match parts.as_slice() {
-        [s] => (*s, from_ns),
-        [s, n] => (*s, *n),
-        [s, n, "svc", ..] => (*s, *n),
-        _ => return None,
+    let literal = |ip: &str| Answer {
+        fqdn: ip.to_string(),
+        ip: ip.to_string(),
+        ips: vec![ip.to_string()],
+        service: None,
     };
-    let s = c.peek("services", ns, svc)?;
-    let ip = object::str_at(s, "spec.clusterIP").to_string();
-    Some((ip, Some(s.clone())))
+    if host == "localhost" {
+        return Some(literal("127.0.0.1"));
+    }
+    if host.parse::<std::net::Ipv4Addr>().is_ok() {
+        return Some(literal(host));
+    }
+    if host.is_empty() {
+        return None;
+    }
+    let search = [
+        format!("{host}.{from_ns}.svc.cluster.local"),
+        format!("{host}.svc.cluster.local"),
+        format!("{host}.cluster.local"),
+    ];
+    let absolute = host.to_string();
+    let order: Vec<&String> = if host.matches('.').count() >= 5 {
+        std::iter::once(&absolute).chain(search.iter()).collect()
+    } else {
+        search.iter().chain(std::iter::once(&absolute)).collect()
+    };
+    order.into_iter().find_map(|fqdn| cluster_record(c, fqdn))
+}
+
+/// The record cluster DNS holds for a fully qualified name, if any.
+fn cluster_record(c: &Cluster, fqdn: &str) -> Option<Answer> {
+    let rest = fqdn.strip_suffix(".cluster.local")?;
+    let parts: Vec<&str> = rest.split('.').collect();
+    match parts.as_slice() {
+        [svc, ns, "svc"] => {
+            let s = c.peek("services", ns, svc)?;
+            let cluster_ip = object::str_at(s, "spec.clusterIP");
+            if cluster_ip == "None" || cluster_ip.is_empty() {
+                let ips = endpoint_ips(c, ns, svc);
+                let ip = ips.first()?.clone();
+                return Some(Answer {
+                    fqdn: fqdn.to_string(),
+                    ip,
+                    ips,
+                    service: None,
+                });
+            }
+            Some(Answer {
+                fqdn: fqdn.to_string(),
+                ip: cluster_ip.to_string(),
+                ips: vec![cluster_ip.to_string()],
+                service: Some(s.clone()),
+            })
+        }
+        [hostname, svc, ns, "svc"] => {
+            c.peek("services", ns, svc)?;
+            let pod = c.list_ns("pods", ns).into_iter().find(|p| {
+                object::str_at(p, "spec.hostname") == *hostname
+                    && object::str_at(p, "spec.subdomain") == *svc
+            })?;
+            let ip = object::str_at(pod, "status.podIP");
+            (!ip.is_empty()).then(|| Answer {
+                fqdn: fqdn.to_string(),
+                ip: ip.to_string(),
+                ips: vec![ip.to_string()],
+                service: None,
+            })
+        }
+        [dashed, ns, "pod"] => {
+            c.peek("namespaces", "", ns)?;
+            let ip = dashed.replace('-', ".");
+            ip.parse::<std::net::Ipv4Addr>().ok()?;
+            Some(Answer {
+                fqdn: fqdn.to_string(),
+                ips: vec![ip.clone()],
+                ip,
+                service: None,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The ready addresses of a service's Endpoints.
+fn endpoint_ips(c: &Cluster, ns: &str, svc: &str) -> Vec<String> {
+    c.peek("endpoints", ns, svc)
+        .map(|e| {
+            object::array(e, "subsets")
+                .iter()
+                .flat_map(|ss| object::array(ss, "addresses"))
+                .filter_map(|a| a.get("ip").and_then(Value::as_str))
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn nslookup(c: &Cluster, pod: &Value, host: &str) -> ExecResult {
@@ -732,30 +851,65 @@ fn nslookup(c: &Cluster, pod: &Value, host: &str) -> ExecResult {
             code: 1,
         };
     }
-    match resolve(c, ns, host) {
-        Some((ip, Some(svc))) => {
-            let fqdn = format!(
-                "{}.{}.svc.cluster.local",
-                object::name(&svc),
-                object::namespace(&svc)
-            );
+    if old_busybox(pod) {
+        // busybox 1.28's nslookup (the one the Kubernetes docs use) prints its own layout.
+        let head = "Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\n";
+        return match lookup(c, ns, host) {
+            Some(a) => {
+                let mut out = format!("{head}Name:      {host}\n");
+                for (i, ip) in a.ips.iter().enumerate() {
+                    let reverse = if a.fqdn == *ip {
+                        String::new()
+                    } else {
+                        format!(" {}", a.fqdn)
+                    };
+                    out.push_str(&format!("Address {}: {ip}{reverse}\n", i + 1));
+                }
+                ExecResult {
+                    stdout: out,
+                    stderr: String::new(),
+                    code: 0,
+                }
+            }
+            None => ExecResult {
+                stdout: head.to_string(),
+                stderr: format!("nslookup: can't resolve '{host}'\n"),
+                code: 1,
+            },
+        };
+    }
+    match lookup(c, ns, host) {
+        Some(a) => {
+            let mut out = head.to_string();
+            for ip in &a.ips {
+                out.push_str(&format!("Name:\t{}\nAddress: {ip}\n", a.fqdn));
+            }
+            out.push('\n');
             ExecResult {
-                stdout: format!("{head}Name:\t{fqdn}\nAddress: {ip}\n\n"),
+                stdout: out,
                 stderr: String::new(),
                 code: 0,
             }
         }
-        Some((ip, None)) => ExecResult {
-            stdout: format!("{head}Name:\t{ip}\nAddress: {ip}\n\n"),
-            stderr: String::new(),
-            code: 0,
-        },
         None => ExecResult {
             stdout: head.to_string(),
             stderr: format!("** server can't find {host}.{ns}.svc.cluster.local: NXDOMAIN\n\n"),
             code: 1,
         },
     }
+}
+
+/// Whether the pod runs busybox 1.28 or older, whose nslookup answers in the old layout.
+fn old_busybox(pod: &Value) -> bool {
+    object::array(pod, "spec.containers").iter().any(|ct| {
+        let image = ct.get("image").and_then(Value::as_str).unwrap_or("");
+        let image = image.rsplit('/').next().unwrap_or(image);
+        image
+            .strip_prefix("busybox:1.")
+            .and_then(|v| v.split('.').next())
+            .and_then(|minor| minor.parse::<u32>().ok())
+            .is_some_and(|minor| minor <= 28)
+    })
 }
 
 /// A timeout given to wget (`-T N`, `--timeout=N`) or curl (`-m N`, `--max-time N`,
@@ -1016,6 +1170,7 @@ mod tests {
             &env,
             start,
             end,
+            &|_| None,
         );
         assert_eq!(lines.first().map(String::as_str), Some("start"));
         assert_eq!(lines.iter().filter(|l| *l == "tick").count(), 5);

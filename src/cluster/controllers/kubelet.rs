@@ -188,6 +188,16 @@ fn reconcile_pod(c: &mut Cluster, pod: Value) -> (bool, bool) {
             continue;
         }
         let mut prog = runtime::program(ct, &catalog);
+        // A one-shot network client (`wget -qO- svc`, `nc -z db 5432`) exits as its connection
+        // ends: refused, blocked by a policy or unresolvable means a failed container.
+        if image_ok && prog == (Program::Exits { secs: 0, code: 0 }) && network_client(ct) {
+            let argv = crate::cluster::container::argv_of(ct);
+            let code = crate::cluster::container::exec(c, &np, ct, &argv).code;
+            prog = Program::Exits {
+                secs: if code == 0 { 0 } else { 2 },
+                code: i64::from(code),
+            };
+        }
         // A process that allocates more than the memory limit is OOM-killed a moment after it starts.
         let oom = image_ok && oom_killed(ct);
         if oom {
@@ -832,4 +842,23 @@ fn oom_killed(ct: &Value) -> bool {
         num.parse::<f64>().ok().map(|n| n * mult)
     });
     bytes.is_some_and(|b| b > limit)
+}
+
+/// Whether a container's command is a network client run once (not a loop around one).
+fn network_client(ct: &Value) -> bool {
+    let argv = crate::cluster::container::argv_of(ct);
+    let text = argv.join(" ");
+    let tools = ["wget", "curl", "nc", "nslookup"];
+    let first = argv
+        .first()
+        .map(|a| a.rsplit('/').next().unwrap_or(a))
+        .unwrap_or("");
+    let looped = ["while ", "for ", "until "]
+        .iter()
+        .any(|k| text.contains(k));
+    !looped
+        && (tools.contains(&first)
+            || crate::cluster::container::words(&text)
+                .iter()
+                .any(|w| tools.contains(&w.as_str())))
 }

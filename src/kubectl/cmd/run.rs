@@ -3,6 +3,7 @@
 use super::generate::{run_pod, RunOptions};
 use super::output::{is_machine, name_of, render};
 use super::{dry_run, DryRun};
+use crate::cluster::{container, object};
 use crate::kubectl::flags::{flag, rep, val, FlagSpec};
 use crate::kubectl::{errors, Ctx};
 use serde_json::{json, Value};
@@ -150,7 +151,27 @@ pub fn run(ctx: &mut Ctx<'_>) {
     if interactive && dr == DryRun::None {
         ctx.world.settle();
         ctx.world.advance(5);
-        ctx.println("If you don't see a command prompt, try pressing enter.");
+        // Attached to the container: what its process prints is what its log holds. A process
+        // still running waits for input, and kubectl says so; one that already ended just shows
+        // its output.
+        let ns = ctx.namespace.clone();
+        let catalog = ctx.world.images.clone();
+        let mut running = false;
+        let mut lines = Vec::new();
+        if let Some(c) = ctx.cluster_ref() {
+            if let Some(pod) = c.peek("pods", &ns, &name) {
+                running = object::str_at(pod, "status.phase") == "Running";
+                if let Some(ct) = object::array(pod, "spec.containers").first() {
+                    lines = container::logs(c, pod, ct, false, c.now, &catalog);
+                }
+            }
+        }
+        if running && ctx.flags.is_set("tty") {
+            ctx.warn("If you don't see a command prompt, try pressing enter.");
+        }
+        for l in lines {
+            ctx.println(&l);
+        }
         if ctx.flags.is_set("rm") {
             let ns = ctx.namespace.clone();
             if let Some(c) = ctx.cluster() {
