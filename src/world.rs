@@ -679,6 +679,13 @@ fn node_object(name: &str, i: usize, control_plane: bool, cluster_index: u8) -> 
 
 fn system_objects() -> Vec<Value> {
     vec![
+        // The API server creates these two at start-up in every cluster.
+        json!({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "system-cluster-critical"},
+            "value": 2000000000, "globalDefault": false, "preemptionPolicy": "PreemptLowerPriority",
+            "description": "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."}),
+        json!({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "system-node-critical"},
+            "value": 2000001000, "globalDefault": false, "preemptionPolicy": "PreemptLowerPriority",
+            "description": "Used for system critical pods that must not be moved from their current node."}),
         json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "kubernetes", "namespace": "default",
             "labels": {"component": "apiserver", "provider": "kubernetes"}},
             "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}}),

@@ -81,6 +81,7 @@ pub fn describe(c: &Cluster, o: &Value) -> String {
         "Node" => node(c, o),
         "NetworkPolicy" => network_policy(o),
         "ResourceQuota" => resource_quota(o),
+        "Ingress" => ingress(c, o),
         _ => generic(c, o),
     };
     align(&raw, 2)
@@ -828,6 +829,137 @@ fn service(c: &Cluster, svc: &Value) -> String {
     );
     s.push_str(&events(c, svc, c.now));
     s
+}
+
+/// `describe ingress`, in the order and layout of kubectl's Ingress describer.
+fn ingress(c: &Cluster, ing: &Value) -> String {
+    let mut s = String::new();
+    let ns = object::namespace(ing);
+    let _ = writeln!(s, "Name:\t{}", object::name(ing));
+    map_lines(&mut s, "Labels", &object::labels(ing), "=");
+    let _ = writeln!(s, "Namespace:\t{ns}");
+    let mut addrs: Vec<&str> = object::array(ing, "status.loadBalancer.ingress")
+        .iter()
+        .flat_map(|x| {
+            ["ip", "hostname"]
+                .into_iter()
+                .filter_map(|k| x.get(k).and_then(Value::as_str))
+        })
+        .filter(|v| !v.is_empty())
+        .collect();
+    addrs.sort_unstable();
+    addrs.dedup();
+    let _ = writeln!(s, "Address:\t{}", addrs.join(","));
+    let class = object::str_at(ing, "spec.ingressClassName");
+    let _ = writeln!(
+        s,
+        "Ingress Class:\t{}",
+        if class.is_empty() { "<none>" } else { class }
+    );
+    let default_backend = object::get(ing, "spec.defaultBackend")
+        .map(|b| ingress_backend(c, ns, b))
+        .unwrap_or_else(|| "<default>".into());
+    let _ = writeln!(s, "Default backend:\t{default_backend}");
+    let tls = object::array(ing, "spec.tls");
+    if !tls.is_empty() {
+        s.push_str("TLS:\n");
+        for t in tls {
+            let hosts: Vec<&str> = object::array(t, "hosts")
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            let secret = object::str_at(t, "secretName");
+            if secret.is_empty() {
+                let _ = writeln!(s, "  SNI routes {}", hosts.join(","));
+            } else {
+                let _ = writeln!(s, "  {secret} terminates {}", hosts.join(","));
+            }
+        }
+    }
+    s.push_str("Rules:\n  Host\tPath\tBackends\n  ----\t----\t--------\n");
+    let mut count = 0;
+    for rule in object::array(ing, "spec.rules") {
+        let Some(http) = rule.get("http") else {
+            continue;
+        };
+        count += 1;
+        let host = rule.get("host").and_then(Value::as_str).unwrap_or("");
+        let _ = writeln!(s, "  {}\t", if host.is_empty() { "*" } else { host });
+        for path in object::array(http, "paths") {
+            let backend = path
+                .get("backend")
+                .map(|b| ingress_backend(c, ns, b))
+                .unwrap_or_default();
+            let _ = writeln!(s, "    \t{} \t{backend}", object::str_at(path, "path"));
+        }
+    }
+    if count == 0 {
+        let _ = writeln!(s, "  *\t*\t{default_backend}");
+    }
+    map_lines(&mut s, "Annotations", &annotations(ing), ": ");
+    s.push_str(&events(c, ing, c.now));
+    s
+}
+
+/// An Ingress backend as kubectl describes it: `svc:port (endpoints)`, or the error met on the way.
+fn ingress_backend(c: &Cluster, ns: &str, backend: &Value) -> String {
+    let Some(svc_ref) = backend.get("service") else {
+        let res = backend.get("resource");
+        let kind = res.map(|r| object::str_at(r, "kind")).unwrap_or("");
+        let name = res.map(|r| object::str_at(r, "name")).unwrap_or("");
+        let group = res.map(|r| object::str_at(r, "apiGroup")).unwrap_or("");
+        return format!("APIGroup: {group}, Kind: {kind}, Name: {name}");
+    };
+    let name = object::str_at(svc_ref, "name");
+    let number = object::get(svc_ref, "port.number").and_then(Value::as_i64);
+    let port_name = object::str_at(svc_ref, "port.name");
+    let shown = match number {
+        Some(n) => format!("{name}:{n}"),
+        None => format!("{name}:{port_name}"),
+    };
+    let Some(svc) = c.peek("services", ns, name) else {
+        return format!("{shown} (<error: services \"{name}\" not found>)");
+    };
+    let Some(ep) = c.peek("endpoints", ns, name) else {
+        return format!("{shown} (<error: endpoints \"{name}\" not found>)");
+    };
+    // The service port the backend names decides which endpoint ports count.
+    let mut sp_name = "";
+    for sp in object::array(svc, "spec.ports") {
+        let spn = sp.get("name").and_then(Value::as_str).unwrap_or("");
+        let matches_number =
+            number.is_some_and(|n| n != 0) && sp.get("port").and_then(Value::as_i64) == number;
+        if matches_number || (!port_name.is_empty() && port_name == spn) {
+            sp_name = spn;
+        }
+    }
+    let mut list = Vec::new();
+    let mut count = 0;
+    for subset in object::array(ep, "subsets") {
+        for port in object::array(subset, "ports") {
+            if port.get("name").and_then(Value::as_str).unwrap_or("") != sp_name {
+                continue;
+            }
+            let p = port.get("port").and_then(Value::as_i64).unwrap_or(0);
+            for a in object::array(subset, "addresses") {
+                if list.len() < 3 {
+                    list.push(format!(
+                        "{}:{p}",
+                        a.get("ip").and_then(Value::as_str).unwrap_or("")
+                    ));
+                }
+                count += 1;
+            }
+        }
+    }
+    let eps = if list.is_empty() {
+        "<none>".to_string()
+    } else if count > 3 {
+        format!("{} + {} more...", list.join(","), count - 3)
+    } else {
+        list.join(",")
+    };
+    format!("{shown} ({eps})")
 }
 
 fn configmap(c: &Cluster, cm: &Value) -> String {

@@ -174,6 +174,12 @@ pub fn headers(kind: &str, wide: bool) -> Vec<String> {
             ],
             &[],
         ),
+        "Ingress" => (&["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"], &[]),
+        "IngressClass" => (&["NAME", "CONTROLLER", "PARAMETERS", "AGE"], &[]),
+        "PriorityClass" => (
+            &["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"],
+            &[],
+        ),
         _ => (&["NAME", "AGE"], &[]),
     };
     let mut h: Vec<String> = base.iter().map(|x| x.to_string()).collect();
@@ -264,19 +270,20 @@ pub fn row(obj: &Value, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<Strin
             let external = match t {
                 "ExternalName" => s(object::str_at(obj, "spec.externalName")),
                 "LoadBalancer" => {
-                    let ips: Vec<String> = object::array(obj, "status.loadBalancer.ingress")
-                        .iter()
-                        .filter_map(|x| {
-                            x.get("ip")
-                                .or_else(|| x.get("hostname"))
-                                .and_then(Value::as_str)
-                                .map(String::from)
-                        })
+                    let mut all: Vec<String> = load_balancer_text(obj, wide)
+                        .split(',')
+                        .filter(|x| !x.is_empty())
+                        .map(String::from)
                         .collect();
-                    if ips.is_empty() {
+                    all.extend(
+                        object::array(obj, "spec.externalIPs")
+                            .iter()
+                            .filter_map(|x| x.as_str().map(String::from)),
+                    );
+                    if all.is_empty() {
                         "<pending>".into()
                     } else {
-                        ips.join(",")
+                        all.join(",")
                     }
                 }
                 _ => {
@@ -522,19 +529,16 @@ pub fn row(obj: &Value, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<Strin
                             .collect()
                     })
                     .unwrap_or_default();
-                for a in subset
-                    .get("addresses")
-                    .and_then(Value::as_array)
-                    .map(|a| a.as_slice())
-                    .unwrap_or(&[])
-                {
-                    let ip = a.get("ip").and_then(Value::as_str).unwrap_or("");
-                    if ports.is_empty() {
-                        eps.push(ip.to_string());
-                    }
-                    for p in &ports {
-                        eps.push(format!("{ip}:{p}"));
-                    }
+                let addrs: Vec<&str> = object::array(subset, "addresses")
+                    .iter()
+                    .map(|a| a.get("ip").and_then(Value::as_str).unwrap_or(""))
+                    .collect();
+                // kubectl walks the ports, then the addresses of each (ports are not sorted).
+                if ports.is_empty() {
+                    eps.extend(addrs.iter().map(|ip| ip.to_string()));
+                }
+                for p in &ports {
+                    eps.extend(addrs.iter().map(|ip| format!("{ip}:{p}")));
                 }
             }
             let text = if eps.is_empty() {
@@ -547,6 +551,73 @@ pub fn row(obj: &Value, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<Strin
             vec![s(name), text, age]
         }
         "NetworkPolicy" => vec![s(name), crate::cluster::netpol::pod_selector_text(obj), age],
+        "Ingress" => {
+            let class = or_none(s(object::str_at(obj, "spec.ingressClassName")));
+            let rules = object::array(obj, "spec.rules");
+            // kubectl lists three hosts, then counts the rules left after the third.
+            let mut hosts: Vec<&str> = Vec::new();
+            let mut more = false;
+            for r in rules {
+                if hosts.len() == 3 {
+                    more = true;
+                }
+                let host = r.get("host").and_then(Value::as_str).unwrap_or("");
+                if !more && !host.is_empty() {
+                    hosts.push(host);
+                }
+            }
+            let hosts = if hosts.is_empty() {
+                "*".to_string()
+            } else if more {
+                format!("{} + {} more...", hosts.join(","), rules.len() - 3)
+            } else {
+                hosts.join(",")
+            };
+            let ports = if object::array(obj, "spec.tls").is_empty() {
+                "80"
+            } else {
+                "80, 443"
+            };
+            vec![
+                s(name),
+                class,
+                hosts,
+                load_balancer_text(obj, wide),
+                s(ports),
+                age,
+            ]
+        }
+        "IngressClass" => {
+            let params = match object::get(obj, "spec.parameters") {
+                Some(p) => {
+                    let kind = object::str_at(p, "kind");
+                    let group = object::str_at(p, "apiGroup");
+                    let name = object::str_at(p, "name");
+                    if group.is_empty() {
+                        format!("{kind}/{name}")
+                    } else {
+                        format!("{kind}.{group}/{name}")
+                    }
+                }
+                None => "<none>".into(),
+            };
+            vec![
+                s(name),
+                s(object::str_at(obj, "spec.controller")),
+                params,
+                age,
+            ]
+        }
+        "PriorityClass" => vec![
+            s(name),
+            i("value").to_string(),
+            object::get(obj, "globalDefault")
+                .and_then(Value::as_bool)
+                .unwrap_or(false)
+                .to_string(),
+            age,
+            s(object::str_at(obj, "preemptionPolicy")),
+        ],
         "Event" => {
             let last = object::str_at(obj, "lastTimestamp");
             let last = if last.is_empty() {
@@ -655,6 +726,28 @@ pub fn row(obj: &Value, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<Strin
     };
     r.truncate(headers(kind, wide).len().max(2));
     r
+}
+
+/// The addresses of `status.loadBalancer.ingress` (IPs and hostnames, sorted, unique), clipped to
+/// 16 bytes with `...` unless wide, as kubectl's load balancer stringer does.
+fn load_balancer_text(obj: &Value, wide: bool) -> String {
+    let mut all: Vec<&str> = object::array(obj, "status.loadBalancer.ingress")
+        .iter()
+        .flat_map(|x| {
+            ["ip", "hostname"]
+                .into_iter()
+                .filter_map(|k| x.get(k).and_then(Value::as_str))
+        })
+        .filter(|v| !v.is_empty())
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    let text = all.join(",");
+    if !wide && text.len() > 16 {
+        format!("{}...", text.get(..13).unwrap_or(&text))
+    } else {
+        text
+    }
 }
 
 fn unset(v: &str) -> String {

@@ -163,11 +163,13 @@ pub fn run(ctx: &mut Ctx<'_>) {
             } else {
                 Some(headers.as_slice())
             };
-            text.push_str(&table::tsv(h, &rows));
+            // kubectl flushes its tabwriter and forgets the remembered widths at each new
+            // resource type, so every table is aligned on its own.
+            text.push_str(&crate::kubectl::printers::tabwriter::layout(&table::tsv(
+                h, &rows,
+            )));
         }
-        // One tabwriter for every table of the output, as kubectl has.
-        let laid_out = crate::kubectl::printers::tabwriter::layout(&text);
-        ctx.print(&laid_out);
+        ctx.print(&text);
     }
     let had_errors = !errors_out.is_empty();
     for e in errors_out {

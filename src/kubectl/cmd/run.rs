@@ -80,6 +80,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
     if !["Always", "OnFailure", "Never"].contains(&restart.as_str()) {
         return ctx.error(&format!("invalid restart policy: {restart}"));
     }
+    let restart_policy = restart.clone();
     let annotations = ctx
         .flags
         .all("annotations")
@@ -158,11 +159,30 @@ pub fn run(ctx: &mut Ctx<'_>) {
         let catalog = ctx.world.images.clone();
         let mut running = false;
         let mut lines = Vec::new();
+        // A pod that is not restarted reports how its container ended (kubectl waits for it).
+        let mut failed: Option<(i64, String)> = None;
+        let waits_for_exit = restart_policy != "Always";
         if let Some(c) = ctx.cluster_ref() {
             if let Some(pod) = c.peek("pods", &ns, &name) {
                 running = object::str_at(pod, "status.phase") == "Running";
                 if let Some(ct) = object::array(pod, "spec.containers").first() {
                     lines = container::logs(c, pod, ct, false, c.now, &catalog);
+                }
+                if waits_for_exit && object::str_at(pod, "status.phase") == "Failed" {
+                    let term = object::array(pod, "status.containerStatuses")
+                        .first()
+                        .and_then(|s| s.get("state"))
+                        .and_then(|s| s.get("terminated"));
+                    let code = term
+                        .and_then(|t| t.get("exitCode"))
+                        .and_then(Value::as_i64)
+                        .unwrap_or(0);
+                    let reason = term
+                        .and_then(|t| t.get("reason"))
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    failed = Some((code, reason));
                 }
             }
         }
@@ -180,6 +200,17 @@ pub fn run(ctx: &mut Ctx<'_>) {
                 }
             }
             ctx.println(&format!("pod \"{name}\" deleted"));
+        }
+        match failed {
+            Some((code, reason)) if code != 0 => {
+                ctx.warn(&format!("pod {ns}/{name} terminated ({reason})"));
+                ctx.out.code = i32::try_from(code).unwrap_or(1);
+            }
+            Some(_) => {
+                ctx.warn(&format!("pod {ns}/{name} failed with unknown exit code"));
+                ctx.out.code = 1;
+            }
+            None => {}
         }
         return;
     }
