@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+pub mod kubelet_start;
 pub mod node_files;
 pub mod packages;
 
@@ -55,6 +56,9 @@ pub struct Host {
     pub services: BTreeMap<String, Service>,
     /// Installed Debian packages (kubeadm, kubelet, kubectl...) and the running kubelet's version.
     pub packages: packages::Packages,
+    /// Why the kubelet exits as soon as systemd starts it (a broken unit, flag or config file),
+    /// found when it was last started; systemd keeps restarting it while the unit is active.
+    pub kubelet_error: Option<kubelet_start::StartError>,
 }
 
 impl Host {
@@ -65,9 +69,14 @@ impl Host {
             .unwrap_or_else(|| "/etc/kubernetes/manifests".into())
     }
 
-    /// Whether the kubelet service runs on this host.
+    /// Whether the kubelet service runs on this host (active, and not exiting at start).
     pub fn kubelet_running(&self) -> bool {
-        self.services.get("kubelet").is_some_and(|s| s.active)
+        self.services.get("kubelet").is_some_and(|s| s.active) && self.kubelet_error.is_none()
+    }
+
+    /// systemd (re)starts the kubelet: it stays up unless something it needs is broken.
+    pub fn start_kubelet(&mut self) {
+        self.kubelet_error = kubelet_start::check(&self.fs);
     }
 }
 
@@ -265,6 +274,7 @@ impl World {
                     fs,
                     services,
                     packages: packages::Packages::kubeadm_node(CLUSTER_RELEASE),
+                    kubelet_error: None,
                 },
             );
         }
@@ -349,6 +359,14 @@ impl World {
 
     /// Tells a cluster which of its nodes' kubelets and container runtimes run.
     fn report_agents(&mut self, cluster: &str, now: DateTime<Utc>) {
+        // A kubelet that exits at start is restarted by systemd every 10 seconds (Restart=always):
+        // once the learner fixes what broke it, the next attempt comes up.
+        for h in self.hosts.values_mut() {
+            let active = h.services.get("kubelet").is_none_or(|s| s.active);
+            if h.cluster == cluster && active && h.kubelet_error.is_some() {
+                h.start_kubelet();
+            }
+        }
         let states: Vec<(String, bool, bool, String)> = self
             .hosts
             .values()
@@ -357,7 +375,7 @@ impl World {
                 let up = |unit: &str| h.services.get(unit).is_none_or(|s| s.active);
                 (
                     h.name.clone(),
-                    up("kubelet"),
+                    up("kubelet") && h.kubelet_error.is_none(),
                     up("containerd"),
                     h.packages.kubelet_running.clone(),
                 )

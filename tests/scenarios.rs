@@ -187,6 +187,15 @@ const PARTIAL: &[(&str, &[&str], u32)] = &[
     ("drain-node", &["kubectl cordon {{node}}"], 2),
     // Started but not enabled: the next reboot brings the problem back.
     ("node-notready-kubelet", &["ssh {{node}} systemctl start kubelet"], 2),
+    // The missing file created instead of the config fixed: the node is back, the config is not.
+    (
+        "kubelet-crashloop-config",
+        &[
+            "ssh {{node}} cp /etc/kubernetes/pki/ca.crt {{wrong}}",
+            "ssh {{node}} systemctl restart kubelet",
+        ],
+        5,
+    ),
     // The claim fixed, but the pod deleted and never created again.
     (
         "pvc-pending-class",

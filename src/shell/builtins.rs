@@ -452,7 +452,7 @@ fn ssh(env: &mut Env, args: &[String], io: &Io) -> Output {
     env.sh.ssh_stack.push(from);
     env.sh.host = host;
     env.sh.cwd = env.var("HOME");
-    Output::ok("Welcome to Ubuntu 22.04.4 LTS (GNU/Linux 5.15.0-105-generic x86_64)\n")
+    Output::ok("Welcome to Ubuntu 22.04.5 LTS (GNU/Linux 5.15.0-131-generic x86_64)\n")
 }
 
 fn sudo(env: &mut Env, args: &[String], io: &Io) -> Output {

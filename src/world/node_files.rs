@@ -139,6 +139,16 @@ pub fn control_plane(fs: &mut Vfs, node: &str, ip: &str, boot: DateTime<Utc>) {
 
 /// The kubelet's files on every node: its kubeconfig, kubeadm's flags, the systemd drop-in, the apt source.
 pub fn kubelet(fs: &mut Vfs, control_plane_ip: &str, control_plane: bool) {
+    for dir in [
+        "/etc/kubernetes/pki",
+        "/var/lib/kubelet/pki",
+        "/etc/default",
+        "/usr/lib/systemd/system/kubelet.service.d",
+        "/etc/systemd/system/kubelet.service.d",
+        "/etc/apt/sources.list.d",
+    ] {
+        let _ = fs.mkdir_p(dir);
+    }
     let server = format!("https://{control_plane_ip}:6443");
     if !control_plane {
         let ca = pki::cert(&CertSpec {

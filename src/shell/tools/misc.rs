@@ -151,12 +151,12 @@ pub fn uname(env: &mut Env, args: &[String], _io: &Io) -> Output {
     let host = env.sh.host.clone();
     let text = match args.first().map(String::as_str) {
         None | Some("-s") => "Linux".to_string(),
-        Some("-r") => "5.15.0-105-generic".to_string(),
+        Some("-r") => "5.15.0-131-generic".to_string(),
         Some("-m" | "-p" | "-i") => "x86_64".to_string(),
         Some("-n") => host,
         Some("-o") => "GNU/Linux".to_string(),
         Some(_) => format!(
-            "Linux {host} 5.15.0-105-generic #115-Ubuntu SMP x86_64 x86_64 x86_64 GNU/Linux"
+            "Linux {host} 5.15.0-131-generic #141-Ubuntu SMP x86_64 x86_64 x86_64 GNU/Linux"
         ),
     };
     Output::ok(format!("{text}\n"))

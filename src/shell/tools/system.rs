@@ -18,18 +18,51 @@ fn description(unit: &str) -> &'static str {
 }
 
 fn status_text(env: &Env, name: &str, s: &Service) -> String {
-    let since = env.world.now().format("%a %Y-%m-%d %H:%M:%S UTC");
+    let now = env.world.now();
+    let since = now.format("%a %Y-%m-%d %H:%M:%S UTC");
     let enabled = if s.enabled { "enabled" } else { "disabled" };
-    let dot = if s.active { "●" } else { "○" };
-    let active = if s.active {
-        format!("active (running) since {since}")
+    let host = env.world.hosts.get(&env.sh.host);
+    let failing = host
+        .filter(|_| name == "kubelet" && s.active)
+        .and_then(|h| h.kubelet_error.as_ref());
+    let dot = if s.active && failing.is_none() {
+        "●"
     } else {
-        format!("inactive (dead) since {since}")
+        "○"
     };
-    format!(
-        "{dot} {name}.service - {}\n     Loaded: loaded (/lib/systemd/system/{name}.service; {enabled}; vendor preset: enabled)\n     Active: {active}\n       Docs: https://kubernetes.io/docs/\n",
+    let active = match (s.active, failing) {
+        // systemd waits RestartSec=10s between attempts: within the last 10 seconds, then.
+        (true, Some(_)) => format!(
+            "activating (auto-restart) (Result: exit-code) since {}; {}s ago",
+            (now - chrono::Duration::seconds(i64::from(now.timestamp_subsec_millis() % 9) + 1))
+                .format("%a %Y-%m-%d %H:%M:%S UTC"),
+            now.timestamp_subsec_millis() % 9 + 1
+        ),
+        (true, None) => format!("active (running) since {since}"),
+        (false, _) => format!("inactive (dead) since {since}"),
+    };
+    let mut text = format!(
+        "{dot} {name}.service - {}\n     Loaded: loaded (/lib/systemd/system/{name}.service; {enabled}; vendor preset: enabled)\n",
         description(name)
-    )
+    );
+    if name == "kubelet" {
+        text.push_str("    Drop-In: /usr/lib/systemd/system/kubelet.service.d\n             └─10-kubeadm.conf\n");
+    }
+    text.push_str(&format!(
+        "     Active: {active}\n       Docs: https://kubernetes.io/docs/\n"
+    ));
+    if let (Some(err), Some(h)) = (failing, host) {
+        let argv = crate::world::kubelet_start::command_line(&h.fs);
+        let exec = match err {
+            crate::world::kubelet_start::StartError::Exec { binary } => binary.clone(),
+            _ => argv.join(" "),
+        };
+        let status = err.status();
+        text.push_str(&format!(
+            "    Process: 2345 ExecStart={exec} (code=exited, status={status})\n   Main PID: 2345 (code=exited, status={status})\n"
+        ));
+    }
+    text
 }
 
 /// `systemctl status|start|stop|restart|enable|disable|is-active|is-enabled|daemon-reload [UNIT]...`
@@ -85,14 +118,29 @@ pub fn systemctl(env: &mut Env, args: &[String], _io: &Io) -> Output {
         match verb.as_str() {
             "status" => {
                 out.stdout.push_str(&status_text(env, &name, &svc));
-                if !svc.active {
+                let failing = name == "kubelet"
+                    && env
+                        .world
+                        .hosts
+                        .get(&host)
+                        .is_some_and(|h| h.kubelet_error.is_some());
+                if !svc.active || failing {
                     out.code = 3;
                 }
             }
             "is-active" => {
-                out.stdout
-                    .push_str(if svc.active { "active\n" } else { "inactive\n" });
-                if !svc.active {
+                let failing = name == "kubelet"
+                    && env
+                        .world
+                        .hosts
+                        .get(&host)
+                        .is_some_and(|h| h.kubelet_error.is_some());
+                out.stdout.push_str(match (svc.active, failing) {
+                    (true, false) => "active\n",
+                    (true, true) => "activating\n",
+                    (false, _) => "inactive\n",
+                });
+                if !svc.active || failing {
                     out.code = 3;
                 }
             }
@@ -132,7 +180,15 @@ pub fn systemctl(env: &mut Env, args: &[String], _io: &Io) -> Output {
             }
             other => return Output::err(format!("Unknown command verb {other}.\n"), 1),
         }
-        if next != svc {
+        let kubelet_start = name == "kubelet"
+            && next.active
+            && (!svc.active || matches!(verb.as_str(), "restart" | "try-restart"));
+        if kubelet_start {
+            if let Some(h) = env.world.hosts.get_mut(&host) {
+                h.start_kubelet();
+            }
+        }
+        if next != svc || kubelet_start {
             if let Some(s) = env
                 .world
                 .hosts
@@ -213,6 +269,45 @@ pub fn journalctl(env: &mut Env, args: &[String], _io: &Io) -> Output {
         "{when} {host} systemd[1]: Started {name}.service - {}.\n",
         description(&name)
     );
+    let failing = env
+        .world
+        .hosts
+        .get(&host)
+        .filter(|_| name == "kubelet" && svc.active)
+        .and_then(|h| h.kubelet_error.clone());
+    if let Some(err) = failing {
+        // Each attempt systemd makes ends the same way, ten seconds apart.
+        let now = env.world.now();
+        for i in (0..3).rev() {
+            let t = now - chrono::Duration::seconds(10 * i + 2);
+            let when = t.format("%b %d %H:%M:%S");
+            let klog = t.format("%m%d %H:%M:%S%.6f");
+            let pid = 2345 - 17 * i;
+            match &err {
+                crate::world::kubelet_start::StartError::Exec { binary } => {
+                    text.push_str(&format!("{when} {host} (kubelet)[{pid}]: kubelet.service: Failed to locate executable {binary}: No such file or directory\n"));
+                    text.push_str(&format!("{when} {host} (kubelet)[{pid}]: kubelet.service: Failed at step EXEC spawning {binary}: No such file or directory\n"));
+                    text.push_str(&format!("{when} {host} systemd[1]: kubelet.service: Main process exited, code=exited, status=203/EXEC\n"));
+                }
+                crate::world::kubelet_start::StartError::Exit { err } => {
+                    text.push_str(&format!("{when} {host} kubelet[{pid}]: E{klog}    {pid} run.go:72] \"command failed\" err=\"{err}\"\n"));
+                    text.push_str(&format!("{when} {host} systemd[1]: kubelet.service: Main process exited, code=exited, status=1/FAILURE\n"));
+                }
+            }
+            text.push_str(&format!(
+                "{when} {host} systemd[1]: kubelet.service: Failed with result 'exit-code'.\n"
+            ));
+            if i > 0 {
+                let next = (t + chrono::Duration::seconds(10)).format("%b %d %H:%M:%S");
+                text.push_str(&format!("{next} {host} systemd[1]: kubelet.service: Scheduled restart job, restart counter is at {}.\n", 40 - i));
+                text.push_str(&format!(
+                    "{next} {host} systemd[1]: Started {name}.service - {}.\n",
+                    description(&name)
+                ));
+            }
+        }
+        return Output::ok(text);
+    }
     if !svc.active {
         text.push_str(&format!(
             "{when} {host} systemd[1]: Stopping {name}.service - {}...\n",
