@@ -123,6 +123,45 @@ impl<'a> Ctx<'a> {
     }
 }
 
+impl Ctx<'_> {
+    /// The data of one `--from-file` source of `create configmap|secret`: `path`, `key=path`, or a
+    /// directory (each regular file directly inside it, keyed by its name, as kubectl does).
+    pub fn file_sources(&self, spec: &str) -> Result<Vec<(String, String)>, String> {
+        let (key, path) = match spec.split_once('=') {
+            Some((k, p)) => (Some(k.to_string()), p.to_string()),
+            None => (None, spec.to_string()),
+        };
+        let full = crate::vfs::normalize(self.inv.cwd, &path);
+        let missing = || format!("error reading {path}: no such file or directory");
+        let Some(host) = self.world.hosts.get(self.inv.host) else {
+            return Err(missing());
+        };
+        if host.fs.is_dir(&full) {
+            if key.is_some() {
+                return Err(format!(
+                    "cannot give a key name for a directory path: {path}"
+                ));
+            }
+            let names = host.fs.list(&full).map_err(|_| missing())?;
+            let mut out = Vec::new();
+            for n in names {
+                let f = if full == "/" {
+                    format!("/{n}")
+                } else {
+                    format!("{full}/{n}")
+                };
+                if let Ok(text) = host.fs.read(&f) {
+                    out.push((n, text.to_string()));
+                }
+            }
+            return Ok(out);
+        }
+        let text = host.fs.read(&full).map_err(|_| missing())?;
+        let key = key.unwrap_or_else(|| path.rsplit('/').next().unwrap_or(&path).to_string());
+        Ok(vec![(key, text.to_string())])
+    }
+}
+
 /// Finds the verb: the first argument that is neither a flag nor a global flag's value.
 fn split_verb(args: &[String]) -> (Option<String>, Vec<String>) {
     let mut rest = Vec::with_capacity(args.len());

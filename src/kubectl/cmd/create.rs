@@ -99,7 +99,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
         other => {
             if !super::create_more::run(ctx, other, &rest) {
                 ctx.error(&format!(
-                    "unknown command \"{other}\" for \"kubectl create\""
+                    "Unexpected args: [{other}]\nSee 'kubectl create -h' for help and examples"
                 ));
             }
         }
@@ -163,17 +163,16 @@ fn create_configmap(ctx: &mut Ctx<'_>, rest: &[String]) {
         }
     }
     for f in ctx.flags.all("from-file") {
-        let (key, path) = match f.split_once('=') {
-            Some((k, p)) => (k.to_string(), p.to_string()),
-            None => (f.rsplit('/').next().unwrap_or(&f).to_string(), f.clone()),
-        };
-        match ctx.read_file(&path) {
-            Ok(text) => data.push((key, text)),
+        match ctx.file_sources(&f) {
+            Ok(found) => data.extend(found),
             Err(e) => return ctx.error(&e),
         }
     }
     for f in ctx.flags.all("from-env-file") {
-        match ctx.read_file(&f) {
+        match ctx
+            .read_file(&f)
+            .map_err(|_| format!("error reading {f}: no such file or directory"))
+        {
             Ok(text) => {
                 for line in text.lines() {
                     let line = line.trim();

@@ -30,17 +30,32 @@ pub fn label(ctx: &mut Ctx<'_>, field: &str) {
         .cloned()
         .partition(|a| !(a.contains('=') || a.ends_with('-')));
     if res.is_empty() {
-        return ctx.usage_error(
+        return ctx.error(
             "one or more resources must be specified as <resource> <name> or <resource>/<name>",
         );
     }
     if changes.is_empty() {
-        return ctx.usage_error(&format!(
+        return ctx.error(&format!(
             "at least one {} update is required",
             if field == "labels" {
                 "label"
             } else {
                 "annotation"
+            }
+        ));
+    }
+    let removed: Vec<&str> = changes.iter().filter_map(|c| c.strip_suffix('-')).collect();
+    if changes
+        .iter()
+        .filter_map(|c| c.split_once('=').map(|(k, _)| k))
+        .any(|k| removed.contains(&k))
+    {
+        return ctx.error(&format!(
+            "can not both modify and remove {} in the same command",
+            if field == "labels" {
+                "a label"
+            } else {
+                "an annotation"
             }
         ));
     }

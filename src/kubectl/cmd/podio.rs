@@ -169,12 +169,40 @@ fn waiting_reason(pod: &Value, name: &str) -> Option<String> {
 pub fn logs(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     let ns = ctx.namespace.clone();
-    let tail: Option<usize> = ctx
+    let by_selector = ctx.flags.get("selector").is_some();
+    if by_selector && !args.is_empty() {
+        return ctx.usage_error("only a selector (-l) or a POD name is allowed");
+    }
+    if args.len() > 2 {
+        return ctx.usage_error("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command");
+    }
+    // With a selector, kubectl shows the last 10 lines of each container unless --tail says otherwise.
+    let tail: Option<usize> = match ctx.flags.get("tail").map(|t| t.parse::<i64>()) {
+        Some(Ok(t)) if t >= 0 => Some(t as usize),
+        Some(Ok(_)) => None,
+        Some(Err(_)) => {
+            let v = ctx.flags.get("tail").unwrap_or_default().to_string();
+            return ctx.error(&format!("invalid argument {v:?} for \"--tail\" flag: strconv.ParseInt: parsing {v:?}: invalid syntax\nSee 'kubectl logs --help' for usage."));
+        }
+        None if by_selector => Some(10),
+        None => None,
+    };
+    let max_requests = match ctx
         .flags
-        .get("tail")
-        .and_then(|t| t.parse::<i64>().ok())
-        .filter(|t| *t >= 0)
-        .map(|t| t as usize);
+        .get("max-log-requests")
+        .map(|m| m.parse::<usize>())
+    {
+        Some(Ok(m)) => m,
+        Some(Err(_)) => {
+            let v = ctx
+                .flags
+                .get("max-log-requests")
+                .unwrap_or_default()
+                .to_string();
+            return ctx.error(&format!("invalid argument {v:?} for \"--max-log-requests\" flag: strconv.ParseInt: parsing {v:?}: invalid syntax\nSee 'kubectl logs --help' for usage."));
+        }
+        None => 5,
+    };
     let previous = ctx.flags.is_set("previous");
     let mut pods: Vec<Value> = Vec::new();
     let mut wanted = ctx.flags.get("container").map(String::from);
@@ -209,8 +237,24 @@ pub fn logs(ctx: &mut Ctx<'_>) {
         }
         pods.push(p);
     }
-    let multi = pods.len() > 1 || ctx.flags.is_set("prefix");
+    let multi = ctx.flags.is_set("prefix");
     let all = ctx.flags.is_set("all-containers");
+    if ctx.flags.is_set("follow") {
+        let streams: usize = pods
+            .iter()
+            .map(|p| {
+                if all {
+                    object::array(p, "spec.initContainers").len()
+                        + object::array(p, "spec.containers").len()
+                } else {
+                    1
+                }
+            })
+            .sum();
+        if streams > max_requests {
+            return ctx.error(&format!("you are attempting to follow {streams} log streams, but maximum allowed concurrency is {max_requests}, use --max-log-requests to increase the limit"));
+        }
+    }
     let catalog = ctx.world.images.clone();
     for pod in pods {
         let containers: Vec<Value> = if all {
@@ -280,7 +324,7 @@ pub fn logs(ctx: &mut Ctx<'_>) {
 pub fn exec(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     let Some(target) = args.first().cloned() else {
-        return ctx.usage_error("pod, type/name or --filename must be specified");
+        return ctx.error("pod, type/name or --filename must be specified");
     };
     let command = match &ctx.flags.after_dashes {
         Some(c) if !c.is_empty() => c.clone(),

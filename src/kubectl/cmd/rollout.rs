@@ -35,7 +35,7 @@ fn target(
         }
     };
     let Some(r) = reqs.into_iter().next() else {
-        ctx.usage_error("required resource not specified");
+        ctx.error("required resource not specified");
         return None;
     };
     let Some(name) = r.name else {
@@ -93,7 +93,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
     ctx.path = format!("kubectl rollout {sub}");
     let rest = args[1..].to_vec();
     if rest.is_empty() {
-        return ctx.usage_error("required resource not specified");
+        return ctx.error("required resource not specified");
     }
     let Some((rt, name, obj)) = target(ctx, &rest) else {
         return;
@@ -140,7 +140,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
             }
         }
         other => ctx.error(&format!(
-            "unknown command \"{other}\" for \"kubectl rollout\""
+            "unknown command \"{other}\"\nSee 'kubectl rollout -h' for help and examples"
         )),
     }
 }

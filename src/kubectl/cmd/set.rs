@@ -44,7 +44,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
             .partition(|a| !a.contains('=') && !a.ends_with('-')),
         "serviceaccount" | "sa" => {
             if rest.len() < 2 {
-                return ctx.usage_error("serviceaccount is required");
+                return ctx.error("serviceaccount is required");
             }
             (
                 rest[..rest.len() - 1].to_vec(),

@@ -177,7 +177,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
             top_node(ctx, &rest)
         }
         other => ctx.error(&format!(
-            "unknown command \"{other}\" for \"kubectl top\"\n\nDid you mean this?\n\tpod\n\tnode"
+            "unknown command \"{other}\"\nSee 'kubectl top -h' for help and examples"
         )),
     }
 }
@@ -197,7 +197,7 @@ fn top_pod(ctx: &mut Ctx<'_>, rest: &[String]) {
     let Some(sort) = sort_key(ctx) else { return };
     let Some(sel) = selector(ctx) else { return };
     if rest.len() > 1 {
-        return ctx.usage_error("only one pod name may be specified");
+        return ctx.usage_error("pod [NAME | -l label]");
     }
     let all = ctx.flags.is_set("all-namespaces");
     let ns = ctx.namespace.clone();
