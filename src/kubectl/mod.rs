@@ -97,6 +97,14 @@ impl<'a> Ctx<'a> {
     }
 
     /// A usage error: `error: MSG\nSee 'kubectl X -h' for help and examples`.
+    /// A command group run without a subcommand (`kubectl rollout`): kubectl prints the group's help
+    /// on stderr and exits 1.
+    pub fn group_help(&mut self, path: &str) {
+        let text = cmd::help::for_command(path);
+        self.out.stderr.push_str(&text);
+        self.out.code = 1;
+    }
+
     pub fn usage_error(&mut self, msg: &str) {
         let path = self.path.clone();
         self.error(&format!("{msg}\nSee '{path} -h' for help and examples"));

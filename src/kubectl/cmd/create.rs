@@ -124,13 +124,14 @@ fn one_name(ctx: &mut Ctx<'_>, rest: &[String]) -> Option<String> {
 }
 
 fn create_deployment(ctx: &mut Ctx<'_>, rest: &[String]) {
-    let Some(name) = one_name(ctx, rest) else {
-        return;
-    };
+    // cobra checks required flags before the command runs.
     let images = ctx.flags.all("image");
     if images.is_empty() {
         return ctx.error("required flag(s) \"image\" not set");
     }
+    let Some(name) = one_name(ctx, rest) else {
+        return;
+    };
     let replicas = match ctx.flags.get("replicas").map(|r| r.parse::<i64>()) {
         None => 1,
         Some(Ok(r)) => r,

@@ -142,7 +142,7 @@ pub fn run(ctx: &mut Ctx<'_>, sub: &str, rest: &[String]) -> bool {
 
 fn secret(ctx: &mut Ctx<'_>, rest: &[String]) {
     let Some(kind) = rest.first().cloned() else {
-        return ctx.print("Create a secret with specified type.\n\nAvailable Commands:\n  docker-registry   Create a secret for use with a Docker registry\n  generic           Create a secret from a local file, directory, or literal value\n  tls               Create a TLS secret\n\nUsage:\n  kubectl create secret (docker-registry | generic | tls) [options]\n");
+        return ctx.group_help("kubectl create secret");
     };
     if !["generic", "tls", "docker-registry"].contains(&kind.as_str()) {
         return ctx.error(&format!(
@@ -492,11 +492,7 @@ fn cronjob(ctx: &mut Ctx<'_>, rest: &[String]) {
 
 fn service(ctx: &mut Ctx<'_>, rest: &[String]) {
     let Some(kind) = rest.first().cloned() else {
-        return ctx.print("Create a service using a specified subcommand.\n\nAvailable Commands:\n  clusterip      Create a ClusterIP service\n  externalname   Create an ExternalName service\n  loadbalancer   Create a LoadBalancer service\n  nodeport       Create a NodePort service\n\nUsage:\n  kubectl create service [flags] [options]\n");
-    };
-    ctx.path = format!("kubectl create service {kind}");
-    let Some(name) = one_name(ctx, &rest[1..]) else {
-        return;
+        return ctx.group_help("kubectl create service");
     };
     let type_ = match kind.as_str() {
         "clusterip" => "ClusterIP",
@@ -508,6 +504,10 @@ fn service(ctx: &mut Ctx<'_>, rest: &[String]) {
                 "unknown command \"{other}\"\nSee 'kubectl create service -h' for help and examples"
             ))
         }
+    };
+    ctx.path = format!("kubectl create service {kind}");
+    let Some(name) = one_name(ctx, &rest[1..]) else {
+        return;
     };
     let mut spec = Map::new();
     if type_ == "ExternalName" {

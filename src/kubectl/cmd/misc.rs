@@ -175,34 +175,77 @@ pub const API_FLAGS: &[FlagSpec] = &[
 ];
 
 pub fn api_resources(ctx: &mut Ctx<'_>) {
-    let namespaced = ctx.flags.get("namespaced").map(|v| v == "true");
-    let mut rows = Vec::new();
-    let mut names = String::new();
-    for r in schema::RESOURCES {
-        if namespaced.is_some_and(|n| n != r.namespaced) {
-            continue;
-        }
-        if let Some(g) = ctx.flags.get("api-group") {
-            if g != r.group {
-                continue;
-            }
-        }
-        rows.push(vec![
-            r.plural.to_string(),
-            r.short.join(","),
-            r.api_version(),
-            r.namespaced.to_string(),
-            r.kind.to_string(),
-        ]);
-        names.push_str(&format!("{}\n", r.qualified_plural()));
+    let output = ctx.flags.get("output").unwrap_or("").to_string();
+    if !["", "wide", "name"].contains(&output.as_str()) {
+        return ctx.error(&format!("--output {output} is not available"));
     }
-    if ctx.flags.get("output") == Some("name") {
+    let sort_by = ctx.flags.get("sort-by").unwrap_or("").to_string();
+    if !["", "name", "kind"].contains(&sort_by.as_str()) {
+        return ctx.error("--sort-by accepts only name or kind");
+    }
+    let namespaced = ctx.flags.get("namespaced").map(|v| v != "false");
+    let wanted_verbs: Vec<String> = ctx
+        .flags
+        .get("verbs")
+        .map(|v| {
+            v.split(',')
+                .filter(|x| !x.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut found: Vec<&schema::ResourceType> = schema::RESOURCES
+        .iter()
+        .filter(|r| namespaced.is_none_or(|n| n == r.namespaced))
+        .filter(|r| ctx.flags.get("api-group").is_none_or(|g| g == r.group))
+        .filter(|r| {
+            let verbs = resources::verbs(r);
+            wanted_verbs.iter().all(|w| verbs.contains(&w.as_str()))
+        })
+        .collect();
+    match sort_by.as_str() {
+        "name" => found.sort_by(|a, b| a.plural.cmp(b.plural)),
+        "kind" => found.sort_by(|a, b| a.kind.cmp(b.kind)),
+        _ => {}
+    }
+    if output == "name" {
+        let names: String = found
+            .iter()
+            .map(|r| format!("{}\n", r.qualified_plural()))
+            .collect();
         return ctx.print(&names);
     }
-    let headers: Vec<String> = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+    let wide = output == "wide";
+    let rows: Vec<Vec<String>> = found
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                r.plural.to_string(),
+                r.short.join(","),
+                r.api_version(),
+                r.namespaced.to_string(),
+                r.kind.to_string(),
+            ];
+            if wide {
+                row.push(format!("[{}]", resources::verbs(r).join(" ")));
+                let cats = resources::categories(r);
+                row.push(if cats.is_empty() {
+                    String::new()
+                } else {
+                    format!("[{}]", cats.join(" "))
+                });
+            }
+            row
+        })
+        .collect();
+    let mut headers: Vec<String> = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
         .iter()
         .map(|s| s.to_string())
         .collect();
+    if wide {
+        headers.push("VERBS".into());
+        headers.push("CATEGORIES".into());
+    }
     let mut out = String::new();
     table::render_into(
         &mut out,

@@ -78,7 +78,7 @@ fn save(ctx: &mut Ctx<'_>, mut n: Value) -> bool {
 pub fn taint(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     if args.is_empty() {
-        return ctx.error("at least one taint update is required");
+        return ctx.error("one or more resources must be specified as <resource> <name>");
     }
     let (specs, targets): (Vec<String>, Vec<String>) = args
         .iter()

@@ -88,8 +88,14 @@ fn update(ctx: &mut Ctx<'_>, mut obj: Value) -> bool {
 pub fn run(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     let Some(sub) = args.first().cloned() else {
-        return ctx.print("Manage the rollout of one or many resources.\n\nAvailable Commands:\n  history       View rollout history\n  pause         Mark the provided resource as paused\n  restart       Restart a resource\n  resume        Resume a paused resource\n  status        Show the status of the rollout\n  undo          Undo a previous rollout\n\nUsage:\n  kubectl rollout SUBCOMMAND [options]\n");
+        return ctx.group_help("kubectl rollout");
     };
+    if !matches!(
+        sub.as_str(),
+        "status" | "history" | "undo" | "restart" | "pause" | "resume"
+    ) {
+        return ctx.usage_error(&format!("unknown command {sub:?}"));
+    }
     ctx.path = format!("kubectl rollout {sub}");
     let rest = args[1..].to_vec();
     if rest.is_empty() {

@@ -146,10 +146,8 @@ fn sort_key(ctx: &mut Ctx<'_>) -> Option<Option<String>> {
     match ctx.flags.get("sort-by") {
         None | Some("") => Some(None),
         Some(s @ ("cpu" | "memory")) => Some(Some(s.to_string())),
-        Some(other) => {
-            ctx.error(&format!(
-                "--sort-by accepts only cpu or memory, got {other:?}"
-            ));
+        Some(_) => {
+            ctx.error(&format!("--sort-by accepts only cpu or memory"));
             None
         }
     }
@@ -158,7 +156,7 @@ fn sort_key(ctx: &mut Ctx<'_>) -> Option<Option<String>> {
 pub fn run(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     let Some(sub) = args.first().cloned() else {
-        return ctx.print(&super::help::for_command("kubectl top"));
+        return ctx.group_help("kubectl top");
     };
     let rest = args[1..].to_vec();
     match sub.as_str() {
