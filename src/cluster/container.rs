@@ -358,6 +358,21 @@ pub fn logs(
     now: DateTime<Utc>,
     catalog: &Catalog,
 ) -> Vec<String> {
+    timed_logs(c, pod, container, previous, now, catalog)
+        .into_iter()
+        .map(|(_, l)| l)
+        .collect()
+}
+
+/// The log lines with the time each was written (`kubectl logs --timestamps`, `--since`).
+pub fn timed_logs(
+    c: &Cluster,
+    pod: &Value,
+    container: &Value,
+    previous: bool,
+    now: DateTime<Utc>,
+    catalog: &Catalog,
+) -> Vec<(DateTime<Utc>, String)> {
     let name = container.get("name").and_then(Value::as_str).unwrap_or("");
     let status = object::array(pod, "status.containerStatuses")
         .iter()
@@ -396,7 +411,10 @@ pub fn logs(
     if argv.is_empty()
         || matches!(runtime::program(container, catalog), Program::Forever) && argv.is_empty()
     {
-        return banner(image, started);
+        return banner(image, started)
+            .into_iter()
+            .map(|l| (started, l))
+            .collect();
     }
     let script = match argv.first().map(|a| a.rsplit('/').next().unwrap_or(a)) {
         Some("sh" | "bash" | "ash") => argv
@@ -501,7 +519,7 @@ fn run_script_logs(
     env: &BTreeMap<String, String>,
     started: DateTime<Utc>,
     ended: DateTime<Utc>,
-) -> Vec<String> {
+) -> Vec<(DateTime<Utc>, String)> {
     let mut out = Vec::new();
     let stmts = statements(script);
     let mut t = started;
@@ -543,7 +561,7 @@ fn run_script_logs(
                 }
                 for b in &body {
                     if let Some(line) = statement_output(b, env, t) {
-                        out.extend(line.lines().map(String::from));
+                        out.extend(line.lines().map(|l| (t, l.to_string())));
                     }
                 }
                 t += chrono::Duration::seconds(period);
@@ -561,7 +579,7 @@ fn run_script_logs(
                 break;
             }
         } else if let Some(line) = statement_output(s, env, t) {
-            out.extend(line.lines().map(String::from));
+            out.extend(line.lines().map(|l| (t, l.to_string())));
         }
         i += 1;
     }

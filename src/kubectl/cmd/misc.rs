@@ -34,7 +34,8 @@ pub fn label(ctx: &mut Ctx<'_>, field: &str) {
             "one or more resources must be specified as <resource> <name> or <resource>/<name>",
         );
     }
-    if changes.is_empty() {
+    let list = ctx.flags.is_set("list");
+    if changes.is_empty() && !list {
         return ctx.error(&format!(
             "at least one {} update is required",
             if field == "labels" {
@@ -84,16 +85,50 @@ pub fn label(ctx: &mut Ctx<'_>, field: &str) {
             }
         }
     }
+    let dr = match super::dry_run(ctx) {
+        Ok(d) => d,
+        Err(e) => return ctx.error(&e),
+    };
+    let output = ctx.flags.get("output").unwrap_or("").to_string();
+    let one = targets.len() == 1;
     for (rt, name) in targets {
         let Some(c) = ctx.cluster() else { return };
         let mut obj = match c.get(rt, &ns, &name) {
             Ok(o) => o,
             Err(e) => return ctx.error(&errors::api_error(&e)),
         };
+        if list {
+            // kubectl walks a Go map (no fixed order); kubedojo lists the keys sorted.
+            let mut text = String::new();
+            let indent = if one {
+                ""
+            } else {
+                text.push_str(&format!(
+                    "Listing {field} for {}.{}/{name}:\n",
+                    rt.kind, rt.group
+                ));
+                " "
+            };
+            if let Some(m) =
+                object::get(&obj, &format!("metadata.{field}")).and_then(Value::as_object)
+            {
+                for (k, v) in m {
+                    text.push_str(&format!("{indent}{k}={}\n", v.as_str().unwrap_or_default()));
+                }
+            }
+            ctx.print(&text);
+            continue;
+        }
         let before = obj.clone();
         for ch in &changes {
             if let Some(k) = ch.strip_suffix('-') {
                 if !ch.contains('=') {
+                    let has = object::get(&obj, &format!("metadata.{field}"))
+                        .and_then(|m| m.get(k))
+                        .is_some();
+                    if !has && field == "labels" {
+                        ctx.println(&format!("label {k:?} not found."));
+                    }
                     object::map_mut(&mut obj, &format!("metadata.{field}")).remove(k);
                     continue;
                 }
@@ -122,10 +157,38 @@ pub fn label(ctx: &mut Ctx<'_>, field: &str) {
         } else {
             noun.to_string()
         };
+        if dr == super::DryRun::Client {
+            if super::output::is_machine(&output) {
+                match super::output::render(&output, &[obj], true, false) {
+                    Ok(t) => ctx.print(&t),
+                    Err(e) => return ctx.error(&e),
+                }
+            } else {
+                ctx.println(&format!(
+                    "{}/{name} {verb}{}",
+                    rt.qualified_singular(),
+                    dr.suffix()
+                ));
+            }
+            continue;
+        }
         object::remove(&mut obj, "metadata.resourceVersion");
         let Some(c) = ctx.cluster() else { return };
-        match c.update(obj, false) {
-            Ok(_) => ctx.println(&format!("{}/{name} {verb}", rt.qualified_singular())),
+        match c.update(obj, dr == super::DryRun::Server) {
+            Ok(o) => {
+                if super::output::is_machine(&output) {
+                    match super::output::render(&output, &[o], true, false) {
+                        Ok(t) => ctx.print(&t),
+                        Err(e) => return ctx.error(&e),
+                    }
+                } else {
+                    ctx.println(&format!(
+                        "{}/{name} {verb}{}",
+                        rt.qualified_singular(),
+                        dr.suffix()
+                    ))
+                }
+            }
             Err(e) => return ctx.error(&errors::api_error(&e)),
         }
     }

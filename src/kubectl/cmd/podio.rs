@@ -238,6 +238,34 @@ pub fn logs(ctx: &mut Ctx<'_>) {
         pods.push(p);
     }
     let multi = ctx.flags.is_set("prefix");
+    let timestamps = ctx.flags.is_set("timestamps");
+    let now = match ctx.cluster_ref() {
+        Some(c) => c.now,
+        None => return,
+    };
+    // --since=DURATION and --since-time=RFC3339 keep the newer lines only.
+    let since = match (ctx.flags.get("since"), ctx.flags.get("since-time")) {
+        (Some(_), Some(_)) => {
+            return ctx.error("at most one of `sinceTime` or `sinceSeconds` may be specified")
+        }
+        (Some(d), None) => match go_duration(d) {
+            Some(secs) if secs > 0 => Some(now - chrono::Duration::seconds(secs)),
+            _ => {
+                return ctx.error(&format!(
+                    "invalid argument {d:?} for \"--since\" flag: time: invalid duration {d:?}\nSee 'kubectl logs --help' for usage."
+                ))
+            }
+        },
+        (None, Some(t)) => match chrono::DateTime::parse_from_rfc3339(t) {
+            Ok(t) => Some(t.with_timezone(&chrono::Utc)),
+            Err(_) => {
+                return ctx.error(&format!(
+                    "--since-time must be in RFC3339 format: parsing time {t:?} as \"2006-01-02T15:04:05Z07:00\": cannot parse {t:?} as \"2006\""
+                ))
+            }
+        },
+        (None, None) => None,
+    };
     let all = ctx.flags.is_set("all-containers");
     if ctx.flags.is_set("follow") {
         let streams: usize = pods
@@ -302,12 +330,20 @@ pub fn logs(ctx: &mut Ctx<'_>) {
                 }
             }
             let Some(c) = ctx.cluster_ref() else { return };
-            let mut lines = container::logs(c, &pod, &ct, previous, c.now, &catalog);
+            let mut lines = container::timed_logs(c, &pod, &ct, previous, c.now, &catalog);
+            if let Some(s) = since {
+                lines.retain(|(t, _)| *t >= s);
+            }
             if let Some(t) = tail {
                 let skip = lines.len().saturating_sub(t);
                 lines.drain(..skip);
             }
-            for l in lines {
+            for (t, l) in lines {
+                let l = if timestamps {
+                    format!("{} {l}", t.format("%Y-%m-%dT%H:%M:%S%.9fZ"))
+                } else {
+                    l
+                };
                 if multi {
                     ctx.println(&format!("[pod/{pname}/{cname}] {l}"));
                 } else {
@@ -386,4 +422,35 @@ pub fn exec(ctx: &mut Ctx<'_>) {
         ctx.warn(&format!("command terminated with exit code {}", r.code));
         ctx.out.code = r.code;
     }
+}
+
+/// Seconds in a Go duration (`1h`, `30m`, `10s`, `1h30m`, `500ms` rounds down).
+fn go_duration(s: &str) -> Option<i64> {
+    let mut total: f64 = 0.0;
+    let mut rest = s;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let n_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let n: f64 = rest[..n_end].parse().ok()?;
+        rest = &rest[n_end..];
+        let u_end = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let mult = match &rest[..u_end] {
+            "h" => 3600.0,
+            "m" => 60.0,
+            "s" => 1.0,
+            "ms" => 0.001,
+            "us" | "µs" => 0.000_001,
+            "ns" => 0.000_000_001,
+            _ => return None,
+        };
+        total += n * mult;
+        rest = &rest[u_end..];
+    }
+    Some(total as i64)
 }

@@ -246,7 +246,7 @@ fn history(ctx: &mut Ctx<'_>, d: &Value, kind_name: &str) {
         .filter(|r| *r > 0)
     {
         let Some(rs) = rss.iter().find(|rs| revision(rs) == rev) else {
-            return ctx.error(&format!("unable to find the specified revision {rev}"));
+            return ctx.error("unable to find the specified revision");
         };
         let mut s = format!("{kind_name} with revision #{rev}\nPod Template:\n");
         let mut template = object::get(rs, "spec.template")
