@@ -146,9 +146,7 @@ impl Ctx<'_> {
         };
         if host.fs.is_dir(&full) {
             if key.is_some() {
-                return Err(format!(
-                    "cannot give a key name for a directory path: {path}"
-                ));
+                return Err("cannot give a key name for a directory path".into());
             }
             let names = host.fs.list(&full).map_err(|_| missing())?;
             let mut out = Vec::new();
@@ -299,6 +297,7 @@ pub fn context<'a>(
     } else {
         namespace
     };
+    let record = parsed.has("record");
     Ok(Ctx {
         world,
         inv,
@@ -307,6 +306,16 @@ pub fn context<'a>(
         cluster: context.cluster,
         namespace,
         explicit_namespace: explicit,
-        out: Output::default(),
+        // pflag prints a deprecated flag's notice whenever it is used.
+        out: if record {
+            Output {
+                stderr:
+                    "Flag --record has been deprecated, --record will be removed in the future\n"
+                        .into(),
+                ..Output::default()
+            }
+        } else {
+            Output::default()
+        },
     })
 }

@@ -9,6 +9,7 @@ use crate::kubectl::{errors, Ctx};
 use serde_json::{json, Value};
 
 pub const FLAGS: &[FlagSpec] = &[
+    flag("record", None),
     rep("filename", Some('f')),
     val("output", Some('o')),
     val("dry-run", None),

@@ -2,12 +2,13 @@
 
 use super::create::submit;
 use crate::cluster::{object, schema};
-use crate::kubectl::flags::{val, FlagSpec};
+use crate::kubectl::flags::{flag, val, FlagSpec};
 use crate::kubectl::resources;
 use crate::kubectl::{errors, Ctx};
 use serde_json::{json, Map, Value};
 
 pub const FLAGS: &[FlagSpec] = &[
+    flag("record", None),
     val("port", None),
     val("target-port", None),
     val("name", None),
@@ -44,7 +45,13 @@ pub fn run(ctx: &mut Ctx<'_>) {
         rt.kind,
         "Pod" | "Deployment" | "ReplicaSet" | "Service" | "ReplicationController"
     ) {
-        return ctx.error(&format!("cannot expose a {}", rt.kind));
+        // kubectl names the GroupKind: `StatefulSet.apps`, `ConfigMap`.
+        let gk = if rt.group.is_empty() {
+            rt.kind.to_string()
+        } else {
+            format!("{}.{}", rt.kind, rt.group)
+        };
+        return ctx.error(&format!("cannot expose a {gk}"));
     }
     let ns = ctx.namespace.clone();
     let target = match ctx.cluster_ref().map(|c| c.get(rt, &ns, &name)) {

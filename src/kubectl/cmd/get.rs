@@ -398,8 +398,50 @@ fn sort_by(items: &mut [Value], key: &str) {
                             .unwrap_or_else(|| v.to_string())
                     })
                     .unwrap_or_default();
-                sa.cmp(&sb)
+                // kubectl compares quantities by value (`2Gi` < `10Gi`) and other strings naturally
+                // (`web-2` < `web-10`).
+                match (
+                    crate::cluster::controllers::pv::bytes(&sa),
+                    crate::cluster::controllers::pv::bytes(&sb),
+                ) {
+                    (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
+                    _ => natural_cmp(&sa, &sb),
+                }
             }
         }
     });
+}
+
+/// Natural order: runs of digits compare as numbers.
+fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a, b);
+    loop {
+        match (x.chars().next(), y.chars().next()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let xe = x.find(|ch: char| !ch.is_ascii_digit()).unwrap_or(x.len());
+                let ye = y.find(|ch: char| !ch.is_ascii_digit()).unwrap_or(y.len());
+                let (xn, yn) = (
+                    x[..xe].trim_start_matches('0'),
+                    y[..ye].trim_start_matches('0'),
+                );
+                let o = xn.len().cmp(&yn.len()).then_with(|| xn.cmp(yn));
+                if o != Ordering::Equal {
+                    return o;
+                }
+                x = &x[xe..];
+                y = &y[ye..];
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(&d);
+                }
+                x = &x[c.len_utf8()..];
+                y = &y[d.len_utf8()..];
+            }
+        }
+    }
 }

@@ -8,6 +8,7 @@ use crate::kubectl::{errors, Ctx};
 use serde_json::{json, Value};
 
 pub const LABEL_FLAGS: &[FlagSpec] = &[
+    flag("record", None),
     flag("overwrite", None),
     flag("all", None),
     val("selector", Some('l')),

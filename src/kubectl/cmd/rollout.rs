@@ -15,7 +15,6 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("watch", Some('w')),
     val("output", Some('o')),
     val("dry-run", None),
-    flag("record", None),
     rep_selector(),
 ];
 
@@ -88,7 +87,10 @@ fn update(ctx: &mut Ctx<'_>, mut obj: Value) -> bool {
 pub fn run(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     let Some(sub) = args.first().cloned() else {
-        return ctx.group_help("kubectl rollout");
+        // Unlike the other groups, `kubectl rollout` prints its help on stdout (and still exits 1).
+        ctx.print(&super::help::for_command("kubectl rollout"));
+        ctx.out.code = 1;
+        return;
     };
     if !matches!(
         sub.as_str(),

@@ -8,6 +8,7 @@ use crate::kubectl::{errors, Ctx};
 use serde_json::{json, Value};
 
 pub const FLAGS: &[FlagSpec] = &[
+    flag("record", None),
     val("image", None),
     val("labels", Some('l')),
     val("port", None),

@@ -7,6 +7,7 @@ use crate::kubectl::{errors, Ctx};
 use serde_json::json;
 
 pub const FLAGS: &[FlagSpec] = &[
+    flag("record", None),
     val("replicas", None),
     val("current-replicas", None),
     flag("all", None),

@@ -80,6 +80,9 @@ pub fn run(ctx: &mut Ctx<'_>) {
         return ctx.usage_error(&format!("unknown command {sub:?}"));
     }
     ctx.path = format!("kubectl set {sub}");
+    if sub == "env" && ctx.flags.has("record") {
+        return ctx.error("unknown flag: --record\nSee 'kubectl set env --help' for usage.");
+    }
     let dr = match dry_run(ctx) {
         Ok(d) => d,
         Err(e) => return ctx.error(&e),
@@ -132,9 +135,6 @@ pub fn run(ctx: &mut Ctx<'_>) {
     let Some(targets) = targets(ctx, &res, &files, local) else {
         return;
     };
-    if ctx.flags.is_set("record") {
-        ctx.warn("Flag --record has been deprecated, --record will be removed in the future");
-    }
     let output = ctx.flags.get("output").unwrap_or("").to_string();
     let verb = match sub.as_str() {
         "image" => "image updated",
