@@ -1035,7 +1035,14 @@ mod tests {
             start,
             end,
         );
-        assert_eq!(lines.first().map(String::as_str), Some("start"));
-        assert_eq!(lines.iter().filter(|l| *l == "tick").count(), 5);
+        assert_eq!(lines.first().map(|(_, l)| l.as_str()), Some("start"));
+        assert_eq!(lines.iter().filter(|(_, l)| l == "tick").count(), 5);
+        // Each tick is stamped with the time the loop wrote it.
+        let ticks: Vec<i64> = lines
+            .iter()
+            .filter(|(_, l)| l == "tick")
+            .map(|(t, _)| (*t - start).num_seconds())
+            .collect();
+        assert_eq!(ticks, vec![0, 5, 10, 15, 20]);
     }
 }

@@ -147,7 +147,7 @@ fn sort_key(ctx: &mut Ctx<'_>) -> Option<Option<String>> {
         None | Some("") => Some(None),
         Some(s @ ("cpu" | "memory")) => Some(Some(s.to_string())),
         Some(_) => {
-            ctx.error(&format!("--sort-by accepts only cpu or memory"));
+            ctx.error("--sort-by accepts only cpu or memory");
             None
         }
     }
