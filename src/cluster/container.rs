@@ -359,6 +359,21 @@ pub fn logs(
     now: DateTime<Utc>,
     catalog: &Catalog,
 ) -> Vec<String> {
+    timed_logs(c, pod, container, previous, now, catalog)
+        .into_iter()
+        .map(|(_, l)| l)
+        .collect()
+}
+
+/// The log lines with the time each was written (`kubectl logs --timestamps`, `--since`).
+pub fn timed_logs(
+    c: &Cluster,
+    pod: &Value,
+    container: &Value,
+    previous: bool,
+    now: DateTime<Utc>,
+    catalog: &Catalog,
+) -> Vec<(DateTime<Utc>, String)> {
     let name = container.get("name").and_then(Value::as_str).unwrap_or("");
     let status = object::array(pod, "status.containerStatuses")
         .iter()
@@ -397,7 +412,10 @@ pub fn logs(
     if argv.is_empty()
         || matches!(runtime::program(container, catalog), Program::Forever) && argv.is_empty()
     {
-        return banner(image, started);
+        return banner(image, started)
+            .into_iter()
+            .map(|l| (started, l))
+            .collect();
     }
     let script = match argv.first().map(|a| a.rsplit('/').next().unwrap_or(a)) {
         Some("sh" | "bash" | "ash") => argv
@@ -515,7 +533,7 @@ fn run_script_logs(
     started: DateTime<Utc>,
     ended: DateTime<Utc>,
     other: &dyn Fn(&str) -> Option<String>,
-) -> Vec<String> {
+) -> Vec<(DateTime<Utc>, String)> {
     let mut out = Vec::new();
     let stmts = statements(script);
     let mut t = started;
@@ -557,7 +575,7 @@ fn run_script_logs(
                 }
                 for b in &body {
                     if let Some(line) = statement_output(b, env, t) {
-                        out.extend(line.lines().map(String::from));
+                        out.extend(line.lines().map(|l| (t, l.to_string())));
                     }
                 }
                 t += chrono::Duration::seconds(period);
@@ -575,7 +593,7 @@ fn run_script_logs(
                 break;
             }
         } else if let Some(line) = statement_output(s, env, t).or_else(|| other(s)) {
-            out.extend(line.lines().map(String::from));
+            out.extend(line.lines().map(|l| (t, l.to_string())));
         }
         i += 1;
     }
@@ -1172,7 +1190,14 @@ mod tests {
             end,
             &|_| None,
         );
-        assert_eq!(lines.first().map(String::as_str), Some("start"));
-        assert_eq!(lines.iter().filter(|l| *l == "tick").count(), 5);
+        assert_eq!(lines.first().map(|(_, l)| l.as_str()), Some("start"));
+        assert_eq!(lines.iter().filter(|(_, l)| l == "tick").count(), 5);
+        // Each tick is stamped with the time the loop wrote it.
+        let ticks: Vec<i64> = lines
+            .iter()
+            .filter(|(_, l)| l == "tick")
+            .map(|(t, _)| (*t - start).num_seconds())
+            .collect();
+        assert_eq!(ticks, vec![0, 5, 10, 15, 20]);
     }
 }

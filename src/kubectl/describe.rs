@@ -21,7 +21,7 @@ pub const FLAGS: &[FlagSpec] = &[
 pub fn run(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     if args.is_empty() {
-        return ctx.usage_error("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n");
+        return ctx.error("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.");
     }
     let reqs = match resources::parse(&args) {
         Ok(r) => r,

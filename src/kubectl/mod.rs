@@ -97,6 +97,14 @@ impl<'a> Ctx<'a> {
     }
 
     /// A usage error: `error: MSG\nSee 'kubectl X -h' for help and examples`.
+    /// A command group run without a subcommand (`kubectl rollout`): kubectl prints the group's help
+    /// on stderr and exits 1.
+    pub fn group_help(&mut self, path: &str) {
+        let text = cmd::help::for_command(path);
+        self.out.stderr.push_str(&text);
+        self.out.code = 1;
+    }
+
     pub fn usage_error(&mut self, msg: &str) {
         let path = self.path.clone();
         self.error(&format!("{msg}\nSee '{path} -h' for help and examples"));
@@ -120,6 +128,43 @@ impl<'a> Ctx<'a> {
             }
             Err(e) => Err(format!("error reading {path}: {e}")),
         }
+    }
+}
+
+impl Ctx<'_> {
+    /// The data of one `--from-file` source of `create configmap|secret`: `path`, `key=path`, or a
+    /// directory (each regular file directly inside it, keyed by its name, as kubectl does).
+    pub fn file_sources(&self, spec: &str) -> Result<Vec<(String, String)>, String> {
+        let (key, path) = match spec.split_once('=') {
+            Some((k, p)) => (Some(k.to_string()), p.to_string()),
+            None => (None, spec.to_string()),
+        };
+        let full = crate::vfs::normalize(self.inv.cwd, &path);
+        let missing = || format!("error reading {path}: no such file or directory");
+        let Some(host) = self.world.hosts.get(self.inv.host) else {
+            return Err(missing());
+        };
+        if host.fs.is_dir(&full) {
+            if key.is_some() {
+                return Err("cannot give a key name for a directory path".into());
+            }
+            let names = host.fs.list(&full).map_err(|_| missing())?;
+            let mut out = Vec::new();
+            for n in names {
+                let f = if full == "/" {
+                    format!("/{n}")
+                } else {
+                    format!("{full}/{n}")
+                };
+                if let Ok(text) = host.fs.read(&f) {
+                    out.push((n, text.to_string()));
+                }
+            }
+            return Ok(out);
+        }
+        let text = host.fs.read(&full).map_err(|_| missing())?;
+        let key = key.unwrap_or_else(|| path.rsplit('/').next().unwrap_or(&path).to_string());
+        Ok(vec![(key, text.to_string())])
     }
 }
 
@@ -252,6 +297,7 @@ pub fn context<'a>(
     } else {
         namespace
     };
+    let record = parsed.has("record");
     Ok(Ctx {
         world,
         inv,
@@ -260,6 +306,16 @@ pub fn context<'a>(
         cluster: context.cluster,
         namespace,
         explicit_namespace: explicit,
-        out: Output::default(),
+        // pflag prints a deprecated flag's notice whenever it is used.
+        out: if record {
+            Output {
+                stderr:
+                    "Flag --record has been deprecated, --record will be removed in the future\n"
+                        .into(),
+                ..Output::default()
+            }
+        } else {
+            Output::default()
+        },
     })
 }

@@ -23,6 +23,51 @@ pub const ALL: &[&str] = &[
     "jobs",
 ];
 
+/// The verbs the API server lists for a resource (`kubectl api-resources -o wide`, `--verbs`).
+pub fn verbs(rt: &ResourceType) -> Vec<&'static str> {
+    match rt.plural {
+        "bindings" => vec!["create"],
+        "componentstatuses" => vec!["get", "list"],
+        "namespaces" => vec![
+            "create", "delete", "get", "list", "patch", "update", "watch",
+        ],
+        "tokenreviews"
+        | "selfsubjectaccessreviews"
+        | "selfsubjectrulesreviews"
+        | "subjectaccessreviews"
+        | "localsubjectaccessreviews"
+        | "selfsubjectreviews" => vec!["create"],
+        _ => vec![
+            "create",
+            "delete",
+            "deletecollection",
+            "get",
+            "list",
+            "patch",
+            "update",
+            "watch",
+        ],
+    }
+}
+
+/// The categories of a resource (`all` for the kinds `kubectl get all` shows).
+pub fn categories(rt: &ResourceType) -> Vec<&'static str> {
+    if ALL.contains(&rt.plural) {
+        vec!["all"]
+    } else if matches!(
+        rt.plural,
+        "customresourcedefinitions"
+            | "mutatingwebhookconfigurations"
+            | "validatingwebhookconfigurations"
+            | "validatingadmissionpolicies"
+            | "validatingadmissionpolicybindings"
+    ) {
+        vec!["api-extensions"]
+    } else {
+        Vec::new()
+    }
+}
+
 fn resolve_type(name: &str) -> Result<Vec<&'static ResourceType>, String> {
     if name == "all" {
         return Ok(ALL.iter().filter_map(|n| schema::lookup(n)).collect());

@@ -104,7 +104,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
             "kubedojo does not simulate \"kubectl auth reconcile\" yet; use kubectl apply -f for RBAC objects",
         ),
         Some(other) => ctx.error(&format!(
-            "unknown command \"{other}\" for \"kubectl auth\"\nRun 'kubectl auth --help' for usage."
+            "unknown command \"{other}\"\nSee 'kubectl auth -h' for help and examples"
         )),
     }
 }

@@ -99,7 +99,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
     };
     let args = ctx.flags.args.clone();
     if args.is_empty() {
-        return ctx.usage_error("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+        return ctx.error("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
     }
     let reqs = match resources::parse(&args) {
         Ok(r) => r,

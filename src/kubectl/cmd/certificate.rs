@@ -40,7 +40,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
         }
     };
     if names.is_empty() {
-        return ctx.usage_error("one or more CSRs must be specified as <name> or -f <filename>");
+        return ctx.error("one or more CSRs must be specified as <name> or -f <filename>");
     }
     let force = ctx.flags.is_set("force");
     let Some(rt) = schema::lookup("certificatesigningrequests") else {

@@ -106,7 +106,7 @@ pub fn run(world: &mut World, argv: &[String]) -> Output {
             Output::ok(format!("NAME\n{}", names.iter().map(|n| format!("{n}\n")).collect::<String>()))
         }
         Some("view") => Output::ok(view(world, p.is_set("minify"))),
-        Some(other) => Output::err(format!("error: unknown command \"{other}\" for \"kubectl config\"\n"), 1),
+        Some(other) => Output::err(format!("error: unknown command \"{other}\"\nSee 'kubectl config -h' for help and examples\n"), 1),
         None => Output::ok("Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".\n\nAvailable Commands:\n  current-context   Display the current-context\n  get-contexts      Describe one or many contexts\n  set-context       Set a context entry in kubeconfig\n  use-context       Set the current-context in a kubeconfig file\n  view              Display merged kubeconfig settings or a specified kubeconfig file\n\nUsage:\n  kubectl config SUBCOMMAND [options]\n"),
     }
 }

@@ -90,7 +90,7 @@ fn container_of(ctx: &mut Ctx<'_>, pod: &Value) -> Option<Value> {
 pub fn cp(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     if args.len() != 2 {
-        return ctx.usage_error("source and destination are required");
+        return ctx.error("source and destination are required");
     }
     let (src, dest) = (parse_spec(&args[0]), parse_spec(&args[1]));
     match (src.pod, dest.pod) {

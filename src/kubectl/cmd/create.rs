@@ -9,6 +9,7 @@ use crate::kubectl::{errors, Ctx};
 use serde_json::{json, Value};
 
 pub const FLAGS: &[FlagSpec] = &[
+    flag("record", None),
     rep("filename", Some('f')),
     val("output", Some('o')),
     val("dry-run", None),
@@ -99,7 +100,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
         other => {
             if !super::create_more::run(ctx, other, &rest) {
                 ctx.error(&format!(
-                    "unknown command \"{other}\" for \"kubectl create\""
+                    "Unexpected args: [{other}]\nSee 'kubectl create -h' for help and examples"
                 ));
             }
         }
@@ -124,13 +125,14 @@ fn one_name(ctx: &mut Ctx<'_>, rest: &[String]) -> Option<String> {
 }
 
 fn create_deployment(ctx: &mut Ctx<'_>, rest: &[String]) {
-    let Some(name) = one_name(ctx, rest) else {
-        return;
-    };
+    // cobra checks required flags before the command runs.
     let images = ctx.flags.all("image");
     if images.is_empty() {
         return ctx.error("required flag(s) \"image\" not set");
     }
+    let Some(name) = one_name(ctx, rest) else {
+        return;
+    };
     let replicas = match ctx.flags.get("replicas").map(|r| r.parse::<i64>()) {
         None => 1,
         Some(Ok(r)) => r,
@@ -163,17 +165,16 @@ fn create_configmap(ctx: &mut Ctx<'_>, rest: &[String]) {
         }
     }
     for f in ctx.flags.all("from-file") {
-        let (key, path) = match f.split_once('=') {
-            Some((k, p)) => (k.to_string(), p.to_string()),
-            None => (f.rsplit('/').next().unwrap_or(&f).to_string(), f.clone()),
-        };
-        match ctx.read_file(&path) {
-            Ok(text) => data.push((key, text)),
+        match ctx.file_sources(&f) {
+            Ok(found) => data.extend(found),
             Err(e) => return ctx.error(&e),
         }
     }
     for f in ctx.flags.all("from-env-file") {
-        match ctx.read_file(&f) {
+        match ctx
+            .read_file(&f)
+            .map_err(|_| format!("error reading {f}: no such file or directory"))
+        {
             Ok(text) => {
                 for line in text.lines() {
                     let line = line.trim();

@@ -79,12 +79,8 @@ fn literal_sources(ctx: &mut Ctx<'_>) -> Option<Vec<(String, String)>> {
         }
     }
     for f in ctx.flags.all("from-file") {
-        let (key, path) = match f.split_once('=') {
-            Some((k, p)) => (k.to_string(), p.to_string()),
-            None => (f.rsplit('/').next().unwrap_or(&f).to_string(), f.clone()),
-        };
-        match ctx.read_file(&path) {
-            Ok(t) => data.push((key, t)),
+        match ctx.file_sources(&f) {
+            Ok(found) => data.extend(found),
             Err(e) => {
                 ctx.error(&e);
                 return None;
@@ -92,7 +88,10 @@ fn literal_sources(ctx: &mut Ctx<'_>) -> Option<Vec<(String, String)>> {
         }
     }
     for f in ctx.flags.all("from-env-file") {
-        match ctx.read_file(&f) {
+        match ctx
+            .read_file(&f)
+            .map_err(|_| format!("error reading {f}: no such file or directory"))
+        {
             Ok(t) => {
                 for line in t
                     .lines()
@@ -143,8 +142,13 @@ pub fn run(ctx: &mut Ctx<'_>, sub: &str, rest: &[String]) -> bool {
 
 fn secret(ctx: &mut Ctx<'_>, rest: &[String]) {
     let Some(kind) = rest.first().cloned() else {
-        return ctx.print("Create a secret with specified type.\n\nAvailable Commands:\n  docker-registry   Create a secret for use with a Docker registry\n  generic           Create a secret from a local file, directory, or literal value\n  tls               Create a TLS secret\n\nUsage:\n  kubectl create secret (docker-registry | generic | tls) [options]\n");
+        return ctx.group_help("kubectl create secret");
     };
+    if !["generic", "tls", "docker-registry"].contains(&kind.as_str()) {
+        return ctx.error(&format!(
+            "unknown command \"{kind}\"\nSee 'kubectl create secret -h' for help and examples"
+        ));
+    }
     ctx.path = format!("kubectl create secret {kind}");
     let Some(name) = one_name(ctx, &rest[1..]) else {
         return;
@@ -175,11 +179,19 @@ fn secret(ctx: &mut Ctx<'_>, rest: &[String]) {
             };
             let cert_text = match ctx.read_file(&cert) {
                 Ok(t) => t,
-                Err(_) => return ctx.error(&format!("open {cert}: no such file or directory")),
+                Err(_) => {
+                    return ctx.error(&format!(
+                        "Cannot read file {cert}, open {cert}: no such file or directory"
+                    ))
+                }
             };
             let key_text = match ctx.read_file(&key) {
                 Ok(t) => t,
-                Err(_) => return ctx.error(&format!("open {key}: no such file or directory")),
+                Err(_) => {
+                    return ctx.error(&format!(
+                        "Cannot read file {key}, open {key}: no such file or directory"
+                    ))
+                }
             };
             if !cert_text.contains("-----BEGIN CERTIFICATE-----") {
                 return ctx.error("tls: failed to find any PEM data in certificate input");
@@ -238,7 +250,7 @@ fn secret(ctx: &mut Ctx<'_>, rest: &[String]) {
         }
         other => {
             return ctx.error(&format!(
-                "unknown command \"{other}\" for \"kubectl create secret\""
+                "unknown command \"{other}\"\nSee 'kubectl create secret -h' for help and examples"
             ))
         }
     }
@@ -266,6 +278,26 @@ fn role(ctx: &mut Ctx<'_>, rest: &[String], cluster: bool) {
     let resources = split_list(ctx.flags.all("resource"));
     let names = split_list(ctx.flags.all("resource-name"));
     let urls = split_list(ctx.flags.all("non-resource-url"));
+    let aggregation = split_list(ctx.flags.all("aggregation-rule"));
+    if cluster && !aggregation.is_empty() {
+        // An aggregated ClusterRole gets its rules from the roles its selector matches.
+        if !verbs.is_empty() || !resources.is_empty() || !urls.is_empty() {
+            return ctx.error("aggregation rule must not be specified together with verbs, resources, resource names or non-resource URLs");
+        }
+        let mut labels = Map::new();
+        for kv in &aggregation {
+            let Some((k, v)) = kv.split_once('=') else {
+                return ctx.error(&format!("invalid aggregation rule: {kv}"));
+            };
+            labels.insert(k.to_string(), json!(v));
+        }
+        submit(
+            ctx,
+            json!({"aggregationRule": {"clusterRoleSelectors": [{"matchLabels": labels}]}, "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"creationTimestamp": null, "name": name}, "rules": null}),
+            "created",
+        );
+        return;
+    }
     if verbs.is_empty() {
         return ctx.error("at least one verb must be specified");
     }
@@ -287,12 +319,12 @@ fn role(ctx: &mut Ctx<'_>, rest: &[String], cluster: bool) {
         "bind",
         "escalate",
         "impersonate",
-        "approve",
-        "sign",
     ];
-    for v in &verbs {
-        if !VALID.contains(&v.as_str()) {
-            return ctx.error(&format!("invalid verb: '{v}'"));
+    if !resources.is_empty() {
+        for v in &verbs {
+            if !VALID.contains(&v.as_str()) {
+                ctx.warn(&format!("Warning: '{v}' is not a standard resource verb"));
+            }
         }
     }
     // One rule per API group, in the order groups first appear.
@@ -460,11 +492,7 @@ fn cronjob(ctx: &mut Ctx<'_>, rest: &[String]) {
 
 fn service(ctx: &mut Ctx<'_>, rest: &[String]) {
     let Some(kind) = rest.first().cloned() else {
-        return ctx.print("Create a service using a specified subcommand.\n\nAvailable Commands:\n  clusterip      Create a ClusterIP service\n  externalname   Create an ExternalName service\n  loadbalancer   Create a LoadBalancer service\n  nodeport       Create a NodePort service\n\nUsage:\n  kubectl create service [flags] [options]\n");
-    };
-    ctx.path = format!("kubectl create service {kind}");
-    let Some(name) = one_name(ctx, &rest[1..]) else {
-        return;
+        return ctx.group_help("kubectl create service");
     };
     let type_ = match kind.as_str() {
         "clusterip" => "ClusterIP",
@@ -473,9 +501,13 @@ fn service(ctx: &mut Ctx<'_>, rest: &[String]) {
         "externalname" => "ExternalName",
         other => {
             return ctx.error(&format!(
-                "unknown command \"{other}\" for \"kubectl create service\""
+                "unknown command \"{other}\"\nSee 'kubectl create service -h' for help and examples"
             ))
         }
+    };
+    ctx.path = format!("kubectl create service {kind}");
+    let Some(name) = one_name(ctx, &rest[1..]) else {
+        return;
     };
     let mut spec = Map::new();
     if type_ == "ExternalName" {
@@ -495,6 +527,7 @@ fn service(ctx: &mut Ctx<'_>, rest: &[String]) {
         let mut ports = Vec::new();
         for t in tcp {
             let (p, tp) = t.split_once(':').unwrap_or((&t, &t));
+            let port_name = t.replace(':', "-");
             let Ok(port) = p.parse::<i64>() else {
                 return ctx.error(&format!("invalid port: {p}"));
             };
@@ -503,7 +536,7 @@ fn service(ctx: &mut Ctx<'_>, rest: &[String]) {
                 .map(Value::from)
                 .unwrap_or_else(|_| json!(tp));
             let mut m = Map::new();
-            m.insert("name".into(), json!(format!("{p}-{tp}")));
+            m.insert("name".into(), json!(port_name));
             if let Some(np) = node_port.filter(|_| type_ == "NodePort") {
                 m.insert("nodePort".into(), json!(np));
             }
@@ -515,7 +548,9 @@ fn service(ctx: &mut Ctx<'_>, rest: &[String]) {
         if let Some(ip) = ctx.flags.get("clusterip") {
             spec.insert("clusterIP".into(), json!(ip));
         }
-        spec.insert("ports".into(), Value::Array(ports));
+        if !ports.is_empty() {
+            spec.insert("ports".into(), Value::Array(ports));
+        }
     }
     spec.insert("selector".into(), json!({"app": name}));
     spec.insert("type".into(), json!(type_));
@@ -550,6 +585,9 @@ fn ingress(ctx: &mut Ctx<'_>, rest: &[String]) {
     let Some(name) = one_name(ctx, rest) else {
         return;
     };
+    if ctx.flags.all("rule").is_empty() && ctx.flags.get("default-backend").is_none() {
+        return ctx.error("not enough information provided: every ingress has to either specify a default-backend (which catches all traffic) or a list of rules (which catch specific paths)");
+    }
     let mut rules: Vec<(String, Vec<Value>)> = Vec::new();
     let mut tls: Vec<(String, Vec<String>)> = Vec::new();
     for rule in ctx.flags.all("rule") {
@@ -702,6 +740,9 @@ fn pdb(ctx: &mut Ctx<'_>, rest: &[String]) {
     ) {
         (Some(m), None) => spec["minAvailable"] = iop(m),
         (None, Some(m)) => spec["maxUnavailable"] = iop(m),
+        (Some(_), Some(_)) => {
+            return ctx.error("min-available and max-unavailable cannot be both specified")
+        }
         _ => return ctx.error("one of min-available or max-unavailable must be specified"),
     }
     submit(

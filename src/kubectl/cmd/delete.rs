@@ -127,7 +127,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
     } else {
         let args = ctx.flags.args.clone();
         if args.is_empty() {
-            return ctx.usage_error("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            return ctx.error("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
         }
         let reqs = match resources::parse(&args) {
             Ok(r) => r,
@@ -135,6 +135,9 @@ pub fn run(ctx: &mut Ctx<'_>) {
         };
         let selector = ctx.flags.all("selector").join(",");
         let all = ctx.flags.is_set("all");
+        if all && !selector.is_empty() {
+            return ctx.error("setting 'all' parameter but found a non empty selector. ");
+        }
         for r in reqs {
             match r.name {
                 Some(n) => targets.push((r.rt, ctx.namespace.clone(), n)),

@@ -117,7 +117,7 @@ pub fn begin(
 fn read_objects(ctx: &mut Ctx<'_>) -> Result<Vec<Value>, ()> {
     let args = ctx.flags.args.clone();
     if args.is_empty() {
-        ctx.usage_error("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+        ctx.error("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
         return Err(());
     }
     let reqs = match resources::parse(&args) {

@@ -2,12 +2,13 @@
 
 use super::create::submit;
 use crate::cluster::{object, schema};
-use crate::kubectl::flags::{val, FlagSpec};
+use crate::kubectl::flags::{flag, val, FlagSpec};
 use crate::kubectl::resources;
 use crate::kubectl::{errors, Ctx};
 use serde_json::{json, Map, Value};
 
 pub const FLAGS: &[FlagSpec] = &[
+    flag("record", None),
     val("port", None),
     val("target-port", None),
     val("name", None),
@@ -29,7 +30,7 @@ pub const FLAGS: &[FlagSpec] = &[
 pub fn run(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     if args.is_empty() {
-        return ctx.usage_error("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+        return ctx.error("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
     }
     let reqs = match resources::parse(&args) {
         Ok(r) => r,
@@ -44,7 +45,13 @@ pub fn run(ctx: &mut Ctx<'_>) {
         rt.kind,
         "Pod" | "Deployment" | "ReplicaSet" | "Service" | "ReplicationController"
     ) {
-        return ctx.error(&format!("cannot expose a {}", rt.kind));
+        // kubectl names the GroupKind: `StatefulSet.apps`, `ConfigMap`.
+        let gk = if rt.group.is_empty() {
+            rt.kind.to_string()
+        } else {
+            format!("{}.{}", rt.kind, rt.group)
+        };
+        return ctx.error(&format!("cannot expose a {gk}"));
     }
     let ns = ctx.namespace.clone();
     let target = match ctx.cluster_ref().map(|c| c.get(rt, &ns, &name)) {

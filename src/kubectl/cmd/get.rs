@@ -25,12 +25,22 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("recursive", Some('R')),
     val("chunk-size", None),
     flag("watch-only", None),
+    flag("output-watch-events", None),
+    val("raw", None),
+    val("subresource", None),
+    val("template", None),
+    flag("server-print", None),
+    flag("allow-missing-template-keys", None),
 ];
 
 pub fn run(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
+    if let Some(path) = ctx.flags.get("raw").map(String::from) {
+        return raw(ctx, &path, &args);
+    }
     if args.is_empty() {
-        ctx.error("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
+        ctx.warn("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n");
+        ctx.error("Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
         return;
     }
     let reqs = match resources::parse(&args) {
@@ -39,6 +49,31 @@ pub fn run(ctx: &mut Ctx<'_>) {
     };
     let output = ctx.flags.get("output").unwrap_or("").to_string();
     let all_ns = ctx.flags.is_set("all-namespaces");
+    if all_ns && reqs.iter().any(|r| r.name.is_some()) {
+        return ctx.error("a resource cannot be retrieved by name across all namespaces");
+    }
+    match ctx.flags.get("subresource") {
+        None | Some("status") | Some("scale") => {}
+        Some(other) => {
+            return ctx.error(&format!(
+                "invalid subresource value: {other:?}. Must be one of [status scale]"
+            ))
+        }
+    }
+    // `-o custom-columns-file=F` reads its columns from a file of the host.
+    let columns_file = match output.strip_prefix("custom-columns-file=") {
+        Some(f) => match ctx.read_file(f) {
+            Ok(t) => Some(t),
+            Err(_) => {
+                return ctx.error(&format!(
+                    "error reading template {f}, open {f}: no such file or directory"
+                ))
+            }
+        },
+        None => None,
+    };
+    let watch_events = ctx.flags.is_set("output-watch-events")
+        && (ctx.flags.is_set("watch") || ctx.flags.is_set("watch-only"));
     let selector = match Selector::parse(&ctx.flags.all("selector").join(",")) {
         Ok(s) => s,
         Err(e) => return ctx.error(&e),
@@ -90,8 +125,31 @@ pub fn run(ctx: &mut Ctx<'_>) {
             sort_by(items, &key);
         }
     }
+    if ctx.flags.get("subresource") == Some("scale") {
+        for (_, items) in groups.iter_mut() {
+            for o in items.iter_mut() {
+                *o = scale_of(o);
+            }
+        }
+    }
     let total: usize = groups.iter().map(|(_, v)| v.len()).sum();
-    if is_machine(&output) {
+    if let Some(text) = columns_file {
+        let items: Vec<Value> = groups.into_iter().flat_map(|(_, v)| v).collect();
+        match crate::kubectl::printers::custom_columns::render_file(&text, &items) {
+            Ok(s) => ctx.print(&s),
+            Err(e) => ctx.error(&e),
+        }
+    } else if is_machine(&output) && watch_events && (output == "json" || output == "yaml") {
+        // A watch prints one event per object: `{"type":"ADDED","object":{...}}`.
+        for o in groups.into_iter().flat_map(|(_, v)| v) {
+            let ev = serde_json::json!({"type": "ADDED", "object": o});
+            match render(&output, &[ev], true, false) {
+                Ok(s) if output == "yaml" => ctx.print(&format!("{s}---\n")),
+                Ok(s) => ctx.print(&s),
+                Err(e) => return ctx.error(&e),
+            }
+        }
+    } else if is_machine(&output) {
         let items: Vec<Value> = groups.into_iter().flat_map(|(_, v)| v).collect();
         let single = named && reqs.len() == 1;
         if !(single && items.is_empty()) {
@@ -113,6 +171,9 @@ pub fn run(ctx: &mut Ctx<'_>) {
             let mut headers = tables::headers(rt.kind, wide);
             if all_ns && rt.namespaced {
                 headers.insert(0, "NAMESPACE".into());
+            }
+            if watch_events {
+                headers.insert(0, "EVENT".into());
             }
             let label_cols: Vec<String> = ctx
                 .flags
@@ -138,6 +199,9 @@ pub fn run(ctx: &mut Ctx<'_>) {
                     if all_ns && rt.namespaced {
                         r.insert(0, object::namespace(o).to_string());
                     }
+                    if watch_events {
+                        r.insert(0, "ADDED".into());
+                    }
                     let labels = object::labels(o);
                     for l in &label_cols {
                         r.push(labels.get(l).cloned().unwrap_or_default());
@@ -154,7 +218,9 @@ pub fn run(ctx: &mut Ctx<'_>) {
                     r
                 })
                 .collect();
-            if !first {
+            // kubectl flushes its tabwriter and forgets the column widths at each new kind, and
+            // separates the tables with an empty line unless headers are off.
+            if !first && !ctx.flags.is_set("no-headers") {
                 text.push('\n');
             }
             first = false;
@@ -192,6 +258,103 @@ pub fn run(ctx: &mut Ctx<'_>) {
     if ctx.flags.is_set("watch") && ctx.out.code == 0 {
         ctx.warn("(kubedojo: watching ends here; the cluster model does not stream changes. Run the command again to see new state.)");
     }
+}
+
+/// The `autoscaling/v1` Scale of a scalable object, as `--subresource=scale` returns it.
+fn scale_of(o: &Value) -> Value {
+    let selector = object::get(o, "spec.selector.matchLabels")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    let mut meta = o.get("metadata").cloned().unwrap_or(Value::Null);
+    if let Some(m) = meta.as_object_mut() {
+        for k in [
+            "labels",
+            "annotations",
+            "ownerReferences",
+            "generation",
+            "managedFields",
+            "finalizers",
+        ] {
+            m.remove(k);
+        }
+    }
+    serde_json::json!({
+        "apiVersion": "autoscaling/v1",
+        "kind": "Scale",
+        "metadata": meta,
+        "spec": {"replicas": object::get(o, "spec.replicas").cloned().unwrap_or(serde_json::json!(0))},
+        "status": {
+            "replicas": object::get(o, "status.replicas").cloned().unwrap_or(serde_json::json!(0)),
+            "selector": selector,
+        },
+    })
+}
+
+/// `kubectl get --raw PATH`: the API server's answer for a path, as its body.
+fn raw(ctx: &mut Ctx<'_>, path: &str, args: &[String]) {
+    if !args.is_empty() {
+        return ctx.error("arguments may not be passed when --raw is specified");
+    }
+    let path = path.split('?').next().unwrap_or_default();
+    match path {
+        "/healthz" | "/livez" | "/readyz" | "/healthz/ping" | "/livez/ping" | "/readyz/ping" => {
+            return ctx.print("ok")
+        }
+        "/version" => {
+            let body = serde_json::json!({"major": "1", "minor": "32", "gitVersion": "v1.32.1", "platform": "linux/amd64"});
+            return ctx.println(&super::output::to_json(&body));
+        }
+        _ => {}
+    }
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    // /api/v1[/namespaces/NS]/PLURAL[/NAME] or /apis/GROUP/VERSION[/namespaces/NS]/PLURAL[/NAME]
+    let rest: &[&str] = match parts.as_slice() {
+        ["api", "v1", rest @ ..] => rest,
+        ["apis", _, _, rest @ ..] => rest,
+        _ => &[],
+    };
+    let (ns, rest): (Option<&str>, &[&str]) = match rest {
+        ["namespaces", ns, more @ ..] if !more.is_empty() => (Some(ns), more),
+        _ => (None, rest),
+    };
+    let found = match rest {
+        [plural] => schema::lookup(plural).map(|rt| (rt, None)),
+        [plural, name] => schema::lookup(plural).map(|rt| (rt, Some(*name))),
+        _ => None,
+    };
+    let Some((rt, name)) = found else {
+        return ctx.error(
+            "Error from server (NotFound): the server could not find the requested resource",
+        );
+    };
+    let Some(cluster) = ctx.cluster_ref() else {
+        return ctx.error("cluster not reachable");
+    };
+    let body = match name {
+        Some(n) => match cluster.get(rt, ns.unwrap_or("default"), n) {
+            Ok(o) => o,
+            Err(e) => return ctx.error(&errors::api_error(&e)),
+        },
+        None => {
+            if let Err(e) = cluster.authorize_list(rt, ns) {
+                return ctx.error(&errors::api_error(&e));
+            }
+            let items = cluster.list(rt, ns, None);
+            serde_json::json!({
+                "kind": format!("{}List", rt.kind),
+                "apiVersion": rt.api_version(),
+                "metadata": {"resourceVersion": ""},
+                "items": items,
+            })
+        }
+    };
+    ctx.println(&serde_json::to_string(&body).unwrap_or_default());
 }
 
 fn field_matches(o: &Value, fs: &str) -> bool {
@@ -237,8 +400,50 @@ fn sort_by(items: &mut [Value], key: &str) {
                             .unwrap_or_else(|| v.to_string())
                     })
                     .unwrap_or_default();
-                sa.cmp(&sb)
+                // kubectl compares quantities by value (`2Gi` < `10Gi`) and other strings naturally
+                // (`web-2` < `web-10`).
+                match (
+                    crate::cluster::controllers::pv::bytes(&sa),
+                    crate::cluster::controllers::pv::bytes(&sb),
+                ) {
+                    (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
+                    _ => natural_cmp(&sa, &sb),
+                }
             }
         }
     });
+}
+
+/// Natural order: runs of digits compare as numbers.
+fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a, b);
+    loop {
+        match (x.chars().next(), y.chars().next()) {
+            (None, None) => return Ordering::Equal,
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let xe = x.find(|ch: char| !ch.is_ascii_digit()).unwrap_or(x.len());
+                let ye = y.find(|ch: char| !ch.is_ascii_digit()).unwrap_or(y.len());
+                let (xn, yn) = (
+                    x[..xe].trim_start_matches('0'),
+                    y[..ye].trim_start_matches('0'),
+                );
+                let o = xn.len().cmp(&yn.len()).then_with(|| xn.cmp(yn));
+                if o != Ordering::Equal {
+                    return o;
+                }
+                x = &x[xe..];
+                y = &y[ye..];
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(&d);
+                }
+                x = &x[c.len_utf8()..];
+                y = &y[d.len_utf8()..];
+            }
+        }
+    }
 }

@@ -40,21 +40,38 @@ pub const KNOWN_VERBS: &[&str] = &[
     "annotate",
     "completion",
     "alpha",
-    "api-resources",
-    "api-versions",
     "config",
     "plugin",
     "version",
+    "api-versions",
+    "api-resources",
+    "options",
 ];
 
-/// The closest known verb, for `Did you mean this?`.
-pub fn suggest(word: &str) -> String {
-    let best = KNOWN_VERBS
+/// What cobra suggests for an unknown command: every command (in kubectl's registration order) within
+/// an edit distance of 2, ignoring case, or that starts with the typed word.
+pub fn suggestions(word: &str) -> Vec<&'static str> {
+    let lower = word.to_lowercase();
+    KNOWN_VERBS
         .iter()
-        .min_by_key(|v| distance(word, v))
         .copied()
-        .unwrap_or("get");
-    format!("\t{best}")
+        .filter(|v| distance(&lower, v) <= 2 || v.starts_with(&lower))
+        .collect()
+}
+
+/// `unknown command "foo" for "kubectl"`, with cobra's `Did you mean this?` block when it has one.
+pub fn unknown_command(word: &str) -> String {
+    let found = suggestions(word);
+    let mut s = format!("error: unknown command {word:?} for \"kubectl\"\n");
+    if !found.is_empty() {
+        s.push_str("\nDid you mean this?\n");
+        for f in found {
+            s.push('\t');
+            s.push_str(f);
+            s.push('\n');
+        }
+    }
+    s
 }
 
 fn distance(a: &str, b: &str) -> usize {
@@ -110,6 +127,170 @@ fn verbatim(path: &str) -> Option<&'static str> {
         "kubectl top" => include_str!("../../../assets/help/top.txt"),
         "kubectl top pod" => include_str!("../../../assets/help/top-pod.txt"),
         "kubectl top node" => include_str!("../../../assets/help/top-node.txt"),
+        "kubectl get" => include_str!("../../../assets/help/get.txt"),
+        "kubectl describe" => include_str!("../../../assets/help/describe.txt"),
+        "kubectl run" => include_str!("../../../assets/help/run.txt"),
+        "kubectl create" => include_str!("../../../assets/help/create.txt"),
+        "kubectl create deployment" => include_str!("../../../assets/help/create-deployment.txt"),
+        "kubectl create namespace" => include_str!("../../../assets/help/create-namespace.txt"),
+        "kubectl create configmap" => include_str!("../../../assets/help/create-configmap.txt"),
+        "kubectl create secret" => include_str!("../../../assets/help/create-secret.txt"),
+        "kubectl create secret generic" => {
+            include_str!("../../../assets/help/create-secret-generic.txt")
+        }
+        "kubectl create secret tls" => include_str!("../../../assets/help/create-secret-tls.txt"),
+        "kubectl create secret docker-registry" => {
+            include_str!("../../../assets/help/create-secret-docker-registry.txt")
+        }
+        "kubectl create service" => include_str!("../../../assets/help/create-service.txt"),
+        "kubectl create service clusterip" => {
+            include_str!("../../../assets/help/create-service-clusterip.txt")
+        }
+        "kubectl create service nodeport" => {
+            include_str!("../../../assets/help/create-service-nodeport.txt")
+        }
+        "kubectl create service loadbalancer" => {
+            include_str!("../../../assets/help/create-service-loadbalancer.txt")
+        }
+        "kubectl create service externalname" => {
+            include_str!("../../../assets/help/create-service-externalname.txt")
+        }
+        "kubectl create serviceaccount" => {
+            include_str!("../../../assets/help/create-serviceaccount.txt")
+        }
+        "kubectl create role" => include_str!("../../../assets/help/create-role.txt"),
+        "kubectl create clusterrole" => include_str!("../../../assets/help/create-clusterrole.txt"),
+        "kubectl create rolebinding" => include_str!("../../../assets/help/create-rolebinding.txt"),
+        "kubectl create clusterrolebinding" => {
+            include_str!("../../../assets/help/create-clusterrolebinding.txt")
+        }
+        "kubectl create job" => include_str!("../../../assets/help/create-job.txt"),
+        "kubectl create cronjob" => include_str!("../../../assets/help/create-cronjob.txt"),
+        "kubectl create quota" => include_str!("../../../assets/help/create-quota.txt"),
+        "kubectl create ingress" => include_str!("../../../assets/help/create-ingress.txt"),
+        "kubectl create priorityclass" => {
+            include_str!("../../../assets/help/create-priorityclass.txt")
+        }
+        "kubectl create poddisruptionbudget" => {
+            include_str!("../../../assets/help/create-poddisruptionbudget.txt")
+        }
+        "kubectl create token" => include_str!("../../../assets/help/create-token.txt"),
+        "kubectl expose" => include_str!("../../../assets/help/expose.txt"),
+        "kubectl delete" => include_str!("../../../assets/help/delete.txt"),
+        "kubectl apply" => include_str!("../../../assets/help/apply.txt"),
+        "kubectl replace" => include_str!("../../../assets/help/replace.txt"),
+        "kubectl edit" => include_str!("../../../assets/help/edit.txt"),
+        "kubectl scale" => include_str!("../../../assets/help/scale.txt"),
+        "kubectl label" => include_str!("../../../assets/help/label.txt"),
+        "kubectl annotate" => include_str!("../../../assets/help/annotate.txt"),
+        "kubectl rollout" => include_str!("../../../assets/help/rollout.txt"),
+        "kubectl rollout status" => include_str!("../../../assets/help/rollout-status.txt"),
+        "kubectl rollout history" => include_str!("../../../assets/help/rollout-history.txt"),
+        "kubectl rollout undo" => include_str!("../../../assets/help/rollout-undo.txt"),
+        "kubectl rollout restart" => include_str!("../../../assets/help/rollout-restart.txt"),
+        "kubectl rollout pause" => include_str!("../../../assets/help/rollout-pause.txt"),
+        "kubectl rollout resume" => include_str!("../../../assets/help/rollout-resume.txt"),
+        "kubectl set" => include_str!("../../../assets/help/set.txt"),
+        "kubectl set image" => include_str!("../../../assets/help/set-image.txt"),
+        "kubectl set env" => include_str!("../../../assets/help/set-env.txt"),
+        "kubectl set resources" => include_str!("../../../assets/help/set-resources.txt"),
+        "kubectl set serviceaccount" => include_str!("../../../assets/help/set-serviceaccount.txt"),
+        "kubectl set selector" => include_str!("../../../assets/help/set-selector.txt"),
+        "kubectl set subject" => include_str!("../../../assets/help/set-subject.txt"),
+        "kubectl logs" => include_str!("../../../assets/help/logs.txt"),
+        "kubectl exec" => include_str!("../../../assets/help/exec.txt"),
+        "kubectl taint" => include_str!("../../../assets/help/taint.txt"),
+        "kubectl cordon" => include_str!("../../../assets/help/cordon.txt"),
+        "kubectl uncordon" => include_str!("../../../assets/help/uncordon.txt"),
+        "kubectl drain" => include_str!("../../../assets/help/drain.txt"),
+        "kubectl api-resources" => include_str!("../../../assets/help/api-resources.txt"),
+        "kubectl version" => include_str!("../../../assets/help/version.txt"),
+        "kubectl config" => include_str!("../../../assets/help/config.txt"),
+        "kubectl config view" => include_str!("../../../assets/help/config-view.txt"),
+        "kubectl config get-contexts" => {
+            include_str!("../../../assets/help/config-get-contexts.txt")
+        }
+        "kubectl config current-context" => {
+            include_str!("../../../assets/help/config-current-context.txt")
+        }
+        "kubectl config use-context" => include_str!("../../../assets/help/config-use-context.txt"),
+        "kubectl config set-context" => include_str!("../../../assets/help/config-set-context.txt"),
+        "kubectl config set-credentials" => {
+            include_str!("../../../assets/help/config-set-credentials.txt")
+        }
+        "kubectl config set-cluster" => include_str!("../../../assets/help/config-set-cluster.txt"),
+        "kubectl config delete-context" => {
+            include_str!("../../../assets/help/config-delete-context.txt")
+        }
+        "kubectl config rename-context" => {
+            include_str!("../../../assets/help/config-rename-context.txt")
+        }
+        "kubectl config get-clusters" => {
+            include_str!("../../../assets/help/config-get-clusters.txt")
+        }
+        "kubectl config get-users" => include_str!("../../../assets/help/config-get-users.txt"),
+        "kubectl config set" => include_str!("../../../assets/help/config-set.txt"),
+        "kubectl config unset" => include_str!("../../../assets/help/config-unset.txt"),
+        "kubectl auth" => include_str!("../../../assets/help/auth.txt"),
+        "kubectl auth can-i" => include_str!("../../../assets/help/auth-can-i.txt"),
+        "kubectl auth whoami" => include_str!("../../../assets/help/auth-whoami.txt"),
+        "kubectl auth reconcile" => include_str!("../../../assets/help/auth-reconcile.txt"),
+        "kubectl certificate" => include_str!("../../../assets/help/certificate.txt"),
+        "kubectl certificate approve" => {
+            include_str!("../../../assets/help/certificate-approve.txt")
+        }
+        "kubectl certificate deny" => include_str!("../../../assets/help/certificate-deny.txt"),
+        "kubectl cluster-info" => include_str!("../../../assets/help/cluster-info.txt"),
+        "kubectl debug" => include_str!("../../../assets/help/debug.txt"),
+        "kubectl attach" => include_str!("../../../assets/help/attach.txt"),
         _ => return None,
     })
+}
+
+/// The full command path of a command line, for `--help` and flag errors: `kubectl create deployment`
+/// for `create deploy web --foo`, `kubectl rollout status` for `rollout status deploy/x`.
+pub fn command_path(verb: &str, rest: &[String]) -> String {
+    let base = format!("kubectl {verb}");
+    if !matches!(
+        verb,
+        "create" | "rollout" | "set" | "config" | "auth" | "certificate"
+    ) {
+        return base;
+    }
+    let mut words = rest.iter().filter(|a| !a.starts_with('-'));
+    let Some(first) = words.next() else {
+        return base;
+    };
+    let sub = canonical_sub(first);
+    let path = format!("{base} {sub}");
+    if verbatim(&path).is_none() {
+        return base;
+    }
+    if matches!(sub, "secret" | "service") && verb == "create" {
+        if let Some(second) = words.next() {
+            let deeper = format!("{path} {second}");
+            if verbatim(&deeper).is_some() {
+                return deeper;
+            }
+        }
+    }
+    path
+}
+
+/// A subcommand's name from its alias (`deploy` -> `deployment`).
+fn canonical_sub(word: &str) -> &str {
+    match word {
+        "deploy" => "deployment",
+        "ns" => "namespace",
+        "cm" => "configmap",
+        "svc" => "service",
+        "sa" => "serviceaccount",
+        "cj" => "cronjob",
+        "resourcequota" => "quota",
+        "ing" => "ingress",
+        "pc" => "priorityclass",
+        "pdb" => "poddisruptionbudget",
+        "use" => "use-context",
+        w => w,
+    }
 }

@@ -8,6 +8,7 @@ use crate::kubectl::{errors, Ctx};
 use serde_json::{json, Value};
 
 pub const LABEL_FLAGS: &[FlagSpec] = &[
+    flag("record", None),
     flag("overwrite", None),
     flag("all", None),
     val("selector", Some('l')),
@@ -30,17 +31,33 @@ pub fn label(ctx: &mut Ctx<'_>, field: &str) {
         .cloned()
         .partition(|a| !(a.contains('=') || a.ends_with('-')));
     if res.is_empty() {
-        return ctx.usage_error(
+        return ctx.error(
             "one or more resources must be specified as <resource> <name> or <resource>/<name>",
         );
     }
-    if changes.is_empty() {
-        return ctx.usage_error(&format!(
+    let list = ctx.flags.is_set("list");
+    if changes.is_empty() && !list {
+        return ctx.error(&format!(
             "at least one {} update is required",
             if field == "labels" {
                 "label"
             } else {
                 "annotation"
+            }
+        ));
+    }
+    let removed: Vec<&str> = changes.iter().filter_map(|c| c.strip_suffix('-')).collect();
+    if changes
+        .iter()
+        .filter_map(|c| c.split_once('=').map(|(k, _)| k))
+        .any(|k| removed.contains(&k))
+    {
+        return ctx.error(&format!(
+            "can not both modify and remove {} in the same command",
+            if field == "labels" {
+                "a label"
+            } else {
+                "an annotation"
             }
         ));
     }
@@ -69,16 +86,50 @@ pub fn label(ctx: &mut Ctx<'_>, field: &str) {
             }
         }
     }
+    let dr = match super::dry_run(ctx) {
+        Ok(d) => d,
+        Err(e) => return ctx.error(&e),
+    };
+    let output = ctx.flags.get("output").unwrap_or("").to_string();
+    let one = targets.len() == 1;
     for (rt, name) in targets {
         let Some(c) = ctx.cluster() else { return };
         let mut obj = match c.get(rt, &ns, &name) {
             Ok(o) => o,
             Err(e) => return ctx.error(&errors::api_error(&e)),
         };
+        if list {
+            // kubectl walks a Go map (no fixed order); kubedojo lists the keys sorted.
+            let mut text = String::new();
+            let indent = if one {
+                ""
+            } else {
+                text.push_str(&format!(
+                    "Listing {field} for {}.{}/{name}:\n",
+                    rt.kind, rt.group
+                ));
+                " "
+            };
+            if let Some(m) =
+                object::get(&obj, &format!("metadata.{field}")).and_then(Value::as_object)
+            {
+                for (k, v) in m {
+                    text.push_str(&format!("{indent}{k}={}\n", v.as_str().unwrap_or_default()));
+                }
+            }
+            ctx.print(&text);
+            continue;
+        }
         let before = obj.clone();
         for ch in &changes {
             if let Some(k) = ch.strip_suffix('-') {
                 if !ch.contains('=') {
+                    let has = object::get(&obj, &format!("metadata.{field}"))
+                        .and_then(|m| m.get(k))
+                        .is_some();
+                    if !has && field == "labels" {
+                        ctx.println(&format!("label {k:?} not found."));
+                    }
                     object::map_mut(&mut obj, &format!("metadata.{field}")).remove(k);
                     continue;
                 }
@@ -107,10 +158,38 @@ pub fn label(ctx: &mut Ctx<'_>, field: &str) {
         } else {
             noun.to_string()
         };
+        if dr == super::DryRun::Client {
+            if super::output::is_machine(&output) {
+                match super::output::render(&output, &[obj], true, false) {
+                    Ok(t) => ctx.print(&t),
+                    Err(e) => return ctx.error(&e),
+                }
+            } else {
+                ctx.println(&format!(
+                    "{}/{name} {verb}{}",
+                    rt.qualified_singular(),
+                    dr.suffix()
+                ));
+            }
+            continue;
+        }
         object::remove(&mut obj, "metadata.resourceVersion");
         let Some(c) = ctx.cluster() else { return };
-        match c.update(obj, false) {
-            Ok(_) => ctx.println(&format!("{}/{name} {verb}", rt.qualified_singular())),
+        match c.update(obj, dr == super::DryRun::Server) {
+            Ok(o) => {
+                if super::output::is_machine(&output) {
+                    match super::output::render(&output, &[o], true, false) {
+                        Ok(t) => ctx.print(&t),
+                        Err(e) => return ctx.error(&e),
+                    }
+                } else {
+                    ctx.println(&format!(
+                        "{}/{name} {verb}{}",
+                        rt.qualified_singular(),
+                        dr.suffix()
+                    ))
+                }
+            }
             Err(e) => return ctx.error(&errors::api_error(&e)),
         }
     }
@@ -160,34 +239,77 @@ pub const API_FLAGS: &[FlagSpec] = &[
 ];
 
 pub fn api_resources(ctx: &mut Ctx<'_>) {
-    let namespaced = ctx.flags.get("namespaced").map(|v| v == "true");
-    let mut rows = Vec::new();
-    let mut names = String::new();
-    for r in schema::RESOURCES {
-        if namespaced.is_some_and(|n| n != r.namespaced) {
-            continue;
-        }
-        if let Some(g) = ctx.flags.get("api-group") {
-            if g != r.group {
-                continue;
-            }
-        }
-        rows.push(vec![
-            r.plural.to_string(),
-            r.short.join(","),
-            r.api_version(),
-            r.namespaced.to_string(),
-            r.kind.to_string(),
-        ]);
-        names.push_str(&format!("{}\n", r.qualified_plural()));
+    let output = ctx.flags.get("output").unwrap_or("").to_string();
+    if !["", "wide", "name"].contains(&output.as_str()) {
+        return ctx.error(&format!("--output {output} is not available"));
     }
-    if ctx.flags.get("output") == Some("name") {
+    let sort_by = ctx.flags.get("sort-by").unwrap_or("").to_string();
+    if !["", "name", "kind"].contains(&sort_by.as_str()) {
+        return ctx.error("--sort-by accepts only name or kind");
+    }
+    let namespaced = ctx.flags.get("namespaced").map(|v| v != "false");
+    let wanted_verbs: Vec<String> = ctx
+        .flags
+        .get("verbs")
+        .map(|v| {
+            v.split(',')
+                .filter(|x| !x.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut found: Vec<&schema::ResourceType> = schema::RESOURCES
+        .iter()
+        .filter(|r| namespaced.is_none_or(|n| n == r.namespaced))
+        .filter(|r| ctx.flags.get("api-group").is_none_or(|g| g == r.group))
+        .filter(|r| {
+            let verbs = resources::verbs(r);
+            wanted_verbs.iter().all(|w| verbs.contains(&w.as_str()))
+        })
+        .collect();
+    match sort_by.as_str() {
+        "name" => found.sort_by(|a, b| a.plural.cmp(b.plural)),
+        "kind" => found.sort_by(|a, b| a.kind.cmp(b.kind)),
+        _ => {}
+    }
+    if output == "name" {
+        let names: String = found
+            .iter()
+            .map(|r| format!("{}\n", r.qualified_plural()))
+            .collect();
         return ctx.print(&names);
     }
-    let headers: Vec<String> = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+    let wide = output == "wide";
+    let rows: Vec<Vec<String>> = found
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                r.plural.to_string(),
+                r.short.join(","),
+                r.api_version(),
+                r.namespaced.to_string(),
+                r.kind.to_string(),
+            ];
+            if wide {
+                row.push(format!("[{}]", resources::verbs(r).join(" ")));
+                let cats = resources::categories(r);
+                row.push(if cats.is_empty() {
+                    String::new()
+                } else {
+                    format!("[{}]", cats.join(" "))
+                });
+            }
+            row
+        })
+        .collect();
+    let mut headers: Vec<String> = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
         .iter()
         .map(|s| s.to_string())
         .collect();
+    if wide {
+        headers.push("VERBS".into());
+        headers.push("CATEGORIES".into());
+    }
     let mut out = String::new();
     table::render_into(
         &mut out,

@@ -139,7 +139,7 @@ pub fn verb_flags(verb: &str) -> Vec<FlagSpec> {
 
 /// Runs one verb.
 pub fn dispatch(world: &mut World, verb: &str, rest: &[String], inv: Invocation<'_>) -> Output {
-    let path = format!("kubectl {verb}");
+    let path = help::command_path(verb, rest);
     match verb {
         "get" => with_ctx(world, inv, &path, rest, get::FLAGS, get::run),
         "describe" => with_ctx(
@@ -194,7 +194,7 @@ pub fn dispatch(world: &mut World, verb: &str, rest: &[String], inv: Invocation<
         "cluster-info" => with_ctx(world, inv, &path, rest, &[], misc::cluster_info),
         "config" => {
             if rest.iter().any(|a| a == "-h" || a == "--help") {
-                return Output::ok(help::for_command("kubectl config"));
+                return Output::ok(help::for_command(&path));
             }
             config::run(world, rest)
         }
@@ -228,9 +228,7 @@ pub fn dispatch(world: &mut World, verb: &str, rest: &[String], inv: Invocation<
         ),
         "auth" => {
             if rest.iter().any(|a| a == "-h" || a == "--help") {
-                if let Some(h) = auth::help_for(rest) {
-                    return Output::ok(h);
-                }
+                return Output::ok(help::for_command(&path));
             }
             with_ctx(world, inv, &path, rest, auth::FLAGS, auth::run)
         }
@@ -247,7 +245,7 @@ pub fn dispatch(world: &mut World, verb: &str, rest: &[String], inv: Invocation<
             if help::KNOWN_VERBS.contains(&other) {
                 Output::err(format!("error: kubedojo does not simulate \"kubectl {other}\" yet; the real exam's kubectl has it.\n"), 1)
             } else {
-                Output::err(format!("error: unknown command \"{other}\" for \"kubectl\"\n\nDid you mean this?\n{}\nRun 'kubectl --help' for usage.\n", help::suggest(other)), 1)
+                Output::err(help::unknown_command(other), 1)
             }
         }
     }

@@ -78,14 +78,14 @@ fn save(ctx: &mut Ctx<'_>, mut n: Value) -> bool {
 pub fn taint(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     if args.is_empty() {
-        return ctx.usage_error("at least one taint update is required");
+        return ctx.error("one or more resources must be specified as <resource> <name>");
     }
     let (specs, targets): (Vec<String>, Vec<String>) = args
         .iter()
         .cloned()
         .partition(|a| a.contains(':') || a.contains('=') || a.ends_with('-'));
     if specs.is_empty() {
-        return ctx.usage_error("at least one taint update is required");
+        return ctx.error("at least one taint update is required");
     }
     let targets: Vec<String> = match targets.first().map(String::as_str) {
         Some("node" | "nodes" | "no") => targets[1..].to_vec(),

@@ -39,6 +39,14 @@ pub fn run(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     let files = ctx.flags.all("filename");
     let local = ctx.flags.is_set("local");
+    if args.is_empty()
+        && files.is_empty()
+        && ctx.flags.get("patch").is_none_or(str::is_empty)
+        && ctx.flags.get("patch-file").is_none()
+    {
+        return ctx
+            .error("must specify --patch or --patch-file containing the contents of the patch");
+    }
     if args.is_empty() && files.is_empty() {
         return ctx.error("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
     }

@@ -169,12 +169,40 @@ fn waiting_reason(pod: &Value, name: &str) -> Option<String> {
 pub fn logs(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     let ns = ctx.namespace.clone();
-    let tail: Option<usize> = ctx
+    let by_selector = ctx.flags.get("selector").is_some();
+    if by_selector && !args.is_empty() {
+        return ctx.usage_error("only a selector (-l) or a POD name is allowed");
+    }
+    if args.len() > 2 {
+        return ctx.usage_error("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command");
+    }
+    // With a selector, kubectl shows the last 10 lines of each container unless --tail says otherwise.
+    let tail: Option<usize> = match ctx.flags.get("tail").map(|t| t.parse::<i64>()) {
+        Some(Ok(t)) if t >= 0 => Some(t as usize),
+        Some(Ok(_)) => None,
+        Some(Err(_)) => {
+            let v = ctx.flags.get("tail").unwrap_or_default().to_string();
+            return ctx.error(&format!("invalid argument {v:?} for \"--tail\" flag: strconv.ParseInt: parsing {v:?}: invalid syntax\nSee 'kubectl logs --help' for usage."));
+        }
+        None if by_selector => Some(10),
+        None => None,
+    };
+    let max_requests = match ctx
         .flags
-        .get("tail")
-        .and_then(|t| t.parse::<i64>().ok())
-        .filter(|t| *t >= 0)
-        .map(|t| t as usize);
+        .get("max-log-requests")
+        .map(|m| m.parse::<usize>())
+    {
+        Some(Ok(m)) => m,
+        Some(Err(_)) => {
+            let v = ctx
+                .flags
+                .get("max-log-requests")
+                .unwrap_or_default()
+                .to_string();
+            return ctx.error(&format!("invalid argument {v:?} for \"--max-log-requests\" flag: strconv.ParseInt: parsing {v:?}: invalid syntax\nSee 'kubectl logs --help' for usage."));
+        }
+        None => 5,
+    };
     let previous = ctx.flags.is_set("previous");
     let mut pods: Vec<Value> = Vec::new();
     let mut wanted = ctx.flags.get("container").map(String::from);
@@ -209,8 +237,52 @@ pub fn logs(ctx: &mut Ctx<'_>) {
         }
         pods.push(p);
     }
-    let multi = pods.len() > 1 || ctx.flags.is_set("prefix");
+    let multi = ctx.flags.is_set("prefix");
+    let timestamps = ctx.flags.is_set("timestamps");
+    let now = match ctx.cluster_ref() {
+        Some(c) => c.now,
+        None => return,
+    };
+    // --since=DURATION and --since-time=RFC3339 keep the newer lines only.
+    let since = match (ctx.flags.get("since"), ctx.flags.get("since-time")) {
+        (Some(_), Some(_)) => {
+            return ctx.error("at most one of `sinceTime` or `sinceSeconds` may be specified")
+        }
+        (Some(d), None) => match go_duration(d) {
+            Some(secs) if secs > 0 => Some(now - chrono::Duration::seconds(secs)),
+            _ => {
+                return ctx.error(&format!(
+                    "invalid argument {d:?} for \"--since\" flag: time: invalid duration {d:?}\nSee 'kubectl logs --help' for usage."
+                ))
+            }
+        },
+        (None, Some(t)) => match chrono::DateTime::parse_from_rfc3339(t) {
+            Ok(t) => Some(t.with_timezone(&chrono::Utc)),
+            Err(_) => {
+                return ctx.error(&format!(
+                    "--since-time must be in RFC3339 format: parsing time {t:?} as \"2006-01-02T15:04:05Z07:00\": cannot parse {t:?} as \"2006\""
+                ))
+            }
+        },
+        (None, None) => None,
+    };
     let all = ctx.flags.is_set("all-containers");
+    if ctx.flags.is_set("follow") {
+        let streams: usize = pods
+            .iter()
+            .map(|p| {
+                if all {
+                    object::array(p, "spec.initContainers").len()
+                        + object::array(p, "spec.containers").len()
+                } else {
+                    1
+                }
+            })
+            .sum();
+        if streams > max_requests {
+            return ctx.error(&format!("you are attempting to follow {streams} log streams, but maximum allowed concurrency is {max_requests}, use --max-log-requests to increase the limit"));
+        }
+    }
     let catalog = ctx.world.images.clone();
     for pod in pods {
         let containers: Vec<Value> = if all {
@@ -258,12 +330,20 @@ pub fn logs(ctx: &mut Ctx<'_>) {
                 }
             }
             let Some(c) = ctx.cluster_ref() else { return };
-            let mut lines = container::logs(c, &pod, &ct, previous, c.now, &catalog);
+            let mut lines = container::timed_logs(c, &pod, &ct, previous, c.now, &catalog);
+            if let Some(s) = since {
+                lines.retain(|(t, _)| *t >= s);
+            }
             if let Some(t) = tail {
                 let skip = lines.len().saturating_sub(t);
                 lines.drain(..skip);
             }
-            for l in lines {
+            for (t, l) in lines {
+                let l = if timestamps {
+                    format!("{} {l}", t.format("%Y-%m-%dT%H:%M:%S%.9fZ"))
+                } else {
+                    l
+                };
                 if multi {
                     ctx.println(&format!("[pod/{pname}/{cname}] {l}"));
                 } else {
@@ -280,7 +360,7 @@ pub fn logs(ctx: &mut Ctx<'_>) {
 pub fn exec(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     let Some(target) = args.first().cloned() else {
-        return ctx.usage_error("pod, type/name or --filename must be specified");
+        return ctx.error("pod, type/name or --filename must be specified");
     };
     let command = match &ctx.flags.after_dashes {
         Some(c) if !c.is_empty() => c.clone(),
@@ -342,4 +422,35 @@ pub fn exec(ctx: &mut Ctx<'_>) {
         ctx.warn(&format!("command terminated with exit code {}", r.code));
         ctx.out.code = r.code;
     }
+}
+
+/// Seconds in a Go duration (`1h`, `30m`, `10s`, `1h30m`, `500ms` rounds down).
+fn go_duration(s: &str) -> Option<i64> {
+    let mut total: f64 = 0.0;
+    let mut rest = s;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let n_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let n: f64 = rest[..n_end].parse().ok()?;
+        rest = &rest[n_end..];
+        let u_end = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let mult = match &rest[..u_end] {
+            "h" => 3600.0,
+            "m" => 60.0,
+            "s" => 1.0,
+            "ms" => 0.001,
+            "us" | "µs" => 0.000_001,
+            "ns" => 0.000_000_001,
+            _ => return None,
+        };
+        total += n * mult;
+        rest = &rest[u_end..];
+    }
+    Some(total as i64)
 }

@@ -15,7 +15,6 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("watch", Some('w')),
     val("output", Some('o')),
     val("dry-run", None),
-    flag("record", None),
     rep_selector(),
 ];
 
@@ -35,7 +34,7 @@ fn target(
         }
     };
     let Some(r) = reqs.into_iter().next() else {
-        ctx.usage_error("required resource not specified");
+        ctx.error("required resource not specified");
         return None;
     };
     let Some(name) = r.name else {
@@ -88,12 +87,21 @@ fn update(ctx: &mut Ctx<'_>, mut obj: Value) -> bool {
 pub fn run(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     let Some(sub) = args.first().cloned() else {
-        return ctx.print("Manage the rollout of one or many resources.\n\nAvailable Commands:\n  history       View rollout history\n  pause         Mark the provided resource as paused\n  restart       Restart a resource\n  resume        Resume a paused resource\n  status        Show the status of the rollout\n  undo          Undo a previous rollout\n\nUsage:\n  kubectl rollout SUBCOMMAND [options]\n");
+        // Unlike the other groups, `kubectl rollout` prints its help on stdout (and still exits 1).
+        ctx.print(&super::help::for_command("kubectl rollout"));
+        ctx.out.code = 1;
+        return;
     };
+    if !matches!(
+        sub.as_str(),
+        "status" | "history" | "undo" | "restart" | "pause" | "resume"
+    ) {
+        return ctx.usage_error(&format!("unknown command {sub:?}"));
+    }
     ctx.path = format!("kubectl rollout {sub}");
     let rest = args[1..].to_vec();
     if rest.is_empty() {
-        return ctx.usage_error("required resource not specified");
+        return ctx.error("required resource not specified");
     }
     let Some((rt, name, obj)) = target(ctx, &rest) else {
         return;
@@ -140,7 +148,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
             }
         }
         other => ctx.error(&format!(
-            "unknown command \"{other}\" for \"kubectl rollout\""
+            "unknown command \"{other}\"\nSee 'kubectl rollout -h' for help and examples"
         )),
     }
 }
@@ -240,7 +248,7 @@ fn history(ctx: &mut Ctx<'_>, d: &Value, kind_name: &str) {
         .filter(|r| *r > 0)
     {
         let Some(rs) = rss.iter().find(|rs| revision(rs) == rev) else {
-            return ctx.error(&format!("unable to find the specified revision {rev}"));
+            return ctx.error("unable to find the specified revision");
         };
         let mut s = format!("{kind_name} with revision #{rev}\nPod Template:\n");
         let mut template = object::get(rs, "spec.template")

@@ -9,6 +9,7 @@ use crate::kubectl::{errors, Ctx};
 use serde_json::{json, Value};
 
 pub const FLAGS: &[FlagSpec] = &[
+    flag("record", None),
     val("image", None),
     val("labels", Some('l')),
     val("port", None),
@@ -24,7 +25,6 @@ pub const FLAGS: &[FlagSpec] = &[
     val("image-pull-policy", None),
     rep("annotations", None),
     val("overrides", None),
-    val("serviceaccount", None),
     flag("attach", None),
     flag("quiet", Some('q')),
     flag("privileged", None),
@@ -36,18 +36,19 @@ fn pairs(s: &str) -> Result<Vec<(String, String)>, String> {
         .map(|p| {
             p.split_once('=')
                 .map(|(k, v)| (k.to_string(), v.to_string()))
-                .ok_or_else(|| format!("invalid label spec: {p}"))
+                .ok_or_else(|| format!("unexpected label spec: {p}"))
         })
         .collect()
 }
 
 pub fn run(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
-    let Some(name) = args.first().cloned() else {
-        return ctx.usage_error("NAME is required for run");
-    };
+    // cobra checks required flags before the command runs.
     let Some(image) = ctx.flags.get("image").map(String::from) else {
         return ctx.error("required flag(s) \"image\" not set");
+    };
+    let Some(name) = args.first().cloned() else {
+        return ctx.usage_error("NAME is required for run");
     };
     if image.is_empty() {
         return ctx.error("--image is required");
@@ -62,7 +63,12 @@ pub fn run(ctx: &mut Ctx<'_>) {
     };
     let port = match ctx.flags.get("port").map(|p| p.parse::<i64>()) {
         Some(Ok(p)) => Some(p),
-        Some(Err(_)) => return ctx.error(&format!("invalid argument {:?} for \"--port\" flag: strconv.ParseInt: parsing {:?}: invalid syntax", ctx.flags.get("port").unwrap_or(""), ctx.flags.get("port").unwrap_or(""))),
+        Some(Err(_)) => {
+            return ctx.error(&format!(
+                "strconv.Atoi: parsing {:?}: invalid syntax",
+                ctx.flags.get("port").unwrap_or("")
+            ))
+        }
         None => None,
     };
     let mut env = Vec::new();
@@ -78,18 +84,24 @@ pub fn run(ctx: &mut Ctx<'_>) {
     }
     let restart = ctx.flags.get("restart").unwrap_or("Always").to_string();
     if !["Always", "OnFailure", "Never"].contains(&restart.as_str()) {
-        return ctx.error(&format!("invalid restart policy: {restart}"));
+        return ctx.usage_error(&format!("invalid restart policy: {restart}"));
     }
     let restart_policy = restart.clone();
-    let annotations = ctx
-        .flags
-        .all("annotations")
-        .iter()
-        .filter_map(|a| {
-            a.split_once('=')
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-        })
-        .collect();
+    let mut annotations = Vec::new();
+    for a in ctx.flags.all("annotations") {
+        match a.split_once('=') {
+            Some((k, v)) => annotations.push((k.to_string(), v.to_string())),
+            None => return ctx.error(&format!("invalid annotations format: {a}")),
+        }
+    }
+    // `--overrides` is a JSON merge patch over the generated pod.
+    let overrides = match ctx.flags.get("overrides").filter(|o| !o.is_empty()) {
+        Some(o) => match serde_json::from_str::<Value>(o) {
+            Ok(v) => Some(v),
+            Err(_) => return ctx.error("Invalid JSON Patch"),
+        },
+        None => None,
+    };
     let opts = RunOptions {
         name: name.clone(),
         image,
@@ -101,12 +113,23 @@ pub fn run(ctx: &mut Ctx<'_>) {
         restart,
         image_pull_policy: ctx.flags.get("image-pull-policy").map(String::from),
         annotations,
-        service_account: ctx.flags.get("serviceaccount").map(String::from),
+        service_account: None,
     };
     if ctx.flags.is_set("expose") && port.is_none() {
-        return ctx.error("--port must be set when exposing a service");
+        return ctx.usage_error("--port must be set when exposing a service");
     }
     let mut pod = run_pod(&opts);
+    if ctx.flags.is_set("privileged") {
+        if let Some(c) = pod
+            .pointer_mut("/spec/containers/0")
+            .and_then(Value::as_object_mut)
+        {
+            c.insert("securityContext".into(), json!({"privileged": true}));
+        }
+    }
+    if let Some(o) = &overrides {
+        pod = crate::cluster::patch::merge_patch(&pod, o);
+    }
     if ctx.explicit_namespace && dr != DryRun::None {
         pod["metadata"]["namespace"] = json!(ctx.namespace);
     }
@@ -141,11 +164,21 @@ pub fn run(ctx: &mut Ctx<'_>) {
         created.push(obj);
     }
     if is_machine(&output) {
-        let multi = created.len() > 1;
-        match render(&output, &created, !multi, false) {
-            Ok(s) => ctx.print(&s),
-            Err(e) => ctx.error(&e),
+        // kubectl prints the service and the pod as two documents, not a List; between two YAML
+        // documents it writes the separator twice.
+        let mut text = String::new();
+        for (i, o) in created.iter().enumerate() {
+            match render(&output, std::slice::from_ref(o), true, false) {
+                Ok(s) => {
+                    if i > 0 && output == "yaml" {
+                        text.push_str("---\n---\n");
+                    }
+                    text.push_str(&s);
+                }
+                Err(e) => return ctx.error(&e),
+            }
         }
+        ctx.print(&text);
         return;
     }
     let suffix = dr.suffix();

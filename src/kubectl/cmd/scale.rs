@@ -7,6 +7,7 @@ use crate::kubectl::{errors, Ctx};
 use serde_json::json;
 
 pub const FLAGS: &[FlagSpec] = &[
+    flag("record", None),
     val("replicas", None),
     val("current-replicas", None),
     flag("all", None),
@@ -20,13 +21,21 @@ pub const FLAGS: &[FlagSpec] = &[
 pub fn run(ctx: &mut Ctx<'_>) {
     let replicas = match ctx.flags.get("replicas").map(|r| r.parse::<i64>()) {
         Some(Ok(r)) if r >= 0 => r,
-        _ => return ctx.error(
-            "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
+        // cobra's required-flag check comes first.
+        None => return ctx.error("required flag(s) \"replicas\" not set"),
+        Some(Err(_)) => {
+            let v = ctx.flags.get("replicas").unwrap_or_default().to_string();
+            return ctx.error(&format!(
+                "invalid argument {v:?} for \"--replicas\" flag: strconv.ParseInt: parsing {v:?}: invalid syntax\nSee 'kubectl scale --help' for usage."
+            ));
+        }
+        Some(Ok(_)) => return ctx.error(
+            "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
         ),
     };
     let args = ctx.flags.args.clone();
     if args.is_empty() {
-        return ctx.usage_error("You must provide one or more resources by argument or filename.");
+        return ctx.error("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
     }
     let reqs = match resources::parse(&args) {
         Ok(r) => r,

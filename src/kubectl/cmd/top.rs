@@ -146,10 +146,8 @@ fn sort_key(ctx: &mut Ctx<'_>) -> Option<Option<String>> {
     match ctx.flags.get("sort-by") {
         None | Some("") => Some(None),
         Some(s @ ("cpu" | "memory")) => Some(Some(s.to_string())),
-        Some(other) => {
-            ctx.error(&format!(
-                "--sort-by accepts only cpu or memory, got {other:?}"
-            ));
+        Some(_) => {
+            ctx.error("--sort-by accepts only cpu or memory");
             None
         }
     }
@@ -158,7 +156,7 @@ fn sort_key(ctx: &mut Ctx<'_>) -> Option<Option<String>> {
 pub fn run(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     let Some(sub) = args.first().cloned() else {
-        return ctx.print(&super::help::for_command("kubectl top"));
+        return ctx.group_help("kubectl top");
     };
     let rest = args[1..].to_vec();
     match sub.as_str() {
@@ -177,7 +175,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
             top_node(ctx, &rest)
         }
         other => ctx.error(&format!(
-            "unknown command \"{other}\" for \"kubectl top\"\n\nDid you mean this?\n\tpod\n\tnode"
+            "unknown command \"{other}\"\nSee 'kubectl top -h' for help and examples"
         )),
     }
 }
@@ -197,7 +195,7 @@ fn top_pod(ctx: &mut Ctx<'_>, rest: &[String]) {
     let Some(sort) = sort_key(ctx) else { return };
     let Some(sel) = selector(ctx) else { return };
     if rest.len() > 1 {
-        return ctx.usage_error("only one pod name may be specified");
+        return ctx.usage_error("pod [NAME | -l label]");
     }
     let all = ctx.flags.is_set("all-namespaces");
     let ns = ctx.namespace.clone();
