@@ -136,7 +136,9 @@ impl Cluster {
             let finished = phase == "Succeeded" || phase == "Failed";
             let own = object::i64_at(&obj, "spec.terminationGracePeriodSeconds").unwrap_or(30);
             let g = opts.grace_seconds.unwrap_or(own).max(0);
-            if scheduled && !finished && self.kubelet_up(object::str_at(&obj, "spec.nodeName")) {
+            // A pod on a node whose kubelet is down is still deleted gracefully: it stays
+            // Terminating until a kubelet confirms its containers stopped (or a force delete).
+            if scheduled && !finished {
                 g
             } else {
                 0
@@ -216,7 +218,10 @@ pub fn reconcile(c: &mut Cluster) -> bool {
         {
             fins.retain(|f| f != PV_PROTECTION);
         }
-        let grace_over = rt.plural != "pods" || terminated(&o, c.now);
+        // The kubelet removes a terminating pod once its containers stopped; without a running
+        // kubelet nobody confirms it, and the pod stays Terminating.
+        let grace_over = rt.plural != "pods"
+            || (terminated(&o, c.now) && c.kubelet_up(object::str_at(&o, "spec.nodeName")));
         if fins.is_empty() && !dependents_left && grace_over {
             c.remove_raw(rt.plural, &ns, &name);
             changed = true;
