@@ -159,5 +159,8 @@ fn a_force_delete_removes_a_pod_stuck_terminating_on_a_dead_node() {
     let out = s.run("kubectl delete pod stuck --force --grace-period=0");
     assert_eq!(out.stdout, "pod \"stuck\" force deleted\n", "{out:?}");
     let out = s.run("kubectl get pod stuck");
-    assert_eq!(out.stderr, "Error from server (NotFound): pods \"stuck\" not found\n");
+    assert_eq!(
+        out.stderr,
+        "Error from server (NotFound): pods \"stuck\" not found\n"
+    );
 }
