@@ -228,3 +228,39 @@ fn drain_waits_for_graceful_termination() {
         "sleep ignores SIGTERM, so drain waits out the 30 s grace period: {waited}"
     );
 }
+
+#[test]
+fn replace_force_deletes_gracefully_waits_and_recreates() {
+    let mut s = session();
+    s.run("kubectl run sleeper --image=busybox -- sleep 3600");
+    s.world.advance(20);
+    s.run("kubectl get pod sleeper -o yaml > /root/p.yaml");
+    s.run("sed -i 's/3600/3601/' /root/p.yaml");
+    let uid = s
+        .run("kubectl get pod sleeper -o jsonpath='{.metadata.uid}'")
+        .stdout;
+    let before = s.world.now();
+    let out = s.run("kubectl replace --force -f /root/p.yaml");
+    assert_eq!(
+        out.stdout, "pod \"sleeper\" deleted\npod/sleeper replaced\n",
+        "{out:?}"
+    );
+    let waited = (s.world.now() - before).num_seconds();
+    assert!(
+        (30..35).contains(&waited),
+        "waited out the grace period: {waited}"
+    );
+    let new_uid = s
+        .run("kubectl get pod sleeper -o jsonpath='{.metadata.uid}'")
+        .stdout;
+    assert_ne!(uid, new_uid);
+    let out = s.run("kubectl replace --force --grace-period=0 -f /root/p.yaml");
+    assert_eq!(
+        out.stdout, "pod \"sleeper\" force deleted\npod/sleeper replaced\n",
+        "{out:?}"
+    );
+    assert!(
+        out.stderr.starts_with("Warning: Immediate deletion"),
+        "{out:?}"
+    );
+}

@@ -1,5 +1,6 @@
 //! Node maintenance: `kubectl taint`, `cordon`, `uncordon`, `drain`.
 
+use super::apply::parse_go_duration;
 use super::{dry_run, DryRun};
 use crate::cluster::deletion::DeleteOptions;
 use crate::cluster::selector::Selector;
@@ -236,30 +237,6 @@ fn go_duration(secs: i64) -> String {
     }
 }
 
-/// A Go duration flag value (`90s`, `2m`, `1h30m`, `0`) in seconds.
-fn parse_go_duration(v: &str) -> Option<i64> {
-    if v == "0" {
-        return Some(0);
-    }
-    let mut total = 0i64;
-    let mut num = String::new();
-    for ch in v.chars() {
-        if ch.is_ascii_digit() {
-            num.push(ch);
-            continue;
-        }
-        let n: i64 = num.parse().ok()?;
-        num.clear();
-        total += match ch {
-            'h' => n * 3600,
-            'm' => n * 60,
-            's' => n,
-            _ => return None,
-        };
-    }
-    num.is_empty().then_some(total)
-}
-
 /// Simulated seconds a drain without `--timeout` keeps retrying before kubedojo stops it (the
 /// real one retries until interrupted).
 const DRAIN_WAIT_LIMIT_SECS: i64 = 600;
@@ -294,9 +271,11 @@ fn drain_options(ctx: &mut Ctx<'_>) -> Result<DrainOptions, String> {
         Some(t) => match parse_go_duration(t) {
             Some(0) => None,
             Some(n) => Some(n),
-            None => return Err(format!(
+            None => {
+                return Err(format!(
                 "invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\""
-            )),
+            ))
+            }
         },
     };
     let pod_selector = match ctx.flags.get("pod-selector") {
