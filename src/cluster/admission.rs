@@ -427,13 +427,15 @@ pub fn usage_of(rt: &ResourceType, obj: &Value) -> Usage {
 /// Whether a pod falls in one quota scope (`BestEffort`, `NotBestEffort`, `Terminating`,
 /// `NotTerminating`, `PriorityClass` with an operator and values).
 fn pod_in_scope(pod: &Value, scope: &str, operator: &str, values: &[Value]) -> bool {
-    let best_effort = ["spec.containers", "spec.initContainers"].iter().all(|list| {
-        object::array(pod, list).iter().all(|ctr| {
-            ["resources.requests", "resources.limits"]
-                .iter()
-                .all(|p| object::get(ctr, p).is_none_or(object::is_empty))
-        })
-    });
+    let best_effort = ["spec.containers", "spec.initContainers"]
+        .iter()
+        .all(|list| {
+            object::array(pod, list).iter().all(|ctr| {
+                ["resources.requests", "resources.limits"]
+                    .iter()
+                    .all(|p| object::get(ctr, p).is_none_or(object::is_empty))
+            })
+        });
     let terminating = object::get(pod, "spec.activeDeadlineSeconds").is_some();
     match scope {
         "BestEffort" => best_effort,
@@ -470,7 +472,12 @@ fn quota_covers(quota: &Value, rt: &ResourceType, obj: &Value) -> bool {
         .all(|sc| pod_in_scope(obj, sc.as_str().unwrap_or(""), "Exists", &[]))
         && exprs.iter().all(|e| {
             let g = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("");
-            pod_in_scope(obj, g("scopeName"), g("operator"), object::array(e, "values"))
+            pod_in_scope(
+                obj,
+                g("scopeName"),
+                g("operator"),
+                object::array(e, "values"),
+            )
         })
 }
 
