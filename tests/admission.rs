@@ -406,3 +406,23 @@ EOF",
     );
     assert_eq!(out, "FailedGetResourceMetric");
 }
+
+#[test]
+fn a_best_effort_scoped_quota_counts_only_pods_without_resources() {
+    let mut s = kubedojo::session::Session::sandbox(kubedojo::session::ClockMode::Manual);
+    let out = s.run("kubectl create quota be --hard=pods=1 --scopes=BestEffort");
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(s.run("kubectl run a --image=nginx").code, 0);
+    let out = s.run("kubectl run b --image=nginx");
+    assert!(
+        out.stderr.contains(
+            "is forbidden: exceeded quota: be, requested: pods=1, used: pods=1, limited: pods=1"
+        ),
+        "{out:?}"
+    );
+    let out = s.run("kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: sized\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      requests:\n        cpu: 100m\nEOF");
+    assert_eq!(
+        out.stdout, "pod/sized created\n",
+        "a pod with requests is not BestEffort: {out:?}"
+    );
+}

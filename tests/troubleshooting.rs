@@ -86,3 +86,81 @@ fn with_the_scheduler_down_new_pods_stay_pending() {
     let out = s.run("kubectl get pod waiting --no-headers").stdout;
     assert!(out.contains("Running"), "{out}");
 }
+
+#[test]
+fn pods_on_an_unreachable_node_stay_terminating_until_its_kubelet_returns() {
+    let mut s = session();
+    s.run("kubectl create deployment web --image=nginx --replicas=4");
+    s.world.advance(30);
+    let on_node01 = |s: &mut Session| -> Vec<String> {
+        s.run("kubectl get pods -l app=web -o wide --no-headers")
+            .stdout
+            .lines()
+            .filter(|l| l.contains("node01"))
+            .map(String::from)
+            .collect()
+    };
+    let before = on_node01(&mut s);
+    assert!(!before.is_empty(), "some replicas run on node01");
+    s.run("ssh node01");
+    s.run("systemctl stop kubelet");
+    s.run("exit");
+    s.world.advance(60);
+    let d = s.run("kubectl describe node node01").stdout;
+    assert!(
+        d.contains("node.kubernetes.io/unreachable:NoExecute"),
+        "{d}"
+    );
+    // Within the pods' 300 s toleration they still show Running (only their Ready condition
+    // turned False: the containers' statuses are the kubelet's last report).
+    for l in on_node01(&mut s) {
+        assert!(l.contains("Running"), "{l}");
+    }
+    s.world.advance(300);
+    let now = on_node01(&mut s);
+    assert_eq!(now.len(), before.len(), "{now:?}");
+    for l in &now {
+        assert!(l.contains("Terminating"), "{l}");
+    }
+    let all = s.run("kubectl get pods -l app=web --no-headers").stdout;
+    let running = all
+        .lines()
+        .filter(|l| l.contains("1/1") && l.contains("Running"))
+        .count();
+    assert_eq!(running, 4, "replacements run on healthy nodes:\n{all}");
+    // Nothing confirms the termination while the kubelet is down.
+    s.world.advance(600);
+    assert_eq!(on_node01(&mut s).len(), before.len());
+    s.run("ssh node01");
+    s.run("systemctl start kubelet");
+    s.run("exit");
+    s.world.advance(5);
+    assert!(on_node01(&mut s).is_empty(), "{:?}", on_node01(&mut s));
+    let all = s.run("kubectl get pods -l app=web --no-headers").stdout;
+    assert_eq!(all.lines().count(), 4, "{all}");
+}
+
+#[test]
+fn a_force_delete_removes_a_pod_stuck_terminating_on_a_dead_node() {
+    let mut s = session();
+    let out = s.run("kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: stuck\nspec:\n  nodeName: node01\n  containers:\n  - name: app\n    image: nginx\nEOF");
+    assert_eq!(out.code, 0, "{out:?}");
+    s.world.advance(20);
+    let out = s.run("kubectl get pod stuck -o wide --no-headers").stdout;
+    assert!(out.contains("node01") && out.contains("Running"), "{out}");
+    s.run("ssh node01");
+    s.run("systemctl stop kubelet");
+    s.run("exit");
+    s.world.advance(60);
+    s.run("kubectl delete pod stuck --wait=false");
+    s.world.advance(120);
+    let out = s.run("kubectl get pod stuck --no-headers").stdout;
+    assert!(out.contains("Terminating"), "{out}");
+    let out = s.run("kubectl delete pod stuck --force --grace-period=0");
+    assert_eq!(out.stdout, "pod \"stuck\" force deleted\n", "{out:?}");
+    let out = s.run("kubectl get pod stuck");
+    assert_eq!(
+        out.stderr,
+        "Error from server (NotFound): pods \"stuck\" not found\n"
+    );
+}

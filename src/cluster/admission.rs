@@ -424,8 +424,66 @@ pub fn usage_of(rt: &ResourceType, obj: &Value) -> Usage {
     u
 }
 
+/// Whether a pod falls in one quota scope (`BestEffort`, `NotBestEffort`, `Terminating`,
+/// `NotTerminating`, `PriorityClass` with an operator and values).
+fn pod_in_scope(pod: &Value, scope: &str, operator: &str, values: &[Value]) -> bool {
+    let best_effort = ["spec.containers", "spec.initContainers"]
+        .iter()
+        .all(|list| {
+            object::array(pod, list).iter().all(|ctr| {
+                ["resources.requests", "resources.limits"]
+                    .iter()
+                    .all(|p| object::get(ctr, p).is_none_or(object::is_empty))
+            })
+        });
+    let terminating = object::get(pod, "spec.activeDeadlineSeconds").is_some();
+    match scope {
+        "BestEffort" => best_effort,
+        "NotBestEffort" => !best_effort,
+        "Terminating" => terminating,
+        "NotTerminating" => !terminating,
+        "PriorityClass" => {
+            let class = object::str_at(pod, "spec.priorityClassName");
+            let listed = values.iter().any(|v| v.as_str() == Some(class));
+            match operator {
+                "In" => listed,
+                "NotIn" => !listed,
+                "DoesNotExist" => class.is_empty(),
+                _ => !class.is_empty(),
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Whether an object counts against a quota: an unscoped quota counts everything; a scoped one
+/// (`spec.scopes`, `spec.scopeSelector`) only pods in every scope.
+fn quota_covers(quota: &Value, rt: &ResourceType, obj: &Value) -> bool {
+    let scopes = object::array(quota, "spec.scopes");
+    let exprs = object::array(quota, "spec.scopeSelector.matchExpressions");
+    if scopes.is_empty() && exprs.is_empty() {
+        return true;
+    }
+    if rt.kind != "Pod" {
+        return false;
+    }
+    scopes
+        .iter()
+        .all(|sc| pod_in_scope(obj, sc.as_str().unwrap_or(""), "Exists", &[]))
+        && exprs.iter().all(|e| {
+            let g = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("");
+            pod_in_scope(
+                obj,
+                g("scopeName"),
+                g("operator"),
+                object::array(e, "values"),
+            )
+        })
+}
+
 /// The namespace's current usage of the resources a quota limits.
-fn used_in(c: &Cluster, ns: &str, hard: &BTreeMap<String, String>) -> Usage {
+fn used_in(c: &Cluster, quota: &Value, hard: &BTreeMap<String, String>) -> Usage {
+    let ns = object::namespace(quota);
     let mut used = Usage::new();
     for rt in super::schema::RESOURCES.iter().filter(|r| r.namespaced) {
         let relevant = hard.keys().any(|k| usage_key_for(rt, k));
@@ -433,6 +491,9 @@ fn used_in(c: &Cluster, ns: &str, hard: &BTreeMap<String, String>) -> Usage {
             continue;
         }
         for o in c.list_ns(rt.plural, ns) {
+            if !quota_covers(quota, rt, o) {
+                continue;
+            }
             for (k, (n, f)) in usage_of(rt, o) {
                 if hard.contains_key(&k) {
                     add(&mut used, &k, n, f);
@@ -538,12 +599,15 @@ fn quota_check(c: &Cluster, rt: &ResourceType, obj: &Value) -> Result<(), ApiErr
     for quota in quotas {
         let hard = res_map(object::get(quota, "spec.hard"));
         let qname = object::name(quota);
+        if !quota_covers(quota, rt, obj) {
+            continue;
+        }
         if rt.kind == "Pod" {
             if let Err(e) = pod_constraints(obj, &hard) {
                 return Err(forbidden(rt, obj, &format!("failed quota: {qname}: {e}")));
             }
         }
-        let used = used_in(c, ns, &hard);
+        let used = used_in(c, quota, &hard);
         let mut req_s = BTreeMap::new();
         let mut used_s = BTreeMap::new();
         let mut hard_s = BTreeMap::new();
@@ -579,7 +643,7 @@ pub fn reconcile_quotas(c: &mut Cluster) -> bool {
     let mut changed = false;
     for mut quota in quotas {
         let hard = res_map(object::get(&quota, "spec.hard"));
-        let used = used_in(c, object::namespace(&quota), &hard);
+        let used = used_in(c, &quota, &hard);
         let mut hard_json = Map::new();
         let mut used_json = Map::new();
         for (k, v) in &hard {

@@ -136,7 +136,9 @@ impl Cluster {
             let finished = phase == "Succeeded" || phase == "Failed";
             let own = object::i64_at(&obj, "spec.terminationGracePeriodSeconds").unwrap_or(30);
             let g = opts.grace_seconds.unwrap_or(own).max(0);
-            if scheduled && !finished && self.kubelet_up(object::str_at(&obj, "spec.nodeName")) {
+            // A pod on a node whose kubelet is down is still deleted gracefully: it stays
+            // Terminating until a kubelet confirms its containers stopped (or a force delete).
+            if scheduled && !finished {
                 g
             } else {
                 0
@@ -216,7 +218,10 @@ pub fn reconcile(c: &mut Cluster) -> bool {
         {
             fins.retain(|f| f != PV_PROTECTION);
         }
-        let grace_over = rt.plural != "pods" || terminated(&o, c.now);
+        // The kubelet removes a terminating pod once its containers stopped; without a running
+        // kubelet nobody confirms it, and the pod stays Terminating.
+        let grace_over = rt.plural != "pods"
+            || (terminated(&o, c.now) && c.kubelet_up(object::str_at(&o, "spec.nodeName")));
         if fins.is_empty() && !dependents_left && grace_over {
             c.remove_raw(rt.plural, &ns, &name);
             changed = true;
@@ -268,4 +273,81 @@ fn claim_in_use(c: &Cluster, namespace: &str, claim: &str) -> bool {
                     == Some(claim)
             })
     })
+}
+
+/// The message of an eviction refused by a PodDisruptionBudget.
+pub const EVICTION_REFUSED: &str =
+    "Cannot evict pod as it would violate the pod's disruption budget.";
+
+impl Cluster {
+    /// The eviction subresource (`POST pods/NAME/eviction`): deletes the pod like a DELETE with
+    /// `opts`, unless a PodDisruptionBudget covering it allows no disruption now (429
+    /// TooManyRequests). A pod not running yet, finished or already terminating goes regardless.
+    pub fn evict(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        opts: DeleteOptions,
+        dry_run: bool,
+    ) -> Result<Value, ApiError> {
+        let rt = super::schema::lookup("pods")
+            .ok_or_else(|| ApiError::bad_request("the server has no pods resource"))?;
+        self.authorize_subresource("create", rt, namespace, name, "eviction")?;
+        let pod = self
+            .peek("pods", namespace, name)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found("pods", name))?;
+        let phase = object::str_at(&pod, "status.phase");
+        let ignores_budget = object::get(&pod, "metadata.deletionTimestamp").is_some()
+            || matches!(phase, "Succeeded" | "Failed" | "Pending");
+        if !ignores_budget {
+            let labels = object::labels(&pod);
+            let pdbs: Vec<Value> = self
+                .list_ns("poddisruptionbudgets", namespace)
+                .into_iter()
+                .filter(|b| {
+                    object::get(b, "spec.selector").is_some_and(|s| {
+                        super::selector::Selector::from_label_selector(s).matches(&labels)
+                    })
+                })
+                .cloned()
+                .collect();
+            if pdbs.len() > 1 {
+                return Err(ApiError {
+                    reason: "InternalError".into(),
+                    message: "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.".into(),
+                    code: 500,
+                    invalid: None,
+                });
+            }
+            if let Some(pdb) = pdbs.into_iter().next() {
+                let (_, healthy, desired, _) = super::controllers::disruption::compute(self, &pdb);
+                let allowed = object::i64_at(&pdb, "status.disruptionsAllowed").unwrap_or(0);
+                // An unhealthy pod may go when the budget is met anyway (IfHealthyBudget).
+                let unhealthy_ok =
+                    !super::controllers::pod_ready(&pod) && healthy >= desired && desired > 0;
+                if !unhealthy_ok {
+                    if allowed <= 0 {
+                        return Err(ApiError {
+                            reason: "TooManyRequests".into(),
+                            message: EVICTION_REFUSED.into(),
+                            code: 429,
+                            invalid: None,
+                        });
+                    }
+                    if !dry_run {
+                        let mut b = pdb.clone();
+                        object::set(&mut b, "status.disruptionsAllowed", json!(allowed - 1));
+                        object::map_mut(&mut b, "status.disruptedPods")
+                            .insert(name.to_string(), json!(timestamp(self.now)));
+                        self.put_status("poddisruptionbudgets", b);
+                    }
+                }
+            }
+        }
+        if dry_run {
+            return Ok(pod);
+        }
+        self.delete_with(rt, namespace, name, opts)
+    }
 }

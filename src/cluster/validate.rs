@@ -4,7 +4,7 @@ use super::api::ApiError;
 use super::object;
 use super::schema::ResourceType;
 use super::selector::Selector;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
@@ -248,6 +248,94 @@ pub fn validate_update(rt: &ResourceType, old: &Value, new: &Value) -> Result<()
                     "spec.selector: Invalid value: v1.LabelSelector{{MatchLabels:{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}: field is immutable",
                     go_map(&object::string_map(new, "spec.selector.matchLabels"))
                 ));
+        }
+        "ConfigMap" | "Secret" if object::get(old, "immutable") == Some(&json!(true)) => {
+            const MSG: &str = "Forbidden: field is immutable when `immutable` is set";
+            if object::get(new, "immutable") != Some(&json!(true)) {
+                causes.push(format!("immutable: {MSG}"));
+            }
+            let data =
+                |v: &Value, k: &str| object::get(v, k).filter(|d| !object::is_empty(d)).cloned();
+            if data(old, "data") != data(new, "data") {
+                causes.push(format!("data: {MSG}"));
+            }
+            if rt.kind == "ConfigMap" && data(old, "binaryData") != data(new, "binaryData") {
+                causes.push(format!("binaryData: {MSG}"));
+            }
+        }
+        "Job" => {
+            if let Some(sel) = object::get(new, "spec.selector") {
+                if object::get(old, "spec.selector") != Some(sel) {
+                    causes.push(format!(
+                        "spec.selector: Invalid value: v1.LabelSelector{{MatchLabels:{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}}: field is immutable",
+                        go_map(&object::string_map(new, "spec.selector.matchLabels"))
+                    ));
+                }
+            }
+            // The Job's generated labels are part of its template: a template without them, or
+            // with any other change, is a change.
+            let template = |v: &Value| {
+                let mut t = object::get(v, "spec.template")
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                object::remove(&mut t, "metadata.creationTimestamp");
+                t
+            };
+            let (ot, nt) = (template(old), template(new));
+            let same_labels =
+                object::get(&ot, "metadata.labels") == object::get(&nt, "metadata.labels");
+            let same_containers = ["containers", "initContainers"].iter().all(|k| {
+                let images = |t: &Value| -> Vec<(String, String)> {
+                    object::array(t, &format!("spec.{k}"))
+                        .iter()
+                        .map(|c| {
+                            let g = |f: &str| {
+                                c.get(f).and_then(Value::as_str).unwrap_or("").to_string()
+                            };
+                            (g("name"), g("image"))
+                        })
+                        .collect()
+                };
+                images(&ot) == images(&nt)
+            });
+            let same_command = object::array(&ot, "spec.containers")
+                .iter()
+                .zip(object::array(&nt, "spec.containers"))
+                .all(|(a, b)| {
+                    a.get("command") == b.get("command") && a.get("args") == b.get("args")
+                });
+            if !(same_labels && same_containers && same_command) {
+                causes.push(
+                    "spec.template: Invalid value: core.PodTemplateSpec{...}: field is immutable"
+                        .to_string(),
+                );
+            }
+        }
+        "PersistentVolumeClaim" => {
+            let spec = |v: &Value| {
+                let mut s = object::get(v, "spec").cloned().unwrap_or(Value::Null);
+                if let Some(m) = s.as_object_mut() {
+                    m.remove("resources");
+                    m.entry("volumeMode").or_insert(json!("Filesystem"));
+                }
+                s
+            };
+            let (os, ns) = (spec(old), spec(new));
+            // Fields the binder and the default StorageClass fill in count as unchanged when the
+            // update leaves them out.
+            let filled = |mut n: Value| {
+                for k in ["volumeName", "storageClassName"] {
+                    if n.get(k).is_none() {
+                        if let (Some(v), Some(m)) = (os.get(k), n.as_object_mut()) {
+                            m.insert(k.to_string(), v.clone());
+                        }
+                    }
+                }
+                n
+            };
+            if os != filled(ns) {
+                causes.push("spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims".to_string());
+            }
         }
         "Service" => {
             let oip = object::str_at(old, "spec.clusterIP");

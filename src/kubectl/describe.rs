@@ -11,6 +11,9 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::fmt::Write;
 
+#[path = "describe_more.rs"]
+mod more;
+
 pub const FLAGS: &[FlagSpec] = &[
     rep("selector", Some('l')),
     flag("all-namespaces", Some('A')),
@@ -82,6 +85,13 @@ pub fn describe(c: &Cluster, o: &Value) -> String {
         "NetworkPolicy" => network_policy(o),
         "ResourceQuota" => resource_quota(o),
         "Ingress" => ingress(c, o),
+        "ReplicaSet" => more::replicaset(c, o),
+        "LimitRange" => more::limit_range(o),
+        "PodDisruptionBudget" => more::pod_disruption_budget(c, o),
+        "HorizontalPodAutoscaler" => more::horizontal_pod_autoscaler(c, o),
+        "PriorityClass" => more::priority_class(c, o),
+        "IngressClass" => more::ingress_class(c, o),
+        "Lease" => more::lease(c, o),
         _ => generic(c, o),
     };
     align(&raw, 2)

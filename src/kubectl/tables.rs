@@ -180,6 +180,16 @@ pub fn headers(kind: &str, wide: bool) -> Vec<String> {
             &["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"],
             &[],
         ),
+        "PodDisruptionBudget" => (
+            &[
+                "NAME",
+                "MIN AVAILABLE",
+                "MAX UNAVAILABLE",
+                "ALLOWED DISRUPTIONS",
+                "AGE",
+            ],
+            &[],
+        ),
         _ => (&["NAME", "AGE"], &[]),
     };
     let mut h: Vec<String> = base.iter().map(|x| x.to_string()).collect();
@@ -719,6 +729,20 @@ pub fn row(obj: &Value, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<Strin
                     .to_string(),
                 i("spec.maxReplicas").to_string(),
                 i("status.currentReplicas").to_string(),
+                age,
+            ]
+        }
+        "PodDisruptionBudget" => {
+            let int_or_string = |p: &str| match object::get(obj, p) {
+                Some(Value::Number(n)) => n.to_string(),
+                Some(Value::String(v)) => v.clone(),
+                _ => "N/A".to_string(),
+            };
+            vec![
+                s(name),
+                int_or_string("spec.minAvailable"),
+                int_or_string("spec.maxUnavailable"),
+                i("status.disruptionsAllowed").to_string(),
                 age,
             ]
         }

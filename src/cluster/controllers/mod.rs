@@ -6,6 +6,7 @@ pub mod certificates;
 pub mod cronjob;
 pub mod daemonset;
 pub mod deployment;
+pub mod disruption;
 pub mod endpoints;
 pub mod garbage;
 pub mod hpa;
@@ -55,6 +56,7 @@ pub fn reconcile_all(c: &mut Cluster) -> bool {
     changed |= lease::reconcile(c);
     if manager {
         changed |= endpoints::reconcile(c);
+        changed |= disruption::reconcile(c);
     }
     changed
 }

@@ -2,6 +2,7 @@
 //! taint, and pods that do not tolerate a node's NoExecute taints are evicted from it.
 
 use super::scheduler::tolerates;
+use crate::cluster::deletion::DeleteOptions;
 use crate::cluster::{object, parse_timestamp, timestamp, Cluster, NODE_GRACE_SECS};
 use serde_json::{json, Value};
 
@@ -219,6 +220,7 @@ pub fn reconcile(c: &mut Cluster) -> bool {
         let name = object::name(node);
         for p in c.list_all("pods") {
             if object::str_at(p, "spec.nodeName") != name
+                || object::get(p, "metadata.deletionTimestamp").is_some()
                 || object::get(p, "metadata.annotations")
                     .and_then(|a| a.get("kubernetes.io/config.mirror"))
                     .is_some()
@@ -259,7 +261,11 @@ pub fn reconcile(c: &mut Cluster) -> bool {
             &format!("Marking for deletion Pod {ns}/{name}"),
             "taint-eviction-controller",
         );
-        c.remove_raw("pods", &ns, &name);
+        // The taint manager deletes the pod like a DELETE request with default options: it gets
+        // its grace period, and stays Terminating on a node whose kubelet does not confirm.
+        if let Some(rt) = crate::cluster::schema::lookup("pods") {
+            let _ = c.delete_with(rt, &ns, &name, DeleteOptions::default());
+        }
         changed = true;
     }
     changed

@@ -21,6 +21,7 @@ pub const FLAGS: &[FlagSpec] = &[
     flag("record", None),
     flag("overwrite", None),
     val("grace-period", None),
+    val("timeout", None),
 ];
 
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -199,9 +200,7 @@ fn one(ctx: &mut Ctx<'_>, mut obj: Value, source: &str, mode: Mode, dr: DryRun) 
         }
         (Mode::Replace, Some(_)) => {
             if ctx.flags.is_set("force") {
-                let c = ctx.cluster()?;
-                let _ = c.delete(rt, &ns, &name);
-                ctx.println(&format!("{} \"{name}\" deleted", rt.qualified_singular()));
+                force_delete_for_replace(ctx, rt, &ns, &name)?;
                 object::remove(&mut obj, "metadata.resourceVersion");
                 object::remove(&mut obj, "metadata.uid");
                 let c = ctx.cluster()?;
@@ -300,4 +299,97 @@ pub(crate) fn three_way(live: &mut Value, last: &Value, applied: &Value) {
         }
         (l, a) => *l = a.clone(),
     }
+}
+
+/// The delete half of `kubectl replace --force`: a graceful DELETE (the object's own grace period
+/// unless `--grace-period` says otherwise), then a poll every second until the object is gone, for
+/// `--timeout` or 5 minutes. None when it failed (the error is printed).
+fn force_delete_for_replace(
+    ctx: &mut Ctx<'_>,
+    rt: &'static crate::cluster::schema::ResourceType,
+    ns: &str,
+    name: &str,
+) -> Option<()> {
+    use crate::cluster::deletion::DeleteOptions;
+    let grace = match ctx.flags.get("grace-period").map(|g| (g, g.parse::<i64>())) {
+        None => None,
+        Some((_, Ok(n))) if n < 0 => None,
+        Some((_, Ok(n))) => Some(n),
+        Some((g, Err(_))) => {
+            ctx.error(&format!("invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax"));
+            return None;
+        }
+    };
+    let timeout = match ctx.flags.get("timeout") {
+        None => 300,
+        Some(t) => match parse_go_duration(t) {
+            Some(0) => 300,
+            Some(n) => n,
+            None => {
+                ctx.error(&format!(
+                    "invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\""
+                ));
+                return None;
+            }
+        },
+    };
+    let opts = DeleteOptions {
+        propagation: Default::default(),
+        grace_seconds: grace,
+    };
+    let c = ctx.cluster()?;
+    let uid = match c.delete_with(rt, ns, name, opts) {
+        Ok(o) => object::str_at(&o, "metadata.uid").to_string(),
+        Err(e) if e.is_not_found() => String::new(),
+        Err(e) => {
+            ctx.error(&errors::api_error(&e));
+            return None;
+        }
+    };
+    if grace == Some(0) {
+        ctx.warn("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
+        ctx.println(&format!(
+            "{} \"{name}\" force deleted",
+            rt.qualified_singular()
+        ));
+    } else {
+        ctx.println(&format!("{} \"{name}\" deleted", rt.qualified_singular()));
+    }
+    let key_ns = if rt.namespaced { ns } else { "" };
+    for _ in 0..=timeout {
+        let c = ctx.cluster_ref()?;
+        let present = c
+            .peek(rt.plural, key_ns, name)
+            .is_some_and(|o| object::str_at(o, "metadata.uid") == uid);
+        if !present {
+            return Some(());
+        }
+        ctx.world.advance(1);
+    }
+    ctx.error("error: timed out waiting for the condition");
+    None
+}
+
+/// A Go duration flag value (`90s`, `2m`, `1h30m`, `0`) in seconds.
+pub(crate) fn parse_go_duration(v: &str) -> Option<i64> {
+    if v == "0" {
+        return Some(0);
+    }
+    let mut total = 0i64;
+    let mut num = String::new();
+    for ch in v.chars() {
+        if ch.is_ascii_digit() {
+            num.push(ch);
+            continue;
+        }
+        let n: i64 = num.parse().ok()?;
+        num.clear();
+        total += match ch {
+            'h' => n * 3600,
+            'm' => n * 60,
+            's' => n,
+            _ => return None,
+        };
+    }
+    num.is_empty().then_some(total)
 }

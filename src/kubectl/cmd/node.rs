@@ -1,6 +1,9 @@
 //! Node maintenance: `kubectl taint`, `cordon`, `uncordon`, `drain`.
 
-use crate::cluster::controllers::controller_uid;
+use super::apply::parse_go_duration;
+use super::{dry_run, DryRun};
+use crate::cluster::deletion::DeleteOptions;
+use crate::cluster::selector::Selector;
 use crate::cluster::{object, schema};
 use crate::kubectl::flags::{flag, val, FlagSpec};
 use crate::kubectl::{errors, Ctx};
@@ -189,15 +192,19 @@ pub fn cordon(ctx: &mut Ctx<'_>, on: bool) {
     if args.is_empty() {
         return ctx.usage_error("USAGE: cordon NODE [flags]");
     }
+    let dry = match dry_run(ctx) {
+        Ok(d) => d,
+        Err(e) => return ctx.error(&e),
+    };
     let Some(names) = node_names(ctx, &args) else {
         return;
     };
     for name in names {
-        set_cordon(ctx, &name, on);
+        set_cordon(ctx, &name, on, dry);
     }
 }
 
-fn set_cordon(ctx: &mut Ctx<'_>, name: &str, on: bool) -> bool {
+fn set_cordon(ctx: &mut Ctx<'_>, name: &str, on: bool, dry: DryRun) -> bool {
     let Some(mut node) = get_node(ctx, name) else {
         return false;
     };
@@ -214,28 +221,96 @@ fn set_cordon(ctx: &mut Ctx<'_>, name: &str, on: bool) -> bool {
     } else {
         object::remove(&mut node, "spec.unschedulable");
     }
-    if save(ctx, node) {
-        ctx.println(&format!("node/{name} {word}"));
+    if dry != DryRun::None || save(ctx, node) {
+        ctx.println(&format!("node/{name} {word}{}", dry.suffix()));
         return true;
     }
     false
 }
 
-/// `kubectl drain NODE`: cordon, then evict the pods kubectl may evict, or refuse with kubectl's reasons.
+/// A duration as Go prints it (`1m30s`, `45s`, `1h0m0s`).
+fn go_duration(secs: i64) -> String {
+    match secs {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m{}s", s / 60, s % 60),
+        s => format!("{}h{}m{}s", s / 3600, (s % 3600) / 60, s % 60),
+    }
+}
+
+/// Simulated seconds a drain without `--timeout` keeps retrying before kubedojo stops it (the
+/// real one retries until interrupted).
+const DRAIN_WAIT_LIMIT_SECS: i64 = 600;
+
+/// The options of one `kubectl drain`.
+struct DrainOptions {
+    ignore_ds: bool,
+    force: bool,
+    empty_dir: bool,
+    disable_eviction: bool,
+    grace: Option<i64>,
+    /// None: no `--timeout` (wait until done).
+    timeout: Option<i64>,
+    pod_selector: Selector,
+    dry: DryRun,
+}
+
+fn drain_options(ctx: &mut Ctx<'_>) -> Result<DrainOptions, String> {
+    let dry = dry_run(ctx)?;
+    let grace = match ctx.flags.get("grace-period") {
+        None => None,
+        Some(g) => match g.parse::<i64>() {
+            Ok(n) if n < 0 => None,
+            Ok(n) => Some(n),
+            Err(_) => {
+                return Err(format!("invalid argument \"{g}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{g}\": invalid syntax"))
+            }
+        },
+    };
+    let timeout = match ctx.flags.get("timeout") {
+        None => None,
+        Some(t) => match parse_go_duration(t) {
+            Some(0) => None,
+            Some(n) => Some(n),
+            None => {
+                return Err(format!(
+                "invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\""
+            ))
+            }
+        },
+    };
+    let pod_selector = match ctx.flags.get("pod-selector") {
+        None => Selector::default(),
+        Some(sel) => Selector::parse(sel)?,
+    };
+    Ok(DrainOptions {
+        ignore_ds: ctx.flags.is_set("ignore-daemonsets"),
+        force: ctx.flags.is_set("force"),
+        empty_dir: ctx.flags.is_set("delete-emptydir-data")
+            || ctx.flags.is_set("delete-local-data"),
+        disable_eviction: ctx.flags.is_set("disable-eviction"),
+        grace,
+        timeout,
+        pod_selector,
+        dry,
+    })
+}
+
+/// `kubectl drain NODE`: cordon, then evict the pods kubectl may evict (through the eviction API,
+/// which PodDisruptionBudgets guard), waiting until they are gone; or refuse with kubectl's reasons.
 pub fn drain(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     if args.is_empty() {
         return ctx.usage_error("USAGE: drain NODE [flags]");
     }
+    let opts = match drain_options(ctx) {
+        Ok(o) => o,
+        Err(e) => return ctx.error(&e),
+    };
     let Some(names) = node_names(ctx, &args) else {
         return;
     };
-    let ignore_ds = ctx.flags.is_set("ignore-daemonsets");
-    let force = ctx.flags.is_set("force");
-    let empty_dir =
-        ctx.flags.is_set("delete-emptydir-data") || ctx.flags.is_set("delete-local-data");
     for name in names {
-        if !set_cordon(ctx, &name, true) {
+        if !set_cordon(ctx, &name, true, opts.dry) {
             return;
         }
         let Some(c) = ctx.cluster_ref() else { return };
@@ -243,6 +318,7 @@ pub fn drain(ctx: &mut Ctx<'_>) {
             .list_all("pods")
             .into_iter()
             .filter(|p| object::str_at(p, "spec.nodeName") == name)
+            .filter(|p| opts.pod_selector.matches(&object::labels(p)))
             .cloned()
             .collect();
         let mut ds_pods = Vec::new();
@@ -281,29 +357,23 @@ pub fn drain(ctx: &mut Ctx<'_>) {
             evict.push(p.clone());
         }
         let mut fatal = Vec::new();
-        if !ds_pods.is_empty() && !ignore_ds {
+        if !ds_pods.is_empty() && !opts.ignore_ds {
             fatal.push(format!(
                 "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {}",
                 ds_pods.join(", ")
             ));
         }
-        if !unmanaged.is_empty() && !force {
+        if !unmanaged.is_empty() && !opts.force {
             fatal.push(format!(
                 "cannot delete Pods that declare no controller (use --force to override): {}",
                 unmanaged.join(", ")
             ));
         }
-        if !local.is_empty() && !empty_dir {
+        if !local.is_empty() && !opts.empty_dir {
             fatal.push(format!("cannot delete Pods with local storage (use --delete-emptydir-data to override): {}", local.join(", ")));
         }
         if !fatal.is_empty() {
-            let joined = if fatal.len() == 1 {
-                fatal[0].clone()
-            } else {
-                format!("[{}]", fatal.join(", "))
-            };
-            ctx.error(&format!("unable to drain node \"{name}\" due to error: {joined}, continuing command...\nThere are pending nodes to be drained:\n {name}\n{}", fatal.join("\n")));
-            return;
+            return drain_failed(ctx, &name, &fatal);
         }
         let mut warnings = Vec::new();
         if !ds_pods.is_empty() {
@@ -327,27 +397,201 @@ pub fn drain(ctx: &mut Ctx<'_>) {
         if !warnings.is_empty() {
             ctx.warn(&format!("Warning: {}", warnings.join("; ")));
         }
-        let Some(rt) = schema::lookup("pod") else {
-            return;
-        };
-        for p in &evict {
-            ctx.println(&format!(
-                "evicting pod {}/{}",
-                object::namespace(p),
-                object::name(p)
-            ));
+        if opts.dry == DryRun::Client {
+            for p in &evict {
+                ctx.println(&format!(
+                    "evicting pod {}/{} (dry run)",
+                    object::namespace(p),
+                    object::name(p)
+                ));
+            }
+            ctx.println(&format!("node/{name} drained (dry run)"));
+            continue;
         }
-        for p in &evict {
-            let (ns, pn) = (
+        let errs = remove_pods(ctx, &evict, &opts);
+        if !errs.is_empty() {
+            if let Some(c) = ctx.cluster_ref() {
+                let left: Vec<String> = evict
+                    .iter()
+                    .filter(|p| {
+                        c.peek("pods", object::namespace(p), object::name(p))
+                            .is_some()
+                    })
+                    .map(|p| format!("pod/{}", object::name(p)))
+                    .collect();
+                if !left.is_empty() {
+                    let joined = aggregate(&errs);
+                    ctx.warn(&format!(
+                        "There are pending pods in node \"{name}\" when an error occurred: {joined}\n{}",
+                        left.join("\n")
+                    ));
+                }
+            }
+            return drain_failed(ctx, &name, &errs);
+        }
+        ctx.println(&format!("node/{name} drained{}", opts.dry.suffix()));
+    }
+}
+
+/// Errors joined as Go's `utilerrors.NewAggregate` prints them.
+fn aggregate(errs: &[String]) -> String {
+    if errs.len() == 1 {
+        errs[0].clone()
+    } else {
+        format!("[{}]", errs.join(", "))
+    }
+}
+
+fn drain_failed(ctx: &mut Ctx<'_>, name: &str, errs: &[String]) {
+    let joined = aggregate(errs);
+    ctx.error(&format!("unable to drain node \"{name}\" due to error: {joined}, continuing command...\nThere are pending nodes to be drained:\n {name}\n{}", errs.join("\n")));
+}
+
+/// Evicts (or, with `--disable-eviction`, deletes) the pods and waits until they are gone, in
+/// simulated time: a refused eviction is retried every 5 seconds, as kubectl does. Returns the
+/// errors that ended the wait.
+fn remove_pods(ctx: &mut Ctx<'_>, pods: &[Value], opts: &DrainOptions) -> Vec<String> {
+    let server_dry = opts.dry == DryRun::Server;
+    let delete_opts = DeleteOptions {
+        propagation: Default::default(),
+        grace_seconds: opts.grace,
+    };
+    let Some(rt) = schema::lookup("pod") else {
+        return Vec::new();
+    };
+    // (namespace, name, uid, evicted yet)
+    let mut pending: Vec<(String, String, String, bool)> = pods
+        .iter()
+        .map(|p| {
+            (
                 object::namespace(p).to_string(),
                 object::name(p).to_string(),
-            );
-            if let Some(c) = ctx.cluster() {
-                let _ = c.delete(rt, &ns, &pn);
-            }
-            ctx.println(&format!("pod/{pn} evicted"));
+                object::str_at(p, "metadata.uid").to_string(),
+                false,
+            )
+        })
+        .collect();
+    if !opts.disable_eviction {
+        for (ns, pn, _, _) in &pending {
+            ctx.println(&format!("evicting pod {ns}/{pn}{}", opts.dry.suffix()));
         }
-        let _ = controller_uid;
-        ctx.println(&format!("node/{name} drained"));
+    }
+    let done_word = if opts.disable_eviction {
+        "deleted"
+    } else {
+        "evicted"
+    };
+    let limit = opts.timeout.unwrap_or(DRAIN_WAIT_LIMIT_SECS);
+    let mut elapsed = 0;
+    let mut next_try = 0;
+    loop {
+        if elapsed >= next_try {
+            next_try = elapsed + 5;
+            for (ns, pn, _, evicted) in pending.iter_mut().filter(|p| !p.3) {
+                let Some(c) = ctx.cluster() else {
+                    return Vec::new();
+                };
+                let result = if opts.disable_eviction {
+                    if server_dry {
+                        c.get(rt, ns, pn)
+                    } else {
+                        c.delete_with(rt, ns, pn, delete_opts)
+                    }
+                } else {
+                    c.evict(ns, pn, delete_opts, server_dry)
+                };
+                match result {
+                    Ok(_) => *evicted = true,
+                    Err(e) if e.is_not_found() => *evicted = true,
+                    Err(e) if e.code == 429 => {
+                        ctx.warn(&format!(
+                            "error when evicting pods/\"{pn}\" -n \"{ns}\" (will retry after 5s): {}",
+                            e.message
+                        ));
+                    }
+                    Err(e) => {
+                        let verb = if opts.disable_eviction {
+                            "deleting"
+                        } else {
+                            "evicting"
+                        };
+                        return vec![format!(
+                            "error when {verb} pods/\"{pn}\" -n \"{ns}\": {}",
+                            e.message
+                        )];
+                    }
+                }
+            }
+        }
+        if server_dry {
+            // Nothing goes away in a server dry run.
+            for (_, pn, _, _) in pending.iter().filter(|p| p.3) {
+                ctx.println(&format!("pod/{pn} {done_word} (server dry run)"));
+            }
+            pending.retain(|p| !p.3);
+        } else if let Some(c) = ctx.cluster_ref() {
+            let gone: Vec<String> = pending
+                .iter()
+                .filter(|(ns, pn, uid, evicted)| {
+                    *evicted
+                        && c.peek("pods", ns, pn)
+                            .is_none_or(|o| object::str_at(o, "metadata.uid") != uid)
+                })
+                .map(|p| p.1.clone())
+                .collect();
+            for pn in &gone {
+                ctx.println(&format!("pod/{pn} {done_word}"));
+            }
+            pending.retain(|p| !gone.contains(&p.1));
+        }
+        if pending.is_empty() {
+            return Vec::new();
+        }
+        if elapsed >= limit {
+            break;
+        }
+        ctx.world.advance(1);
+        elapsed += 1;
+    }
+    if opts.timeout.is_none() {
+        ctx.warn(&format!(
+            "(kubedojo stops this drain after {} of simulated time; the real kubectl keeps retrying until interrupted)",
+            go_duration(DRAIN_WAIT_LIMIT_SECS)
+        ));
+        return vec![format!(
+            "drain did not complete within {}",
+            go_duration(DRAIN_WAIT_LIMIT_SECS)
+        )];
+    }
+    pending
+        .iter()
+        .map(|(ns, pn, _, evicted)| {
+            if *evicted {
+                format!("error when waiting for pod \"{pn}\" in namespace \"{ns}\" to terminate: timed out waiting for the condition")
+            } else {
+                format!(
+                    "error when evicting pods/\"{pn}\" -n \"{ns}\": global timeout reached: {}",
+                    go_duration(limit)
+                )
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{go_duration, parse_go_duration};
+
+    #[test]
+    fn go_durations_parse_and_print_like_go() {
+        assert_eq!(parse_go_duration("90s"), Some(90));
+        assert_eq!(parse_go_duration("2m"), Some(120));
+        assert_eq!(parse_go_duration("1h30m"), Some(5400));
+        assert_eq!(parse_go_duration("0"), Some(0));
+        assert_eq!(parse_go_duration("10"), None);
+        assert_eq!(parse_go_duration("x"), None);
+        assert_eq!(go_duration(60), "1m0s");
+        assert_eq!(go_duration(45), "45s");
+        assert_eq!(go_duration(3600), "1h0m0s");
     }
 }
