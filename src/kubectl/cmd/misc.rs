@@ -44,7 +44,7 @@ pub fn label(ctx: &mut Ctx<'_>, field: &str) {
             }
         ));
     }
-    let reqs = match resources::parse(&res) {
+    let reqs = match resources::parse_in(ctx.cluster_ref(), &res) {
         Ok(r) => r,
         Err(e) => return ctx.error(&e),
     };
@@ -163,7 +163,11 @@ pub fn api_resources(ctx: &mut Ctx<'_>) {
     let namespaced = ctx.flags.get("namespaced").map(|v| v == "true");
     let mut rows = Vec::new();
     let mut names = String::new();
-    for r in schema::RESOURCES {
+    let types = match ctx.cluster_ref() {
+        Some(c) => c.resource_types(),
+        None => schema::RESOURCES.iter().collect(),
+    };
+    for r in types {
         if namespaced.is_some_and(|n| n != r.namespaced) {
             continue;
         }
