@@ -347,7 +347,7 @@ fn api_resources_and_api_versions_list_the_custom_type() {
 
 #[test]
 fn the_type_exists_only_in_the_cluster_that_has_the_crd() {
-    let mut s = with_crd();
+    let s = with_crd();
     let names: Vec<String> = s.world.clusters.keys().cloned().collect();
     let mut found = 0;
     for name in names {
