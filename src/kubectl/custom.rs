@@ -252,7 +252,7 @@ mod tests {
         assert_eq!(smart_label("openAPIV3Schema"), "openAPIV3Schema");
         assert_eq!(
             smart_label("x-kubernetes-int-or-string"),
-            "X-kubernetes-int-or-string"
+            "X - Kubernetes - Int - Or - String"
         );
     }
 }
