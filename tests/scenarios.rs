@@ -555,6 +555,20 @@ const PARTIAL: &[(&str, &[&str], u32)] = &[
         ],
         1,
     ),
+    // The CRD installed, no Backup created.
+    ("crd-install-custom-resource", &["kubectl apply -f /opt/crd.yaml"], 1),
+    // `-o name` output: the right objects, but with the kind and group in front.
+    (
+        "crd-list-custom-resources",
+        &["kubectl get databases -A -l env=prod -o name > {{file}}"],
+        1,
+    ),
+    // The object created, the file forgotten.
+    (
+        "crd-short-name",
+        &["kubectl apply -f - <<EOF\napiVersion: lab.example.com/v1alpha1\nkind: Gizmo\nmetadata:\n  name: {{name}}\nspec:\n  size: {{size}}\nEOF"],
+        2,
+    ),
     // Only the first node's OS image.
     (
         "node-os-report",

@@ -6,12 +6,14 @@ pub mod api;
 pub mod connect;
 pub mod container;
 pub mod controllers;
+pub mod crd;
 pub mod decode;
 pub mod defaults;
 pub mod deletion;
 pub mod images;
 pub mod netpol;
 pub mod object;
+pub mod openapi;
 pub mod patch;
 pub mod quantity;
 pub mod rbac;
@@ -311,14 +313,19 @@ impl Cluster {
     }
 
     /// Creates an object: validates, defaults, fills metadata, stores. `dry_run` validates and defaults only.
-    pub fn create(&mut self, obj: Value, dry_run: bool) -> Result<Value, ApiError> {
-        decode::strict(resource_of(&obj)?, &obj)?;
+    pub fn create(&mut self, mut obj: Value, dry_run: bool) -> Result<Value, ApiError> {
+        let rt = self.type_of(&obj)?;
+        if crd::is_builtin(rt) {
+            decode::strict(rt, &obj)?;
+        } else {
+            crd::admit_custom(self, rt, &mut obj)?;
+        }
         self.create_decoded(obj, dry_run)
     }
 
     /// Creates an object already known to fit its kind's types (controllers' own objects).
     fn create_decoded(&mut self, mut obj: Value, dry_run: bool) -> Result<Value, ApiError> {
-        let rt = resource_of(&obj)?;
+        let rt = self.type_of(&obj)?;
         let ns = if rt.namespaced {
             let ns = object::namespace(&obj);
             let ns = if ns.is_empty() {
@@ -342,6 +349,9 @@ impl Cluster {
             }
         }
         validate::validate(rt, &obj)?;
+        if rt.plural == crd::CRDS {
+            crd::admit_definition(&mut obj, &timestamp(self.now), None)?;
+        }
         let name = object::name(&obj).to_string();
         if rt.namespaced && rt.plural != "namespaces" && self.peek("namespaces", "", &ns).is_none()
         {
@@ -441,8 +451,12 @@ impl Cluster {
 
     /// Replaces an object (PUT). A set `metadata.resourceVersion` must match the stored one.
     pub fn update(&mut self, mut obj: Value, dry_run: bool) -> Result<Value, ApiError> {
-        let rt = resource_of(&obj)?;
-        decode::strict(rt, &obj)?;
+        let rt = self.type_of(&obj)?;
+        if crd::is_builtin(rt) {
+            decode::strict(rt, &obj)?;
+        } else {
+            crd::admit_custom(self, rt, &mut obj)?;
+        }
         let ns = if rt.namespaced {
             let ns = object::namespace(&obj);
             let ns = if ns.is_empty() {
@@ -468,6 +482,9 @@ impl Cluster {
         }
         validate::validate(rt, &obj)?;
         validate::validate_update(rt, &old, &obj)?;
+        if rt.plural == crd::CRDS {
+            crd::admit_definition(&mut obj, &timestamp(self.now), Some(&old))?;
+        }
         defaults::apply(self, rt, &mut obj);
         // Metadata the client cannot change.
         for key in [
@@ -545,6 +562,9 @@ impl Cluster {
             .get_mut(rt.plural)
             .and_then(|b| b.remove(&(ns.clone(), name.to_string())))
             .ok_or_else(|| ApiError::not_found(&rt.qualified_plural(), name))?;
+        if rt.plural == crd::CRDS {
+            self.definition_deleted(&removed);
+        }
         if rt.plural == "namespaces" {
             // Everything in the namespace goes with it.
             for b in self.objects.values_mut() {
@@ -632,8 +652,26 @@ impl Cluster {
     /// resourceVersion counter moves on, so every watcher sees a change.
     pub fn load(&mut self, objects: Vec<Value>) {
         let mut map: BTreeMap<&'static str, Bucket> = BTreeMap::new();
+        let custom = crd::types_in(
+            objects
+                .iter()
+                .filter(|o| object::kind(o) == "CustomResourceDefinition"),
+        );
         for o in objects {
-            let Ok(rt) = resource_of(&o) else { continue };
+            let rt = match resource_of(&o) {
+                Ok(rt) => rt,
+                Err(_) => {
+                    let Some(rt) = custom.iter().find(|t| {
+                        t.kind == object::kind(&o)
+                            && o["apiVersion"]
+                                .as_str()
+                                .is_some_and(|av| av.starts_with(&format!("{}/", t.group)))
+                    }) else {
+                        continue;
+                    };
+                    *rt
+                }
+            };
             let key = (
                 object::namespace(&o).to_string(),
                 object::name(&o).to_string(),

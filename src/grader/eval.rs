@@ -93,7 +93,9 @@ fn get_obj<'a>(
     ns: &str,
     name: &str,
 ) -> Result<(&'a Value, &'static schema::ResourceType), String> {
-    let rt = schema::lookup(resource).ok_or_else(|| format!("unknown resource type {resource}"))?;
+    let rt = c
+        .lookup_type(resource)
+        .ok_or_else(|| format!("unknown resource type {resource}"))?;
     let ns = if rt.namespaced { ns } else { "" };
     c.peek(rt.plural, ns, name).map(|o| (o, rt)).ok_or_else(|| {
         if rt.namespaced {
@@ -232,7 +234,8 @@ fn evaluate_one(world: &World, t: &Target<'_>, a: &Assertion) -> Finding {
             let ns = ns_of(namespace);
             let equals = &as_int(equals).unwrap_or(-1);
             let r = (|| {
-                let rt = schema::lookup(resource)
+                let rt = c
+                    .lookup_type(resource)
                     .ok_or_else(|| format!("unknown resource type {resource}"))?;
                 let sel = Selector::parse(selector)?;
                 let n = c

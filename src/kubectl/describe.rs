@@ -26,7 +26,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
     if args.is_empty() {
         return ctx.error("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.");
     }
-    let reqs = match resources::parse(&args) {
+    let reqs = match resources::parse_in(ctx.cluster_ref(), &args) {
         Ok(r) => r,
         Err(e) => return ctx.error(&e),
     };
@@ -92,6 +92,13 @@ pub fn describe(c: &Cluster, o: &Value) -> String {
         "PriorityClass" => more::priority_class(c, o),
         "IngressClass" => more::ingress_class(c, o),
         "Lease" => more::lease(c, o),
+        "CustomResourceDefinition" => crate::kubectl::custom::describe_unstructured(c, o),
+        _ if c
+            .type_of(o)
+            .is_ok_and(|rt| !crate::cluster::crd::is_builtin(rt)) =>
+        {
+            crate::kubectl::custom::describe_unstructured(c, o)
+        }
         _ => generic(c, o),
     };
     align(&raw, 2)

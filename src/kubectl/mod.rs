@@ -2,6 +2,7 @@
 //! kubectl's own messages. One module per verb family under `cmd/`; printers under `printers/`.
 
 pub mod cmd;
+pub mod custom;
 pub mod describe;
 pub mod errors;
 pub mod flags;

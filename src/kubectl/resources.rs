@@ -1,6 +1,7 @@
 //! Resolving `TYPE [NAME...]`, `TYPE/NAME ...` and `TYPE1,TYPE2` arguments into resource types and names.
 
 use crate::cluster::schema::{self, ResourceType};
+use crate::cluster::Cluster;
 
 /// One requested resource: a type, and a name or all of them.
 #[derive(Debug, Clone)]
@@ -68,17 +69,30 @@ pub fn categories(rt: &ResourceType) -> Vec<&'static str> {
     }
 }
 
-fn resolve_type(name: &str) -> Result<Vec<&'static ResourceType>, String> {
+fn resolve_type(
+    cluster: Option<&Cluster>,
+    name: &str,
+) -> Result<Vec<&'static ResourceType>, String> {
     if name == "all" {
         return Ok(ALL.iter().filter_map(|n| schema::lookup(n)).collect());
     }
-    schema::lookup(name)
+    let found = match cluster {
+        Some(c) => c.lookup_type(name),
+        None => schema::lookup(name),
+    };
+    found
         .map(|r| vec![r])
         .ok_or_else(|| super::errors::unknown_type(name))
 }
 
 /// Parses the arguments of get/describe/delete. The error is the full line kubectl prints.
 pub fn parse(args: &[String]) -> Result<Vec<Request>, String> {
+    parse_in(None, args)
+}
+
+/// Like [`parse`], resolving types through a cluster's registry: its custom types (from its CRDs)
+/// as well as the built-in kinds.
+pub fn parse_in(cluster: Option<&Cluster>, args: &[String]) -> Result<Vec<Request>, String> {
     let mut out = Vec::new();
     if args.is_empty() {
         return Ok(out);
@@ -88,7 +102,7 @@ pub fn parse(args: &[String]) -> Result<Vec<Request>, String> {
             let Some((t, n)) = a.split_once('/') else {
                 return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
             };
-            for rt in resolve_type(t)? {
+            for rt in resolve_type(cluster, t)? {
                 out.push(Request {
                     rt,
                     name: Some(n.to_string()),
@@ -100,7 +114,7 @@ pub fn parse(args: &[String]) -> Result<Vec<Request>, String> {
     let types: Vec<&str> = args[0].split(',').filter(|s| !s.is_empty()).collect();
     let mut rts = Vec::new();
     for t in types {
-        rts.extend(resolve_type(t)?);
+        rts.extend(resolve_type(cluster, t)?);
     }
     if args.len() == 1 {
         out.extend(rts.into_iter().map(|rt| Request { rt, name: None }));

@@ -146,7 +146,9 @@ pub fn headers(kind: &str, wide: bool) -> Vec<String> {
         "NetworkPolicy" => (&["NAME", "POD-SELECTOR", "AGE"], &[]),
         "Event" => (&["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], &[]),
         "ResourceQuota" => (&["NAME", "AGE", "REQUEST", "LIMIT"], &[]),
-        "LimitRange" | "Role" | "ClusterRole" => (&["NAME", "CREATED AT"], &[]),
+        "LimitRange" | "Role" | "ClusterRole" | "CustomResourceDefinition" => {
+            (&["NAME", "CREATED AT"], &[])
+        }
         "RoleBinding" | "ClusterRoleBinding" => (
             &["NAME", "ROLE", "AGE"],
             &["USERS", "GROUPS", "SERVICEACCOUNTS"],
@@ -652,7 +654,7 @@ pub fn row(obj: &Value, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<Strin
             let (request, limit) = quota_columns(obj);
             vec![s(name), age, request, limit]
         }
-        "LimitRange" | "Role" | "ClusterRole" => vec![
+        "LimitRange" | "Role" | "ClusterRole" | "CustomResourceDefinition" => vec![
             s(name),
             s(object::str_at(obj, "metadata.creationTimestamp")),
         ],

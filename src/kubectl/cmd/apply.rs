@@ -2,7 +2,7 @@
 
 use super::output::{is_machine, name_of, render};
 use super::{dry_run, DryRun};
-use crate::cluster::{object, resource_of};
+use crate::cluster::object;
 use crate::kubectl::flags::{flag, rep, val, FlagSpec};
 use crate::kubectl::{errors, Ctx};
 use crate::scenario::setup::parse_documents;
@@ -134,7 +134,7 @@ fn verb_ing(mode: Mode) -> &'static str {
 }
 
 fn one(ctx: &mut Ctx<'_>, mut obj: Value, source: &str, mode: Mode, dr: DryRun) -> Option<Value> {
-    let rt = match resource_of(&obj) {
+    let rt = match crate::kubectl::custom::type_of(ctx, &obj) {
         Ok(rt) => rt,
         Err(_) => {
             let kind = object::kind(&obj).to_string();

@@ -35,7 +35,7 @@ pub fn submit(ctx: &mut Ctx<'_>, mut obj: Value, verb: &str) -> Option<Value> {
             return None;
         }
     };
-    let rt = crate::cluster::resource_of(&obj).ok();
+    let rt = crate::kubectl::custom::type_of(ctx, &obj).ok();
     if rt.is_some_and(|r| r.namespaced)
         && (ctx.explicit_namespace || dr == DryRun::None)
         && object::namespace(&obj).is_empty()

@@ -1,8 +1,8 @@
 //! `kubectl delete`.
 
 use crate::cluster::deletion::{DeleteOptions, Propagation};
+use crate::cluster::object;
 use crate::cluster::selector::Selector;
-use crate::cluster::{object, resource_of};
 use crate::kubectl::flags::{flag, rep, val, FlagSpec};
 use crate::kubectl::resources;
 use crate::kubectl::{errors, Ctx};
@@ -115,7 +115,9 @@ pub fn run(ctx: &mut Ctx<'_>) {
                 Err(e) => return ctx.error(&format!("error parsing {f}: {e}")),
             };
             for d in docs {
-                let Ok(rt) = resource_of(&d) else { continue };
+                let Ok(rt) = crate::kubectl::custom::type_of(ctx, &d) else {
+                    continue;
+                };
                 let ns = if object::namespace(&d).is_empty() {
                     ctx.namespace.clone()
                 } else {
@@ -129,7 +131,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
         if args.is_empty() {
             return ctx.error("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
         }
-        let reqs = match resources::parse(&args) {
+        let reqs = match resources::parse_in(ctx.cluster_ref(), &args) {
             Ok(r) => r,
             Err(e) => return ctx.error(&e),
         };

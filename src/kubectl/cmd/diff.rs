@@ -2,7 +2,7 @@
 //! `diff -u -N` prints it. Exit status 0 when nothing would change, 1 when something would, >1 on error.
 
 use super::apply::{three_way, LAST_APPLIED};
-use crate::cluster::{object, resource_of};
+use crate::cluster::object;
 use crate::kubectl::flags::{flag, rep, val, FlagSpec};
 use crate::kubectl::printers::yaml;
 use crate::kubectl::{errors, Ctx};
@@ -155,7 +155,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
     };
     let mut any = false;
     for mut obj in docs {
-        let rt = match resource_of(&obj) {
+        let rt = match crate::kubectl::custom::type_of(ctx, &obj) {
             Ok(rt) => rt,
             Err(e) => {
                 ctx.error(&errors::api_error(&e));

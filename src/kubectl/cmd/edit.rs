@@ -120,7 +120,7 @@ fn read_objects(ctx: &mut Ctx<'_>) -> Result<Vec<Value>, ()> {
         ctx.error("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
         return Err(());
     }
-    let reqs = match resources::parse(&args) {
+    let reqs = match resources::parse_in(ctx.cluster_ref(), &args) {
         Ok(r) => r,
         Err(e) => {
             ctx.error(&e);

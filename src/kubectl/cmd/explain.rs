@@ -121,6 +121,9 @@ fn element(ty: &str) -> &str {
 
 /// How kubectl shows a type: `Time` is a string in the OpenAPI schema.
 fn shown(ty: &str) -> String {
+    if let Some((before, _)) = ty.split_once("Object#") {
+        return format!("{before}Object");
+    }
     ty.replace("Time", "string")
 }
 
@@ -156,8 +159,14 @@ fn field_line(out: &mut String, f: &Field, indent: &str) {
     }
 }
 
-fn recursive(out: &mut String, ty: &str, depth: usize, seen: &mut Vec<String>) {
-    let Some(t) = types().get(ty) else { return };
+fn recursive(
+    types: &BTreeMap<String, TypeDef>,
+    out: &mut String,
+    ty: &str,
+    depth: usize,
+    seen: &mut Vec<String>,
+) {
+    let Some(t) = types.get(ty) else { return };
     if seen.iter().any(|s| s == ty) || depth > 12 {
         return;
     }
@@ -165,7 +174,7 @@ fn recursive(out: &mut String, ty: &str, depth: usize, seen: &mut Vec<String>) {
     let indent = "  ".repeat(depth + 1);
     for f in &t.fields {
         field_line(out, f, &indent);
-        recursive(out, element(&f.ty), depth + 1, seen);
+        recursive(types, out, element(&f.ty), depth + 1, seen);
     }
     seen.pop();
 }
@@ -179,7 +188,162 @@ pub fn explain(path: &str, recursive_mode: bool) -> Result<String, String> {
     let Some(rt) = schema::lookup(res) else {
         return Err(format!("the server doesn't have a resource type \"{res}\""));
     };
-    let Some(root) = types().get(rt.kind) else {
+    render(types(), rt, parts, recursive_mode)
+}
+
+/// Like [`explain`], with the current cluster's custom types too: their fields come from the
+/// openAPIV3Schema of the CRD that defines them.
+pub fn explain_in(
+    cluster: Option<&crate::cluster::Cluster>,
+    path: &str,
+    recursive_mode: bool,
+) -> Result<String, String> {
+    let res = path.split('.').find(|p| !p.is_empty()).unwrap_or("");
+    let custom = cluster.and_then(|c| {
+        if schema::lookup(res).is_some() {
+            return None;
+        }
+        let rt = c.lookup_type(res)?;
+        let def = c.definition_of(rt)?;
+        Some((
+            rt,
+            crate::cluster::crd::version_schema(def, rt.version)?.clone(),
+        ))
+    });
+    let Some((rt, root)) = custom else {
+        return explain(path, recursive_mode);
+    };
+    let mut all = types().clone();
+    custom_types(&mut all, rt, &root);
+    let parts = path.split('.').filter(|p| !p.is_empty()).skip(1);
+    render(&all, rt, parts, recursive_mode)
+}
+
+/// The type of a schema node as `kubectl explain` shows it; nested objects get a type of their own
+/// (named `Object#<path>`) added to `types`.
+fn custom_field_type(
+    types: &mut BTreeMap<String, TypeDef>,
+    node: &serde_json::Value,
+    path: &str,
+) -> String {
+    let flag = |k: &str| node.get(k).and_then(serde_json::Value::as_bool) == Some(true);
+    if flag("x-kubernetes-int-or-string") {
+        return "IntOrString".into();
+    }
+    match node
+        .get("type")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("")
+    {
+        "array" => {
+            let items = node.get("items").cloned().unwrap_or_default();
+            format!(
+                "[]{}",
+                custom_field_type(types, &items, &format!("{path}[]"))
+            )
+        }
+        "object" | "" => {
+            if let Some(ap) = node.get("additionalProperties").filter(|a| a.is_object()) {
+                return format!(
+                    "map[string]{}",
+                    custom_field_type(types, ap, &format!("{path}{{}}"))
+                );
+            }
+            let name = format!("Object#{path}");
+            let def = custom_type_def(types, node, path, None);
+            types.insert(name.clone(), def);
+            name
+        }
+        other => other.to_string(),
+    }
+}
+
+fn custom_type_def(
+    types: &mut BTreeMap<String, TypeDef>,
+    node: &serde_json::Value,
+    path: &str,
+    group_version: Option<String>,
+) -> TypeDef {
+    let description = node
+        .get("description")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("<empty>")
+        .to_string();
+    let required: Vec<&str> = node
+        .get("required")
+        .and_then(serde_json::Value::as_array)
+        .map(|a| a.iter().filter_map(serde_json::Value::as_str).collect())
+        .unwrap_or_default();
+    let mut fields = Vec::new();
+    if group_version.is_some() {
+        if let Some(meta) = types.get("Pod").map(|p| p.fields.clone()) {
+            fields.extend(
+                meta.into_iter()
+                    .filter(|f| matches!(f.name.as_str(), "apiVersion" | "kind" | "metadata")),
+            );
+        }
+    }
+    if let Some(props) = node
+        .get("properties")
+        .and_then(serde_json::Value::as_object)
+    {
+        for (name, sub) in props {
+            if group_version.is_some()
+                && matches!(name.as_str(), "apiVersion" | "kind" | "metadata")
+            {
+                continue;
+            }
+            let ty = custom_field_type(types, sub, &format!("{path}.{name}"));
+            fields.push(Field {
+                name: name.clone(),
+                ty,
+                required: required.contains(&name.as_str()),
+                enums: sub
+                    .get("enum")
+                    .and_then(serde_json::Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .map(|v| {
+                                v.as_str()
+                                    .map(|s| format!("{s:?}"))
+                                    .unwrap_or_else(|| v.to_string())
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                description: sub
+                    .get("description")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or("<no description>")
+                    .to_string(),
+            });
+        }
+    }
+    fields.sort_by(|a, b| a.name.cmp(&b.name));
+    TypeDef {
+        group_version,
+        description,
+        fields,
+    }
+}
+
+/// Adds the types of a custom kind (its root under the kind's name) to `types`.
+fn custom_types(
+    types: &mut BTreeMap<String, TypeDef>,
+    rt: &schema::ResourceType,
+    root: &serde_json::Value,
+) {
+    let def = custom_type_def(types, root, rt.kind, Some(rt.api_version()));
+    types.insert(rt.kind.to_string(), def);
+}
+
+fn render<'p>(
+    types: &BTreeMap<String, TypeDef>,
+    rt: &schema::ResourceType,
+    parts: impl Iterator<Item = &'p str>,
+    recursive_mode: bool,
+) -> Result<String, String> {
+    let Some(root) = types.get(rt.kind) else {
         return Err(format!(
             "kubedojo has no field schema for {} yet; see https://kubernetes.io/docs/reference/kubernetes-api/",
             rt.kind
@@ -197,7 +361,7 @@ pub fn explain(path: &str, recursive_mode: bool) -> Result<String, String> {
     let mut desc = root.description.clone();
     let mut field: Option<Field> = None;
     for p in parts {
-        let t = types().get(element(&ty_name));
+        let t = types.get(element(&ty_name));
         let Some(f) = t.and_then(|t| t.fields.iter().find(|f| f.name == p)) else {
             return Err(format!("field \"{p}\" does not exist"));
         };
@@ -216,7 +380,7 @@ pub fn explain(path: &str, recursive_mode: bool) -> Result<String, String> {
         out.push('\n');
     }
     out.push_str("DESCRIPTION:\n");
-    let inner = types().get(element(&ty_name));
+    let inner = types.get(element(&ty_name));
     let desc = match (&field, inner) {
         // A field of an object type: kubectl shows the field's text, then the type's.
         (Some(_), Some(t)) if !t.description.is_empty() => format!("{desc}\n{}", t.description),
@@ -232,6 +396,7 @@ pub fn explain(path: &str, recursive_mode: bool) -> Result<String, String> {
             for f in &t.fields {
                 field_line(&mut out, f, "  ");
                 recursive(
+                    types,
                     &mut out,
                     element(&f.ty),
                     1,
@@ -255,7 +420,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
         return ctx.error("We accept only this format: explain RESOURCE\n");
     }
     let path = args.first().cloned().unwrap_or_default();
-    match explain(&path, ctx.flags.is_set("recursive")) {
+    match explain_in(ctx.cluster_ref(), &path, ctx.flags.is_set("recursive")) {
         Ok(s) => ctx.print(&s),
         Err(e) => ctx.error(&e),
     }
@@ -264,6 +429,16 @@ pub fn run(ctx: &mut Ctx<'_>) {
 /// `kubectl api-versions`: every group/version the cluster serves, sorted.
 pub fn api_versions(ctx: &mut Ctx<'_>) {
     let mut gvs: Vec<String> = schema::RESOURCES.iter().map(|r| r.api_version()).collect();
+    if let Some(c) = ctx.cluster_ref() {
+        for crd in c.list_all(crate::cluster::crd::CRDS) {
+            if crate::cluster::crd::established(crd) {
+                let group = crate::cluster::object::str_at(crd, "spec.group");
+                for v in crate::cluster::crd::served_versions(crd) {
+                    gvs.push(format!("{group}/{v}"));
+                }
+            }
+        }
+    }
     // Served alongside the ones kubedojo models, as a v1.32 control plane does.
     for extra in [
         "admissionregistration.k8s.io/v1",

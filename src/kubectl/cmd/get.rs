@@ -43,7 +43,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
         ctx.error("Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
         return;
     }
-    let reqs = match resources::parse(&args) {
+    let reqs = match resources::parse_in(ctx.cluster_ref(), &args) {
         Ok(r) => r,
         Err(e) => return ctx.error(&e),
     };
@@ -168,7 +168,11 @@ pub fn run(ctx: &mut Ctx<'_>) {
             if items.is_empty() {
                 continue;
             }
-            let mut headers = tables::headers(rt.kind, wide);
+            let custom = cluster.definition_of(rt);
+            let mut headers = match custom {
+                Some(def) => crate::kubectl::custom::headers(def, rt.version, wide),
+                None => tables::headers(rt.kind, wide),
+            };
             if all_ns && rt.namespaced {
                 headers.insert(0, "NAMESPACE".into());
             }
@@ -195,7 +199,12 @@ pub fn run(ctx: &mut Ctx<'_>) {
                     } else {
                         object::name(o).to_string()
                     };
-                    let mut r = tables::row(o, &name, now, wide);
+                    let mut r = match custom {
+                        Some(def) => {
+                            crate::kubectl::custom::row(def, rt.version, o, &name, now, wide)
+                        }
+                        None => tables::row(o, &name, now, wide),
+                    };
                     if all_ns && rt.namespaced {
                         r.insert(0, object::namespace(o).to_string());
                     }

@@ -61,7 +61,7 @@ pub fn label(ctx: &mut Ctx<'_>, field: &str) {
             }
         ));
     }
-    let reqs = match resources::parse(&res) {
+    let reqs = match resources::parse_in(ctx.cluster_ref(), &res) {
         Ok(r) => r,
         Err(e) => return ctx.error(&e),
     };
@@ -258,8 +258,12 @@ pub fn api_resources(ctx: &mut Ctx<'_>) {
                 .collect()
         })
         .unwrap_or_default();
-    let mut found: Vec<&schema::ResourceType> = schema::RESOURCES
-        .iter()
+    let types: Vec<&'static schema::ResourceType> = match ctx.cluster_ref() {
+        Some(c) => c.resource_types(),
+        None => schema::RESOURCES.iter().collect(),
+    };
+    let mut found: Vec<&schema::ResourceType> = types
+        .into_iter()
         .filter(|r| namespaced.is_none_or(|n| n == r.namespaced))
         .filter(|r| ctx.flags.get("api-group").is_none_or(|g| g == r.group))
         .filter(|r| {

@@ -14,7 +14,13 @@ pub fn name_of(obj: &Value) -> String {
     let kind = object::kind(obj);
     let singular = schema::by_kind_any_version(kind)
         .map(|r| r.qualified_singular())
-        .unwrap_or_else(|| kind.to_ascii_lowercase());
+        .unwrap_or_else(|| {
+            // A custom kind: its group comes from the apiVersion (`crontab.stable.example.com`).
+            match object::str_at(obj, "apiVersion").rsplit_once('/') {
+                Some((group, _)) => format!("{}.{group}", kind.to_ascii_lowercase()),
+                None => kind.to_ascii_lowercase(),
+            }
+        });
     format!("{singular}/{}", object::name(obj))
 }
 

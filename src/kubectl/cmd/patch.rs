@@ -3,7 +3,7 @@
 use super::output::{is_machine, name_of, render};
 use super::{dry_run, DryRun};
 use crate::cluster::patch::{self, PatchError, PatchType};
-use crate::cluster::{object, resource_of, schema};
+use crate::cluster::{object, schema};
 use crate::kubectl::flags::{flag, rep, val, FlagSpec};
 use crate::kubectl::{errors, resources, Ctx};
 use crate::scenario::setup::parse_documents;
@@ -158,7 +158,7 @@ fn targets(
             }
         };
         for d in docs {
-            let rt = match resource_of(&d) {
+            let rt = match crate::kubectl::custom::type_of(ctx, &d) {
                 Ok(rt) => rt,
                 Err(e) => {
                     ctx.error(&errors::api_error(&e));
@@ -178,7 +178,7 @@ fn targets(
         }
     }
     if !args.is_empty() {
-        let reqs = match resources::parse(args) {
+        let reqs = match resources::parse_in(ctx.cluster_ref(), args) {
             Ok(r) => r,
             Err(e) => {
                 ctx.error(&e);
@@ -227,6 +227,12 @@ fn one(
             }
         }
     };
+    // Custom resources have no Go types to carry patch strategies: the server refuses the
+    // strategic merge patch kubectl sends by default.
+    if matches!(ty, PatchType::Strategic) && !local && !crate::cluster::crd::is_builtin(t.rt) {
+        ctx.error("Error from server (UnsupportedMediaType): the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+        return None;
+    }
     let patched = match patch::apply(&live, patch_value, ty) {
         Ok(p) => p,
         Err(e) => {

@@ -187,7 +187,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
     if args.is_empty() {
         return ctx.error("You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
     }
-    let reqs = match resources::parse(&args) {
+    let reqs = match resources::parse_in(ctx.cluster_ref(), &args) {
         Ok(r) => r,
         Err(e) => return ctx.error(&e),
     };
