@@ -100,6 +100,25 @@ impl KubeConfig {
     }
 }
 
+/// A terminal attached to a container (`kubectl exec`, `kubectl run -i`): kubectl found and checked
+/// the container; the shell runs `command` in its userland.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Attach {
+    pub cluster: String,
+    pub namespace: String,
+    pub pod: String,
+    pub container: String,
+    pub command: Vec<String>,
+    /// `-i`: the following input lines are the container's.
+    pub stdin: bool,
+    /// `-t`: a terminal (prompts are shown).
+    pub tty: bool,
+    /// `kubectl run --rm`: delete the pod when the command ends.
+    pub remove: bool,
+    /// Whether `kubectl run` made the pod (it prints how to attach again when the session ends).
+    pub run: bool,
+}
+
 /// Everything an attempt runs in.
 #[derive(Debug, Clone)]
 pub struct World {
@@ -114,6 +133,14 @@ pub struct World {
     /// Per cluster, the etcd data directory its store was last loaded from (the etcd manifest's
     /// `etcd-data` hostPath): pointing it at a restored snapshot rolls the cluster back.
     etcd_data: BTreeMap<String, String>,
+    /// What containers wrote that outlives one command: emptyDir volumes (by pod uid and volume),
+    /// PersistentVolumes without a host path, and each container's own root file system.
+    pub volumes: BTreeMap<String, Vfs>,
+    /// Set by the shell while it can attach a terminal to a container; kubectl then leaves an
+    /// [`Attach`] in `attach` instead of running the command itself.
+    pub attach_enabled: bool,
+    /// The container the last kubectl command asked to attach to.
+    pub attach: Option<Attach>,
 }
 
 /// The instant every default World starts at (tests and `check` are deterministic).
@@ -176,6 +203,9 @@ impl World {
             images: Arc::new(Catalog::builtin()),
             static_seen: BTreeMap::new(),
             etcd_data: BTreeMap::new(),
+            volumes: BTreeMap::new(),
+            attach_enabled: false,
+            attach: None,
         }
     }
 

@@ -40,6 +40,15 @@ fn pairs(s: &str) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
+/// The container command of `kubectl run NAME [ARGS] [-- COMMAND...]`.
+fn cmd_args_of(args: &[String], after: Option<&[String]>) -> Vec<String> {
+    let mut v: Vec<String> = args.iter().skip(1).cloned().collect();
+    if let Some(a) = after {
+        v.extend(a.iter().cloned());
+    }
+    v
+}
+
 pub fn run(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     let Some(name) = args.first().cloned() else {
@@ -150,6 +159,25 @@ pub fn run(ctx: &mut Ctx<'_>) {
     if interactive && dr == DryRun::None {
         ctx.world.settle();
         ctx.world.advance(5);
+        if ctx.world.attach_enabled {
+            let command = cmd_args_of(&ctx.flags.args, ctx.flags.after_dashes.as_deref());
+            let stdin = ctx.flags.is_set("stdin");
+            if stdin && ctx.flags.is_set("tty") {
+                ctx.warn("If you don't see a command prompt, try pressing enter.");
+            }
+            ctx.world.attach = Some(crate::world::Attach {
+                cluster: ctx.cluster.clone(),
+                namespace: ctx.namespace.clone(),
+                pod: name.clone(),
+                container: name.clone(),
+                command,
+                stdin,
+                tty: ctx.flags.is_set("tty"),
+                remove: ctx.flags.is_set("rm"),
+                run: true,
+            });
+            return;
+        }
         ctx.println("If you don't see a command prompt, try pressing enter.");
         if ctx.flags.is_set("rm") {
             let ns = ctx.namespace.clone();
