@@ -186,6 +186,22 @@ pub fn run(world: &mut World, args: &[String], inv: Invocation<'_>) -> Output {
     cmd::dispatch(world, &verb, &rest, inv)
 }
 
+/// The user name the API server sees for a kubeconfig user whose files are on `host`; Err says
+/// why its credentials do not authenticate (kubectl's message).
+pub fn user_identity(world: &World, user: &str, host: &str) -> Result<String, String> {
+    let Some(u) = world.kubeconfig.users.iter().find(|u| u.name == user) else {
+        return Err(format!("user {user} has no credentials in the kubeconfig"));
+    };
+    let inv = Invocation {
+        host,
+        cwd: "/root",
+        stdin: "",
+    };
+    identify(world, u, &inv)
+        .map(|i| i.name)
+        .map_err(|o| o.stderr.trim_end().to_string())
+}
+
 /// Who the API server sees for a kubeconfig user: the CN and O of its client certificate (read from
 /// the file or the embedded data), or the service account of its token. Errors are kubectl's.
 fn identify(
