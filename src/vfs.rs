@@ -17,6 +17,8 @@ pub enum VfsError {
     Exists,
     #[error("Directory not empty")]
     NotEmpty,
+    #[error("Read-only file system")]
+    ReadOnly,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,13 +31,19 @@ enum Node {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Vfs {
     nodes: BTreeMap<String, Node>,
+    /// Mount points and whether each is read-only (a container's root with
+    /// `readOnlyRootFilesystem`, its ConfigMap volumes); empty on a host, where all is writable.
+    mounts: Vec<(String, bool)>,
 }
 
 impl Default for Vfs {
     fn default() -> Self {
         let mut nodes = BTreeMap::new();
         nodes.insert("/".to_string(), Node::Dir);
-        Vfs { nodes }
+        Vfs {
+            nodes,
+            mounts: Vec::new(),
+        }
     }
 }
 
@@ -71,6 +79,32 @@ impl Vfs {
         Self::default()
     }
 
+    /// Declares a mount point: writes at or below `path` fail with `Read-only file system` when
+    /// `read_only`; the deepest mount containing a path decides.
+    pub fn set_mount(&mut self, path: &str, read_only: bool) {
+        self.mounts.retain(|(p, _)| p != path);
+        self.mounts.push((path.to_string(), read_only));
+    }
+
+    /// Whether writes at `path` are refused.
+    pub fn is_read_only(&self, path: &str) -> bool {
+        self.mounts
+            .iter()
+            .filter(|(m, _)| {
+                m == "/" || path == m || path.starts_with(&format!("{}/", m.trim_end_matches('/')))
+            })
+            .max_by_key(|(m, _)| m.len())
+            .is_some_and(|(_, ro)| *ro)
+    }
+
+    fn writable(&self, path: &str) -> Result<(), VfsError> {
+        if self.is_read_only(path) {
+            Err(VfsError::ReadOnly)
+        } else {
+            Ok(())
+        }
+    }
+
     pub fn exists(&self, path: &str) -> bool {
         self.nodes.contains_key(path)
     }
@@ -95,6 +129,7 @@ impl Vfs {
     /// Writes (creates or truncates) a file; its directory must exist.
     pub fn write(&mut self, path: &str, content: &str) -> Result<(), VfsError> {
         self.check_parent(path)?;
+        self.writable(path)?;
         if self.is_dir(path) {
             return Err(VfsError::IsADirectory);
         }
@@ -106,6 +141,7 @@ impl Vfs {
     /// Appends to a file, creating it when absent.
     pub fn append(&mut self, path: &str, content: &str) -> Result<(), VfsError> {
         self.check_parent(path)?;
+        self.writable(path)?;
         match self.nodes.get_mut(path) {
             Some(Node::File(s)) => {
                 s.push_str(content);
@@ -138,6 +174,7 @@ impl Vfs {
                 Some(Node::File(_)) => return Err(VfsError::NotADirectory),
                 Some(Node::Dir) => {}
                 None => {
+                    self.writable(&cur)?;
                     self.nodes.insert(cur.clone(), Node::Dir);
                 }
             }
@@ -151,12 +188,16 @@ impl Vfs {
             return Err(VfsError::Exists);
         }
         self.check_parent(path)?;
+        self.writable(path)?;
         self.nodes.insert(path.to_string(), Node::Dir);
         Ok(())
     }
 
     /// Removes a file, or a directory with everything below it when `recursive`.
     pub fn remove(&mut self, path: &str, recursive: bool) -> Result<(), VfsError> {
+        if self.exists(path) {
+            self.writable(path)?;
+        }
         match self.nodes.get(path) {
             None => Err(VfsError::NotFound),
             Some(Node::File(_)) => {
@@ -239,6 +280,8 @@ impl Vfs {
         }
         let node = self.nodes.get(from).cloned().ok_or(VfsError::NotFound)?;
         self.check_parent(to)?;
+        self.writable(from)?;
+        self.writable(to)?;
         let below = format!("{}/", from.trim_end_matches('/'));
         if to.starts_with(&below) || from == "/" {
             return Err(VfsError::Exists);
@@ -295,6 +338,23 @@ mod tests {
             vec!["/c/b".to_string(), "/c/b/f".to_string()]
         );
         assert_eq!(fs.rename("/c", "/c/b/x"), Err(VfsError::Exists));
+    }
+
+    #[test]
+    fn read_only_mounts_refuse_writes() {
+        let mut fs = Vfs::new();
+        fs.mkdir_p("/data").expect("mkdir");
+        fs.mkdir_p("/etc/cfg").expect("mkdir");
+        fs.set_mount("/", true);
+        fs.set_mount("/data", false);
+        fs.set_mount("/etc/cfg", true);
+        assert_eq!(fs.write("/x", "1"), Err(VfsError::ReadOnly));
+        assert_eq!(fs.write("/etc/cfg/k", "1"), Err(VfsError::ReadOnly));
+        assert_eq!(fs.mkdir_p("/tmp/a"), Err(VfsError::ReadOnly));
+        fs.write("/data/x", "1").expect("a writable volume");
+        fs.mkdir_p("/data/sub").expect("mkdir in a volume");
+        assert_eq!(fs.remove("/etc/cfg", true), Err(VfsError::ReadOnly));
+        assert_eq!(VfsError::ReadOnly.to_string(), "Read-only file system");
     }
 
     #[test]

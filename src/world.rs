@@ -10,8 +10,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub mod kubelet_start;
+mod kubeconfig;
 pub mod node_files;
 pub mod packages;
+
+pub use kubeconfig::KUBECONFIG_PATH;
 
 /// The simulated clock: manual (tests, `kubedojo sh`, `check`) or following wall time (the TUI).
 #[derive(Debug, Clone)]
@@ -96,17 +99,61 @@ pub struct Context {
     pub namespace: String,
 }
 
+/// A kubeconfig user (`users:`): client certificate and key, as file paths or embedded data.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuthInfo {
+    pub name: String,
+    pub client_certificate: String,
+    pub client_key: String,
+    /// PEM text embedded with `--embed-certs` (shown base64-encoded as `client-certificate-data`).
+    pub client_certificate_data: String,
+    pub client_key_data: String,
+    pub token: String,
+}
+
+/// A kubeconfig cluster (`clusters:`): the API server's URL and the CA to trust.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClusterEntry {
+    pub name: String,
+    pub server: String,
+    pub certificate_authority: String,
+    pub certificate_authority_data: String,
+}
+
 /// The learner's kubeconfig.
 #[derive(Debug, Clone, Default)]
 pub struct KubeConfig {
     pub contexts: Vec<Context>,
     pub current: String,
+    /// Users added with `kubectl config set-credentials`; the setup's admin users are implicit.
+    pub users: Vec<AuthInfo>,
+    /// Clusters added with `kubectl config set-cluster`; the setup's clusters are implicit.
+    pub clusters: Vec<ClusterEntry>,
 }
 
 impl KubeConfig {
     pub fn current_context(&self) -> Option<&Context> {
         self.contexts.iter().find(|c| c.name == self.current)
     }
+}
+
+/// A terminal attached to a container (`kubectl exec`, `kubectl run -i`): kubectl found and checked
+/// the container; the shell runs `command` in its userland.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Attach {
+    pub cluster: String,
+    pub namespace: String,
+    pub pod: String,
+    pub container: String,
+    pub command: Vec<String>,
+    /// `-i`: the following input lines are the container's.
+    pub stdin: bool,
+    /// `-t`: a terminal (prompts are shown).
+    pub tty: bool,
+    /// `kubectl run --rm`: delete the pod when the command ends.
+    pub remove: bool,
+    /// Whether `kubectl run` made the pod (it prints how to attach again when the session ends).
+    pub run: bool,
 }
 
 /// Everything an attempt runs in.
@@ -123,6 +170,14 @@ pub struct World {
     /// Per cluster, the etcd data directory its store was last loaded from (the etcd manifest's
     /// `etcd-data` hostPath): pointing it at a restored snapshot rolls the cluster back.
     etcd_data: BTreeMap<String, String>,
+    /// What containers wrote that outlives one command: emptyDir volumes (by pod uid and volume),
+    /// PersistentVolumes without a host path, and each container's own root file system.
+    pub volumes: BTreeMap<String, Vfs>,
+    /// Set by the shell while it can attach a terminal to a container; kubectl then leaves an
+    /// [`Attach`] in `attach` instead of running the command itself.
+    pub attach_enabled: bool,
+    /// The container the last kubectl command asked to attach to.
+    pub attach: Option<Attach>,
 }
 
 /// The instant every default World starts at (tests and `check` are deterministic).
@@ -185,6 +240,9 @@ impl World {
             images: Arc::new(Catalog::builtin()),
             static_seen: BTreeMap::new(),
             etcd_data: BTreeMap::new(),
+            volumes: BTreeMap::new(),
+            attach_enabled: false,
+            attach: None,
         }
     }
 
@@ -288,6 +346,7 @@ impl World {
         if self.kubeconfig.current.is_empty() {
             self.kubeconfig.current = spec.context.clone();
         }
+        self.sync_kubeconfig_file();
         // Let the cluster come up at boot time (the control plane's static pods start first, then the
         // controllers and the scheduler do their work), then bring it to now.
         for secs in [0, 5, 10, 20] {

@@ -94,7 +94,12 @@ fn a_default_deny_times_out_wget_and_curl_like_the_real_tools() {
         first(&out.stderr),
         format!("wget: can't connect to remote host ({ip}): Connection timed out")
     );
+    // busybox has no curl (exit 126, as on a real cluster); the curl image has.
     let out = s.run("kubectl -n prod exec frontend -- curl -s -m 3 http://db");
+    assert_eq!(out.code, 126, "{out:?}");
+    s.run("kubectl -n prod run tool --image=curlimages/curl --command -- sleep 3600");
+    s.world.advance(10);
+    let out = s.run("kubectl -n prod exec tool -- curl -s -m 3 http://db");
     assert_eq!(out.code, 28, "{out:?}");
     assert_eq!(
         out.stderr,

@@ -59,7 +59,7 @@ fn run_rm_it_prints_the_output_of_the_command_then_deletes_the_pod() {
         &mut s,
         "kubectl run tmp2 --image=busybox --restart=Never --rm -it -- echo hello",
     );
-    assert_eq!(out.stdout, "hello\npod \"tmp2\" deleted\n");
+    assert_eq!(out.stdout, "hello\npod \"tmp2\" deleted\n", "{}", out.stderr);
     // A failed command: the output, the deletion, then kubectl's error with the exit code.
     let out = s.run(
         "kubectl run tmp3 --image=busybox --restart=Never --rm -it -- wget -qO- -T 1 web-svc:81",
@@ -126,7 +126,10 @@ fn localhost_is_the_pod_itself() {
 fn headless_services_and_pod_records_resolve_to_pod_ips() {
     let mut s = app();
     let ip = pod_ip(&mut s, "web");
-    let out = run_ok(&mut s, "kubectl exec web -- nslookup web-hl");
+    // The nginx image has no nslookup; a busybox client has.
+    run_ok(&mut s, "kubectl run client --image=busybox -- sleep 3600");
+    s.world.advance(10);
+    let out = run_ok(&mut s, "kubectl exec client -- nslookup web-hl");
     assert!(
         out.stdout.ends_with(&format!(
             "Name:\tweb-hl.default.svc.cluster.local\nAddress: {ip}\n\n"
@@ -137,7 +140,7 @@ fn headless_services_and_pod_records_resolve_to_pod_ips() {
     let dashed = ip.replace('.', "-");
     let out = run_ok(
         &mut s,
-        &format!("kubectl exec web -- nslookup {dashed}.default.pod.cluster.local"),
+        &format!("kubectl exec client -- nslookup {dashed}.default.pod.cluster.local"),
     );
     assert!(
         out.stdout.contains(&format!("Address: {ip}\n")),
@@ -186,13 +189,14 @@ spec:
 EOF",
     );
     run_ok(&mut s, "kubectl apply -f sts.yaml");
+    run_ok(&mut s, "kubectl run client --image=busybox -- sleep 3600");
     s.world.advance(60);
     let ip = pod_ip(&mut s, "db-1");
     let out = run_ok(&mut s, "kubectl exec db-0 -- curl -s db-1.nginx");
     assert!(out.stdout.contains("Welcome to nginx!"), "{}", out.stdout);
     let out = run_ok(
         &mut s,
-        "kubectl exec db-0 -- nslookup db-1.nginx.default.svc.cluster.local",
+        "kubectl exec client -- nslookup db-1.nginx.default.svc.cluster.local",
     );
     assert!(
         out.stdout.contains(&format!(

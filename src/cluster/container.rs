@@ -735,6 +735,18 @@ fn simple(
     }
 }
 
+/// The network tools of a container (`nslookup`, `wget`, `curl`, `nc`) run from `pod`; `None` for
+/// other programs.
+pub fn network(c: &Cluster, pod: &Value, argv: &[String]) -> Option<ExecResult> {
+    let base = argv.first()?.rsplit('/').next()?;
+    Some(match base {
+        "nslookup" => nslookup(c, pod, argv.get(1).map(String::as_str).unwrap_or("")),
+        "wget" | "curl" => http(c, pod, argv),
+        "nc" => nc(c, pod, argv),
+        _ => return None,
+    })
+}
+
 /// Resolves a name the way cluster DNS does from a pod's namespace: `svc`, `svc.ns`, `svc.ns.svc.cluster.local`.
 pub fn resolve(c: &Cluster, from_ns: &str, host: &str) -> Option<(String, Option<Value>)> {
     lookup(c, from_ns, host).map(|a| (a.ip, a.service))

@@ -12,6 +12,19 @@ pub enum Behaviour {
     Exit,
 }
 
+/// Which shells and tools an image ships: what `kubectl exec` can start in its containers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Userland {
+    /// busybox (busybox, alpine and `-alpine` tags): `sh`/`ash`, `wget`, `nslookup`, `nc`, `vi`.
+    Busybox,
+    /// A Debian base (nginx, httpd, redis...): `bash`, `sh` (dash), coreutils, often `curl`.
+    #[default]
+    Debian,
+    /// No shell at all (distroless, the control plane's images, pause).
+    None,
+}
+
 /// One image with its tags.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,6 +34,26 @@ pub struct Image {
     pub behaviour: Behaviour,
     #[serde(default)]
     pub ports: Vec<u16>,
+    /// The shells and tools inside (Debian when not given; `-alpine` tags are busybox).
+    #[serde(default)]
+    pub userland: Userland,
+    /// The numeric user the image runs as when the pod does not say (`USER` of its Dockerfile).
+    #[serde(default)]
+    pub user: i64,
+    /// Programs the image adds to its userland (`curl` in curlimages/curl).
+    #[serde(default)]
+    pub tools: Vec<String>,
+}
+
+impl Image {
+    /// The userland of one tag of the image: an `alpine` tag of a Debian image is busybox.
+    pub fn userland_of(&self, reference: &str) -> Userland {
+        let (_, tag) = split_reference(reference);
+        if self.userland == Userland::Debian && tag.is_some_and(|t| t.contains("alpine")) {
+            return Userland::Busybox;
+        }
+        self.userland
+    }
 }
 
 /// All known images.

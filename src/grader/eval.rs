@@ -620,6 +620,51 @@ fn evaluate_one(world: &World, t: &Target<'_>, a: &Assertion) -> Finding {
             }
             finding(format!("{unit} on {host} is {}", what.join(" and ")), a, r)
         }
+        Check::Kubeconfig {
+            context,
+            user,
+            cluster,
+            namespace,
+            authenticates_as,
+        } => {
+            let r = (|| {
+                let kc = &world.kubeconfig;
+                let ctx = kc
+                    .contexts
+                    .iter()
+                    .find(|c| &c.name == context)
+                    .ok_or_else(|| format!("no context {context} in the kubeconfig"))?;
+                for (what, want, have) in [
+                    ("user", user, &ctx.user),
+                    ("cluster", cluster, &ctx.cluster),
+                    ("namespace", namespace, &ctx.namespace),
+                ] {
+                    if let Some(w) = want {
+                        if w != have {
+                            return Err(format!(
+                                "context {context} has {what} {:?}, expected {w}",
+                                have
+                            ));
+                        }
+                    }
+                }
+                if let Some(want) = authenticates_as {
+                    let who = crate::kubectl::user_identity(world, &ctx.user, "controlplane")?;
+                    if &who != want {
+                        return Err(format!(
+                            "the credentials of user {} authenticate as {who}, expected {want}",
+                            ctx.user
+                        ));
+                    }
+                }
+                Ok(())
+            })();
+            let mut label = format!("kubeconfig context {context}");
+            if let Some(u) = user {
+                label.push_str(&format!(" with user {u}"));
+            }
+            finding(label, a, r)
+        }
         Check::EtcdSnapshot { path, host } => {
             let r = (|| {
                 let h = world

@@ -232,6 +232,102 @@ pub fn run(world: &mut World, args: &[String], inv: Invocation<'_>) -> Output {
     cmd::dispatch(world, &verb, &rest, inv)
 }
 
+/// The user name the API server sees for a kubeconfig user whose files are on `host`; Err says
+/// why its credentials do not authenticate (kubectl's message).
+pub fn user_identity(world: &World, user: &str, host: &str) -> Result<String, String> {
+    let Some(u) = world.kubeconfig.users.iter().find(|u| u.name == user) else {
+        return Err(format!("user {user} has no credentials in the kubeconfig"));
+    };
+    let inv = Invocation {
+        host,
+        cwd: "/root",
+        stdin: "",
+    };
+    identify(world, u, &inv)
+        .map(|i| i.name)
+        .map_err(|o| o.stderr.trim_end().to_string())
+}
+
+/// Who the API server sees for a kubeconfig user: the CN and O of its client certificate (read from
+/// the file or the embedded data), or the service account of its token. Errors are kubectl's.
+fn identify(
+    world: &World,
+    u: &crate::world::AuthInfo,
+    inv: &Invocation<'_>,
+) -> Result<crate::cluster::rbac::UserInfo, Output> {
+    use crate::cluster::rbac::UserInfo;
+    let read = |path: &str, what: &str| -> Result<String, Output> {
+        world
+            .hosts
+            .get(inv.host)
+            .and_then(|h| h.fs.read(path).ok())
+            .map(String::from)
+            .ok_or_else(|| {
+                Output::err(
+                    format!("error: unable to read {what} {path} for {} due to open {path}: no such file or directory\n", u.name),
+                    1,
+                )
+            })
+    };
+    if !u.token.is_empty() {
+        return Ok(match u.token.rsplit_once('.') {
+            Some((_, sa)) if sa.starts_with("system:serviceaccount:") => {
+                UserInfo::impersonated(sa, &[])
+            }
+            _ => UserInfo::impersonated("system:anonymous", &["system:unauthenticated".into()]),
+        });
+    }
+    let cert = if !u.client_certificate_data.is_empty() {
+        u.client_certificate_data.clone()
+    } else if !u.client_certificate.is_empty() {
+        read(&u.client_certificate, "client-cert")?
+    } else {
+        return Ok(UserInfo::impersonated(
+            "system:anonymous",
+            &["system:unauthenticated".into()],
+        ));
+    };
+    let key = if !u.client_key_data.is_empty() {
+        u.client_key_data.clone()
+    } else if !u.client_key.is_empty() {
+        read(&u.client_key, "client-key")?
+    } else {
+        return Err(Output::err(
+            "error: tls: failed to find any PEM data in key input\n",
+            1,
+        ));
+    };
+    let Some(cert) = crate::pki::parse(&cert).filter(|p| p.kind == crate::pki::Kind::Cert) else {
+        return Err(Output::err(
+            "error: tls: failed to find any PEM data in certificate input\n",
+            1,
+        ));
+    };
+    let Some(key) = crate::pki::parse(&key).filter(|p| p.kind == crate::pki::Kind::Key) else {
+        return Err(Output::err(
+            "error: tls: failed to find any PEM data in key input\n",
+            1,
+        ));
+    };
+    if key.get("id") != cert.get("key") {
+        return Err(Output::err(
+            "error: tls: private key does not match public key\n",
+            1,
+        ));
+    }
+    let expired = cert.not_after().is_some_and(|t| t < world.now());
+    if cert.get("issuer") != "/CN=kubernetes" || expired {
+        return Err(Output::err(
+            "error: You must be logged in to the server (Unauthorized)\n",
+            1,
+        ));
+    }
+    Ok(UserInfo::impersonated(
+        &cert.common_name(),
+        &cert.organizations(),
+    ))
+}
+
 /// Builds a Ctx once the command's flags parsed; `None` (with the error in `out`) when they did not.
 pub fn context<'a>(
     world: &'a mut World,
@@ -262,6 +358,13 @@ pub fn context<'a>(
         };
         return Err(Output::err(msg, 1));
     };
+    let mut context = context;
+    match world.resolve_cluster(&context.cluster) {
+        Some(name) => context.cluster = name,
+        None => {
+            return Err(Output::err("The connection to the server localhost:8080 was refused - did you specify the right host or port?\n", 1));
+        }
+    }
     if let Some(c) = world.clusters.get(&context.cluster) {
         if !c.component_up("kube-apiserver") || !c.component_up("etcd") {
             let addr = c.server_address();
@@ -280,6 +383,22 @@ pub fn context<'a>(
             "error: requesting uid, groups or user-extra for  without impersonating a user\n",
             1,
         ));
+    }
+    if as_user.is_empty() {
+        // A user of the kubeconfig with a client certificate is the certificate's CN (groups:
+        // its O values); the setup's admin users are cluster-admin.
+        let identity = match world
+            .kubeconfig
+            .users
+            .iter()
+            .find(|u| u.name == context.user)
+        {
+            Some(u) => Some(identify(world, u, &inv)?),
+            None => None,
+        };
+        if let (Some(id), Some(c)) = (identity, world.clusters.get_mut(&context.cluster)) {
+            c.requester = Some(id);
+        }
     }
     if !as_user.is_empty() {
         if let Some(c) = world.clusters.get_mut(&context.cluster) {

@@ -411,6 +411,20 @@ pub enum Check {
         #[serde(default = "default_host")]
         host: String,
     },
+    /// The learner's kubeconfig has the context, with the given user, cluster and namespace when
+    /// set; `authenticates_as` also asks that its user's credentials (client certificate and key,
+    /// files on the control plane or embedded) make the API server see that user name.
+    Kubeconfig {
+        context: String,
+        #[serde(default)]
+        user: Option<String>,
+        #[serde(default)]
+        cluster: Option<String>,
+        #[serde(default)]
+        namespace: Option<String>,
+        #[serde(default)]
+        authenticates_as: Option<String>,
+    },
     /// RBAC allows (or denies, `expect = false`) an identity a verb on a resource, as
     /// `kubectl auth can-i VERB RESOURCE[/NAME] --as USER -n NS` would answer.
     CanI {

@@ -110,6 +110,9 @@ impl<'a> Env<'a> {
 
     /// The file system of the host the shell is on.
     pub fn fs(&mut self) -> &mut Vfs {
+        if let Some(c) = self.sh.container.as_mut() {
+            return &mut c.fs;
+        }
         match self.world.hosts.get_mut(&self.sh.host) {
             Some(h) => &mut h.fs,
             None => &mut self.sh.fallback,
@@ -380,6 +383,11 @@ pub fn dispatch(env: &mut Env, args: &[String], io: &Io) -> Output {
     if let Some(body) = env.sh.functions.get(name).cloned() {
         return call(env, name, &body, rest, io);
     }
+    if env.sh.container.is_some() {
+        if let Some(out) = super::container::dispatch(env, name, rest, io) {
+            return out;
+        }
+    }
     if let Some(out) = builtins::run(env, name, rest, io) {
         return out;
     }
@@ -397,7 +405,14 @@ pub fn dispatch(env: &mut Env, args: &[String], io: &Io) -> Output {
                 }
             }
         }
-        return crate::kubectl::run(env.world, rest, inv);
+        env.world.attach_enabled = true;
+        env.world.attach = None;
+        let out = crate::kubectl::run(env.world, rest, inv);
+        env.world.attach_enabled = false;
+        if let Some(a) = env.world.attach.take() {
+            return super::container::attach(env, a, io, out);
+        }
+        return out;
     }
     if let Some(tool) = tools::find(name) {
         return tool(env, rest, io);

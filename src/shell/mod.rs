@@ -15,6 +15,7 @@ mod arith;
 mod builtins;
 pub mod complete;
 mod cond;
+pub mod container;
 pub mod edit;
 pub mod exec;
 mod expand;
@@ -62,6 +63,8 @@ pub struct Shell {
     pub interactive: bool,
     /// A file an editor should open now (`vi FILE`, `kubectl edit`), set by the command.
     pub pending_edit: Option<edit::EditRequest>,
+    /// The container an interactive `kubectl exec -it POD -- sh` entered; `exit` leaves it.
+    pub container: Option<Box<container::Session>>,
 }
 
 /// What a subshell must not change in its parent.
@@ -110,12 +113,21 @@ impl Shell {
             args: Vec::new(),
             interactive: false,
             pending_edit: None,
+            container: None,
         }
     }
 
     /// The prompt, as the exam's terminal shows it (`controlplane $ `).
     pub fn prompt(&self) -> String {
-        format!("{} $ ", self.host)
+        match &self.container {
+            Some(c) => c.prompt(&self.cwd),
+            None => format!("{} $ ", self.host),
+        }
+    }
+
+    /// Whether the shell is inside a container (`kubectl exec -it`).
+    pub fn in_container(&self) -> bool {
+        self.container.is_some()
     }
 
     /// The exit status of the last command (`$?`).
@@ -137,8 +149,22 @@ impl Shell {
         if !entry.trim().is_empty() {
             self.history.push(entry.to_string());
         }
+        if let Some(c) = self.container.as_mut() {
+            if container::Session::new(world, &c.attach).is_err() {
+                // The pod is gone: the session ended with it, as a killed process does.
+                let mut env = exec::Env::new(self, world);
+                let out = container::exit(&mut env, 137);
+                self.exit_now = false;
+                return out;
+            }
+            c.load(world);
+        }
         let mut env = exec::Env::new(self, world);
         let mut out = exec::run_source(&mut env, &line, "", true);
+        if let Some(c) = &self.container {
+            c.save(world);
+            out.stderr = container::translate(&out.stderr, &c.shell);
+        }
         if let Some(e) = echoed {
             out.stdout
                 .insert_str(0, &format!("{}\n", e.trim_end_matches('\n')));

@@ -99,6 +99,29 @@ fn fake_certificate(csr: &Value) -> String {
     base64::engine::general_purpose::STANDARD.encode(pem.as_bytes())
 }
 
+/// A certificate of the cluster CA for a request made with kubedojo's `openssl req`: the request's
+/// subject and key, valid for `expirationSeconds` (a year by default). `None` for other requests.
+fn issue(c: &Cluster, csr: &Value) -> Option<String> {
+    let request = base64::engine::general_purpose::STANDARD
+        .decode(object::str_at(csr, "spec.request").trim())
+        .ok()?;
+    let pem = crate::pki::parse(&String::from_utf8(request).ok()?)?;
+    if pem.kind != crate::pki::Kind::Csr {
+        return None;
+    }
+    let secs = object::i64_at(csr, "spec.expirationSeconds").unwrap_or(365 * 24 * 3600);
+    let cert = crate::pki::cert(&crate::pki::CertSpec {
+        subject: pem.subject(),
+        issuer: "/CN=kubernetes",
+        not_before: c.now,
+        not_after: c.now + chrono::Duration::seconds(secs.max(600)),
+        key_id: pem.get("key"),
+        serial: crate::cluster::fnv(object::str_at(csr, "metadata.uid").as_bytes()),
+        is_ca: false,
+    });
+    Some(base64::engine::general_purpose::STANDARD.encode(cert.as_bytes()))
+}
+
 /// Issues certificates for approved, not denied CSRs of the built-in signers.
 pub fn reconcile(c: &mut Cluster) -> bool {
     let pending: Vec<Value> = c
@@ -115,7 +138,7 @@ pub fn reconcile(c: &mut Cluster) -> bool {
         .collect();
     let changed = !pending.is_empty();
     for mut csr in pending {
-        let cert = fake_certificate(&csr);
+        let cert = issue(c, &csr).unwrap_or_else(|| fake_certificate(&csr));
         object::set(&mut csr, "status.certificate", json!(cert));
         c.put_status("certificatesigningrequests", csr);
     }

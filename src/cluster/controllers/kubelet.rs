@@ -742,6 +742,9 @@ fn emit_events(
 /// keys) that `env` or `envFrom` names does not exist and is not optional.
 fn config_error(c: &Cluster, pod: &Value, ct: &Value) -> Option<String> {
     let ns = object::namespace(pod);
+    if let Some(msg) = non_root_error(c, pod, ct) {
+        return Some(msg);
+    }
     let optional = |r: &Value| r.get("optional").and_then(Value::as_bool) == Some(true);
     for ef in ct
         .get("envFrom")
@@ -798,6 +801,39 @@ fn config_error(c: &Cluster, pod: &Value, ct: &Value) -> Option<String> {
         }
     }
     None
+}
+
+/// `runAsNonRoot` (the container's setting wins over the pod's) with a container that would run as
+/// uid 0: the kubelet refuses to create it.
+fn non_root_error(c: &Cluster, pod: &Value, ct: &Value) -> Option<String> {
+    let sc = |k: &str| {
+        ct.get("securityContext")
+            .and_then(|s| s.get(k))
+            .or_else(|| object::get(pod, &format!("spec.securityContext.{k}")))
+            .cloned()
+    };
+    if sc("runAsNonRoot").and_then(|v| v.as_bool()) != Some(true) {
+        return None;
+    }
+    let who = format!(
+        "(pod: \"{}_{}({})\", container: {})",
+        object::name(pod),
+        object::namespace(pod),
+        object::str_at(pod, "metadata.uid"),
+        ct.get("name").and_then(Value::as_str).unwrap_or("")
+    );
+    match sc("runAsUser").and_then(|v| v.as_i64()) {
+        Some(0) => Some(format!(
+            "container's runAsUser breaks non-root policy {who}"
+        )),
+        Some(_) => None,
+        None => {
+            let image = ct.get("image").and_then(Value::as_str).unwrap_or("");
+            let user = c.images.resolve(image).map(|i| i.user).unwrap_or(0);
+            (user == 0)
+                .then(|| format!("container has runAsNonRoot and image will run as root {who}"))
+        }
+    }
 }
 
 /// Whether the container's command allocates more memory than its limit (`stress --vm-bytes 250M`

@@ -11,11 +11,47 @@ pub const FLAGS: &[FlagSpec] = &[
     val("output", Some('o')),
     flag("minify", None),
     flag("raw", None),
+    flag("flatten", None),
     flag("no-headers", None),
+    val("client-certificate", None),
+    val("client-key", None),
+    val("token", None),
+    val("username", None),
+    val("password", None),
+    val("server", None),
+    val("certificate-authority", None),
+    flag("embed-certs", None),
+    flag("insecure-skip-tls-verify", None),
 ];
 
 /// `kubectl config ...` runs even when no context is set, so it takes the World directly.
-pub fn run(world: &mut World, argv: &[String]) -> Output {
+pub fn run(world: &mut World, argv: &[String], inv: crate::kubectl::Invocation<'_>) -> Output {
+    let out = run_inner(world, argv, inv);
+    if out.code == 0 {
+        world.sync_kubeconfig_file();
+    }
+    out
+}
+
+/// Reads a file a flag names (`--client-certificate=/root/john.crt`) on the host kubectl runs on.
+fn read_file(
+    world: &World,
+    inv: &crate::kubectl::Invocation<'_>,
+    path: &str,
+) -> Result<String, String> {
+    let abs = crate::vfs::normalize(inv.cwd, path);
+    world
+        .hosts
+        .get(inv.host)
+        .ok_or_else(|| format!("stat {abs}: no such file or directory"))
+        .and_then(|h| {
+            h.fs.read(&abs)
+                .map(String::from)
+                .map_err(|_| format!("stat {abs}: no such file or directory"))
+        })
+}
+
+fn run_inner(world: &mut World, argv: &[String], inv: crate::kubectl::Invocation<'_>) -> Output {
     let mut specs = FLAGS.to_vec();
     specs.extend_from_slice(crate::kubectl::GLOBAL);
     let p = match crate::kubectl::flags::parse(argv, &specs) {
@@ -28,6 +64,9 @@ pub fn run(world: &mut World, argv: &[String]) -> Output {
         }
     };
     let args = p.args.clone();
+    if let Some(out) = entries(world, &p, &args, inv) {
+        return out;
+    }
     let kc = &mut world.kubeconfig;
     match args.first().map(String::as_str) {
         Some("current-context") => match kc.current_context() {
@@ -101,50 +140,276 @@ pub fn run(world: &mut World, argv: &[String]) -> Output {
         }
         Some("get-clusters") => {
             let mut names: Vec<String> = kc.contexts.iter().map(|c| c.cluster.clone()).collect();
+            names.extend(kc.clusters.iter().map(|c| c.name.clone()));
+            names.retain(|n| !n.is_empty());
             names.sort();
             names.dedup();
             Output::ok(format!("NAME\n{}", names.iter().map(|n| format!("{n}\n")).collect::<String>()))
         }
-        Some("view") => Output::ok(view(world, p.is_set("minify"))),
-        Some(other) => Output::err(format!("error: unknown command \"{other}\"\nSee 'kubectl config -h' for help and examples\n"), 1),
-        None => Output::ok("Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".\n\nAvailable Commands:\n  current-context   Display the current-context\n  get-contexts      Describe one or many contexts\n  set-context       Set a context entry in kubeconfig\n  use-context       Set the current-context in a kubeconfig file\n  view              Display merged kubeconfig settings or a specified kubeconfig file\n\nUsage:\n  kubectl config SUBCOMMAND [options]\n"),
-    }
-}
-
-fn view(world: &World, minify: bool) -> String {
-    let kc = &world.kubeconfig;
-    let ctxs: Vec<&crate::world::Context> = kc
-        .contexts
-        .iter()
-        .filter(|c| !minify || c.name == kc.current)
-        .collect();
-    let mut clusters: Vec<&str> = ctxs.iter().map(|c| c.cluster.as_str()).collect();
-    clusters.sort();
-    clusters.dedup();
-    let mut s = String::from("apiVersion: v1\nclusters:\n");
-    for (i, c) in clusters.iter().enumerate() {
-        s.push_str(&format!("- cluster:\n    certificate-authority-data: DATA+OMITTED\n    server: https://{}:6443\n  name: {c}\n", crate::world::node_ip(0, i as u8)));
-    }
-    s.push_str("contexts:\n");
-    for c in &ctxs {
-        s.push_str(&format!("- context:\n    cluster: {}\n", c.cluster));
-        if !c.namespace.is_empty() && c.namespace != "default" {
-            s.push_str(&format!("    namespace: {}\n", c.namespace));
+        Some("view") => {
+            if p.is_set("minify") && world.kubeconfig.current_context().is_none() {
+                return Output::err("error: current-context must exist in order to minify\n", 1);
+            }
+            Output::ok(world.kubeconfig_yaml(p.is_set("minify"), p.is_set("raw") || p.is_set("flatten")))
         }
-        s.push_str(&format!("    user: {}\n  name: {}\n", c.user, c.name));
+        Some(other) => Output::err(format!("error: unknown command \"{other}\" for \"kubectl config\"\n"), 1),
+        None => Output::ok("Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".\n\nAvailable Commands:\n  current-context   Display the current-context\n  delete-cluster    Delete the specified cluster from the kubeconfig\n  delete-context    Delete the specified context from the kubeconfig\n  delete-user       Delete the specified user from the kubeconfig\n  get-clusters      Display clusters defined in the kubeconfig\n  get-contexts      Describe one or many contexts\n  get-users         Display users defined in the kubeconfig\n  rename-context    Rename a context from the kubeconfig file\n  set-cluster       Set a cluster entry in kubeconfig\n  set-context       Set a context entry in kubeconfig\n  set-credentials   Set a user entry in kubeconfig\n  unset             Unset an individual value in a kubeconfig file\n  use-context       Set the current-context in a kubeconfig file\n  view              Display merged kubeconfig settings or a specified kubeconfig file\n\nUsage:\n  kubectl config SUBCOMMAND [options]\n"),
     }
-    s.push_str(&format!(
-        "current-context: {}\nkind: Config\npreferences: {{}}\nusers:\n",
-        kc.current
-    ));
-    let mut users: Vec<&str> = ctxs.iter().map(|c| c.user.as_str()).collect();
-    users.sort();
-    users.dedup();
-    for u in users {
-        s.push_str(&format!("- name: {u}\n  user:\n    client-certificate-data: DATA+OMITTED\n    client-key-data: DATA+OMITTED\n"));
-    }
-    s
 }
 
 /// Unused: config does not go through Ctx.
 pub fn _unused(_: &Ctx<'_>) {}
+
+/// The subcommands that edit users, clusters and contexts by name; `None` for the others.
+fn entries(
+    world: &mut World,
+    p: &crate::kubectl::flags::Parsed,
+    args: &[String],
+    inv: crate::kubectl::Invocation<'_>,
+) -> Option<Output> {
+    let sub = args.first()?.as_str();
+    let name = args.get(1).cloned();
+    let file = crate::world::KUBECONFIG_PATH;
+    let embed = p.is_set("embed-certs");
+    Some(match sub {
+        "set-credentials" => {
+            let Some(name) = name else {
+                return Some(Output::err("error: you must specify a non-empty user name\nSee 'kubectl config set-credentials -h' for help and examples\n", 1));
+            };
+            let mut entry = world
+                .kubeconfig
+                .users
+                .iter()
+                .find(|u| u.name == name)
+                .cloned()
+                .unwrap_or_else(|| crate::world::AuthInfo {
+                    name: name.clone(),
+                    ..Default::default()
+                });
+            for flag in ["client-certificate", "client-key"] {
+                let Some(path) = p.get(flag) else { continue };
+                let abs = crate::vfs::normalize(inv.cwd, path);
+                let cert = flag == "client-certificate";
+                if embed {
+                    let text = match read_file(world, &inv, &abs) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            return Some(Output::err(
+                                format!("error: could not stat {flag} file {abs}: {e}\n"),
+                                1,
+                            ))
+                        }
+                    };
+                    if cert {
+                        entry.client_certificate_data = text;
+                        entry.client_certificate.clear();
+                    } else {
+                        entry.client_key_data = text;
+                        entry.client_key.clear();
+                    }
+                } else if cert {
+                    entry.client_certificate = abs;
+                    entry.client_certificate_data.clear();
+                } else {
+                    entry.client_key = abs;
+                    entry.client_key_data.clear();
+                }
+            }
+            if let Some(t) = p.get("token") {
+                entry.token = t.to_string();
+            }
+            let kc = &mut world.kubeconfig;
+            match kc.users.iter_mut().find(|u| u.name == name) {
+                Some(u) => *u = entry,
+                None => kc.users.push(entry),
+            }
+            Output::ok(format!("User \"{name}\" set.\n"))
+        }
+        "set-cluster" => {
+            let Some(name) = name else {
+                return Some(Output::err("error: you must specify a non-empty cluster name\nSee 'kubectl config set-cluster -h' for help and examples\n", 1));
+            };
+            let mut entry = world
+                .kubeconfig
+                .clusters
+                .iter()
+                .find(|c| c.name == name)
+                .cloned()
+                .unwrap_or_else(|| crate::world::ClusterEntry {
+                    name: name.clone(),
+                    ..Default::default()
+                });
+            if let Some(s) = p.get("server") {
+                entry.server = s.to_string();
+            }
+            if let Some(path) = p.get("certificate-authority") {
+                let abs = crate::vfs::normalize(inv.cwd, path);
+                if embed {
+                    match read_file(world, &inv, &abs) {
+                        Ok(t) => {
+                            entry.certificate_authority_data = t;
+                            entry.certificate_authority.clear();
+                        }
+                        Err(e) => {
+                            return Some(Output::err(
+                                format!(
+                                    "error: could not stat certificate-authority file {abs}: {e}\n"
+                                ),
+                                1,
+                            ))
+                        }
+                    }
+                } else {
+                    entry.certificate_authority = abs;
+                }
+            }
+            let kc = &mut world.kubeconfig;
+            match kc.clusters.iter_mut().find(|c| c.name == name) {
+                Some(c) => *c = entry,
+                None => kc.clusters.push(entry),
+            }
+            Output::ok(format!("Cluster \"{name}\" set.\n"))
+        }
+        "delete-context" => {
+            let Some(name) = name else {
+                return Some(Output::err("error: Unexpected args: []\nSee 'kubectl config delete-context -h' for help and examples\n", 1));
+            };
+            let kc = &mut world.kubeconfig;
+            let Some(i) = kc.contexts.iter().position(|c| c.name == name) else {
+                return Some(Output::err(
+                    format!("error: cannot delete context {name}, not in {file}\n"),
+                    1,
+                ));
+            };
+            kc.contexts.remove(i);
+            let mut out = Output::ok(format!("deleted context {name} from {file}\n"));
+            if kc.current == name {
+                out.stderr
+                    .push_str("warning: this removed your active context, use \"kubectl config use-context\" to select a different one\n");
+            }
+            out
+        }
+        "delete-user" => {
+            let Some(name) = name else {
+                return Some(Output::err("error: user to delete is required\nSee 'kubectl config delete-user -h' for help and examples\n", 1));
+            };
+            let kc = &mut world.kubeconfig;
+            let implicit = kc.contexts.iter().any(|c| c.user == name)
+                && !kc.users.iter().any(|u| u.name == name);
+            match kc.users.iter().position(|u| u.name == name) {
+                Some(i) => {
+                    kc.users.remove(i);
+                }
+                None if implicit => {}
+                None => {
+                    return Some(Output::err(
+                        format!("error: cannot delete user {name}, not in {file}\n"),
+                        1,
+                    ))
+                }
+            }
+            Output::ok(format!("deleted user {name} from {file}\n"))
+        }
+        "delete-cluster" => {
+            let Some(name) = name else {
+                return Some(Output::err("error: Unexpected args: []\nSee 'kubectl config delete-cluster -h' for help and examples\n", 1));
+            };
+            let kc = &mut world.kubeconfig;
+            match kc.clusters.iter().position(|c| c.name == name) {
+                Some(i) => {
+                    kc.clusters.remove(i);
+                }
+                None => {
+                    return Some(Output::err(
+                        format!("error: cannot delete cluster {name}, not in {file}\n"),
+                        1,
+                    ))
+                }
+            }
+            Output::ok(format!("deleted cluster {name} from {file}\n"))
+        }
+        "rename-context" => {
+            let (Some(old), Some(new)) = (name, args.get(2).cloned()) else {
+                return Some(Output::err("error: Unexpected args: []\nSee 'kubectl config rename-context -h' for help and examples\n", 1));
+            };
+            let kc = &mut world.kubeconfig;
+            if kc.contexts.iter().any(|c| c.name == new) {
+                return Some(Output::err(
+                    format!("error: cannot rename the context \"{old}\", the context \"{new}\" already exists in {file}\n"),
+                    1,
+                ));
+            }
+            let Some(c) = kc.contexts.iter_mut().find(|c| c.name == old) else {
+                return Some(Output::err(
+                    format!("error: cannot rename the context \"{old}\", it's not in {file}\n"),
+                    1,
+                ));
+            };
+            c.name = new.clone();
+            if kc.current == old {
+                kc.current = new.clone();
+            }
+            Output::ok(format!("Context \"{old}\" renamed to \"{new}\".\n"))
+        }
+        "get-users" => {
+            let kc = &world.kubeconfig;
+            let mut names: Vec<String> = kc.contexts.iter().map(|c| c.user.clone()).collect();
+            names.extend(kc.users.iter().map(|u| u.name.clone()));
+            names.retain(|n| !n.is_empty());
+            names.sort();
+            names.dedup();
+            Output::ok(format!(
+                "NAME\n{}",
+                names.iter().map(|n| format!("{n}\n")).collect::<String>()
+            ))
+        }
+        "unset" => {
+            let Some(prop) = name else {
+                return Some(Output::err("error: unexpected args: []\nSee 'kubectl config unset -h' for help and examples\n", 1));
+            };
+            let kc = &mut world.kubeconfig;
+            let parts: Vec<&str> = prop.splitn(3, '.').collect();
+            let ok = match parts.as_slice() {
+                ["current-context"] => {
+                    kc.current.clear();
+                    true
+                }
+                ["contexts", n] => {
+                    let before = kc.contexts.len();
+                    kc.contexts.retain(|c| &c.name != n);
+                    before != kc.contexts.len()
+                }
+                ["contexts", n, "namespace"] => match kc.contexts.iter_mut().find(|c| &c.name == n)
+                {
+                    Some(c) => {
+                        c.namespace.clear();
+                        true
+                    }
+                    None => false,
+                },
+                ["users", n] => {
+                    let before = kc.users.len();
+                    kc.users.retain(|u| &u.name != n);
+                    before != kc.users.len()
+                }
+                ["clusters", n] => {
+                    let before = kc.clusters.len();
+                    kc.clusters.retain(|c| &c.name != n);
+                    before != kc.clusters.len()
+                }
+                _ => false,
+            };
+            if !ok {
+                return Some(Output::err(
+                    format!(
+                        "error: current map key `{}` is invalid\n",
+                        parts.get(1).unwrap_or(&"")
+                    ),
+                    1,
+                ));
+            }
+            Output::ok(format!("Property \"{prop}\" unset.\n"))
+        }
+        _ => return None,
+    })
+}

@@ -196,7 +196,7 @@ pub fn dispatch(world: &mut World, verb: &str, rest: &[String], inv: Invocation<
             if rest.iter().any(|a| a == "-h" || a == "--help") {
                 return Output::ok(help::for_command(&path));
             }
-            config::run(world, rest)
+            config::run(world, rest, inv)
         }
         "patch" => with_ctx(world, inv, &path, rest, patch::FLAGS, patch::run),
         "wait" => with_ctx(world, inv, &path, rest, wait::FLAGS, wait::run),

@@ -403,6 +403,22 @@ pub fn exec(ctx: &mut Ctx<'_>) {
             "unable to upgrade connection: container not found (\"{cname}\")"
         ));
     }
+    if ctx.world.attach_enabled {
+        // The shell runs the command in the container's userland (and keeps an interactive
+        // shell open until `exit`).
+        ctx.world.attach = Some(crate::world::Attach {
+            cluster: ctx.cluster.clone(),
+            namespace: object::namespace(&pod).to_string(),
+            pod: object::name(&pod).to_string(),
+            container: cname,
+            command,
+            stdin: ctx.flags.is_set("stdin"),
+            tty: ctx.flags.is_set("tty"),
+            remove: false,
+            run: false,
+        });
+        return;
+    }
     let interactive = ctx.flags.is_set("stdin") && ctx.flags.is_set("tty");
     let base = command[0]
         .rsplit('/')
@@ -410,7 +426,7 @@ pub fn exec(ctx: &mut Ctx<'_>) {
         .unwrap_or(&command[0])
         .to_string();
     if interactive && command.len() == 1 && matches!(base.as_str(), "sh" | "bash" | "ash") {
-        return ctx.error("kubedojo: an interactive shell inside a container is not simulated; run single commands instead, e.g. `kubectl exec POD -- sh -c 'cat /etc/hostname; env'`");
+        return ctx.error("kubedojo: an interactive shell needs the learner's terminal; run single commands instead, e.g. `kubectl exec POD -- sh -c 'cat /etc/hostname; env'`");
     }
     let Some(c) = ctx.cluster_ref() else { return };
     let r = container::exec(c, &pod, &ct, &command);

@@ -41,6 +41,15 @@ fn pairs(s: &str) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
+/// The container command of `kubectl run NAME [ARGS] [-- COMMAND...]`.
+fn cmd_args_of(args: &[String], after: Option<&[String]>) -> Vec<String> {
+    let mut v: Vec<String> = args.iter().skip(1).cloned().collect();
+    if let Some(a) = after {
+        v.extend(a.iter().cloned());
+    }
+    v
+}
+
 pub fn run(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     // cobra checks required flags before the command runs.
@@ -185,6 +194,25 @@ pub fn run(ctx: &mut Ctx<'_>) {
     if interactive && dr == DryRun::None {
         ctx.world.settle();
         ctx.world.advance(5);
+        if ctx.world.attach_enabled {
+            let command = cmd_args_of(&ctx.flags.args, ctx.flags.after_dashes.as_deref());
+            let stdin = ctx.flags.is_set("stdin");
+            if stdin && ctx.flags.is_set("tty") {
+                ctx.warn("If you don't see a command prompt, try pressing enter.");
+            }
+            ctx.world.attach = Some(crate::world::Attach {
+                cluster: ctx.cluster.clone(),
+                namespace: ctx.namespace.clone(),
+                pod: name.clone(),
+                container: name.clone(),
+                command,
+                stdin,
+                tty: ctx.flags.is_set("tty"),
+                remove: ctx.flags.is_set("rm"),
+                run: true,
+            });
+            return;
+        }
         // Attached to the container: what its process prints is what its log holds. A process
         // still running waits for input, and kubectl says so; one that already ended just shows
         // its output.
