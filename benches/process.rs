@@ -81,9 +81,19 @@ fn main() {
         "kubectl:        mean {kmean:?}, best {kbest:?}, peak RSS {:.1} MB",
         k_rss as f64 / 1024.0
     );
+    let speed_up = kmean.as_secs_f64() / mean.as_secs_f64().max(1e-9);
     println!(
-        "speed-up: {:.1}x mean, {:.1}x best",
-        kmean.as_secs_f64() / mean.as_secs_f64().max(1e-9),
+        "speed-up: {speed_up:.1}x mean, {:.1}x best",
         kbest.as_secs_f64() / best.as_secs_f64().max(1e-9)
+    );
+    let verdict = |ok: bool| if ok { "ok" } else { "OVER" };
+    println!(
+        "budget: #4 at least 15x faster than kubectl: {speed_up:.1}x {}",
+        verdict(speed_up >= 15.0)
+    );
+    println!(
+        "budget: #4 peak RSS under 15 MB: {:.1} MB {}",
+        our_rss as f64 / 1024.0,
+        verdict((our_rss as f64 / 1024.0) < 15.0)
     );
 }

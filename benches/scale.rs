@@ -12,7 +12,7 @@ fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     (out, start.elapsed())
 }
 
-fn bench(name: &str, iters: u32, mut f: impl FnMut()) {
+fn bench(name: &str, iters: u32, mut f: impl FnMut()) -> Duration {
     f();
     let start = Instant::now();
     for _ in 0..iters {
@@ -20,6 +20,25 @@ fn bench(name: &str, iters: u32, mut f: impl FnMut()) {
     }
     let per = start.elapsed() / iters;
     println!("{name:<60} {per:>12.2?} per op ({iters} runs)");
+    per
+}
+
+/// The budgets of issue #3 and #4, checked against what was measured.
+fn budget(what: &str, measured: f64, limit: f64, unit: &str) {
+    let verdict = if measured <= limit { "ok" } else { "OVER" };
+    println!("budget: {what:<52} {measured:>10.1} {unit} (limit {limit} {unit}) {verdict}");
+}
+
+fn kib(key: &str) -> f64 {
+    proc_status(key)
+        .trim_end_matches("kB")
+        .trim()
+        .parse::<f64>()
+        .unwrap_or(f64::NAN)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 fn proc_status(key: &str) -> String {
@@ -81,11 +100,11 @@ fn main() {
     );
 
     let mut s = base.clone();
-    let (_, t) = time(|| {
+    let (_, first) = time(|| {
         s.run("kubectl create deployment big --image=nginx --replicas=10000");
     });
     println!(
-        "{:<60} {t:>12.2?} (once)",
+        "{:<60} {first:>12.2?} (once)",
         "create deployment --replicas=10000 (first settle)"
     );
     let (_, t) = time(|| s.world.advance(10));
@@ -93,6 +112,7 @@ fn main() {
         "{:<60} {t:>12.2?} (once)",
         "10 simulated seconds until 10,000 pods run"
     );
+    let rss_10k = kib("VmRSS:") / 1024.0;
     let running = s
         .world
         .clusters
@@ -105,14 +125,14 @@ fn main() {
         proc_status("VmHWM:")
     );
 
-    bench(
+    let tick = bench(
         "settle of a steady 10,000-pod cluster (one second tick)",
         10,
         || {
             s.world.advance(1);
         },
     );
-    bench(
+    let scale = bench(
         "kubectl scale deployment big --replicas=10001 (settled)",
         5,
         || {
@@ -120,10 +140,10 @@ fn main() {
             t.run("kubectl scale deployment big --replicas=10001");
         },
     );
-    bench("clone of the 10,000-pod session", 5, || {
+    let clone = bench("clone of the 10,000-pod session", 5, || {
         let _ = s.clone();
     });
-    bench("kubectl get pods -A on 10,000 pods", 5, || {
+    let get = bench("kubectl get pods -A on 10,000 pods", 5, || {
         let out = s.run("kubectl get pods -A");
         assert!(out.stdout.len() > 10_000 * 40);
     });
@@ -132,7 +152,7 @@ fn main() {
     });
 
     let manifest = manifest_of(200);
-    bench(
+    let apply = bench(
         "kubectl apply -f of a 200-object manifest (fresh World)",
         5,
         || {
@@ -140,7 +160,7 @@ fn main() {
             let _ = t.run(&format!("kubectl apply -f - <<EOF\n{manifest}EOF"));
         },
     );
-    bench(
+    let fresh = bench(
         "fresh World alone (subtract from the line above)",
         5,
         || {
@@ -152,5 +172,39 @@ fn main() {
         proc_status("VmRSS:"),
         proc_status("VmHWM:"),
         load_average()
+    );
+    // The scale step and the listing each include one command line's settle (a one-second tick);
+    // the scale step also clones the session so every run starts from the same state.
+    budget(
+        "#3 first settle of 10,000 replicas on 100 nodes",
+        ms(first),
+        50.0,
+        "ms",
+    );
+    budget(
+        "#3 scale to 10,001 on a settled 10,000 (minus clone)",
+        ms(scale.saturating_sub(clone)),
+        50.0,
+        "ms",
+    );
+    budget("#3 kubectl get pods -A on 10,000 pods", ms(get), 50.0, "ms");
+    budget(
+        "#3 apply of a 200-object manifest (minus fresh World)",
+        ms(apply.saturating_sub(fresh)),
+        50.0,
+        "ms",
+    );
+    budget("#3 World of 10,000 pods resident", rss_10k, 100.0, "MB");
+    budget(
+        "#4 one command line on 10,000 pods (get -A)",
+        ms(get),
+        20.0,
+        "ms",
+    );
+    budget(
+        "#4 steady one-second tick on 10,000 pods",
+        ms(tick),
+        20.0,
+        "ms",
     );
 }

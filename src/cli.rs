@@ -396,7 +396,7 @@ fn sh(dir: &Path, scenario: Option<&str>, line: Option<&str>, seed: u64) -> Resu
         None => Session::sandbox(ClockMode::Manual),
     };
     if let Some(line) = line {
-        let out = session.run(line);
+        let out = session.run_last(line);
         show(&out)?;
         return Ok((out.code.rem_euclid(256)) as u8);
     }

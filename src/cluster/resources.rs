@@ -120,14 +120,23 @@ pub fn pods_on<'a>(c: &'a Cluster, node: &str) -> Vec<&'a Value> {
 /// The resources a pod asks for that a node cannot give, given what is already requested there:
 /// the scheduler's `Insufficient cpu`, `Insufficient memory`, `Too many pods`.
 pub fn insufficient(pod: &Value, node: &Value, used: &Amounts, pods_on_node: usize) -> Vec<String> {
-    let alloc = allocatable(node);
+    insufficient_amounts(&pod_requests(pod), &allocatable(node), used, pods_on_node)
+}
+
+/// `insufficient` over amounts already computed: a pod's requests `want` and a node's
+/// allocatable `alloc` (the scheduler computes each once, not once per pod and node).
+pub fn insufficient_amounts(
+    want: &Amounts,
+    alloc: &Amounts,
+    used: &Amounts,
+    pods_on_node: usize,
+) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(max) = alloc.values.get("pods") {
         if (pods_on_node + 1) as f64 > *max {
             out.push("Too many pods".to_string());
         }
     }
-    let want = pod_requests(pod);
     for (k, v) in &want.values {
         if *v <= 0.0 {
             continue;

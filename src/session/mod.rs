@@ -147,6 +147,16 @@ impl Session {
         out
     }
 
+    /// Runs the only command line of a session that ends right after it (`kubedojo sh -c`): the
+    /// same as `run`, without the clock tick and settle that prepare the World for a next line
+    /// nobody will type (the process exits with the World).
+    pub fn run_last(&mut self, line: &str) -> Output {
+        if !line.trim().is_empty() {
+            self.transcript.push(line.to_string());
+        }
+        self.shell.run_line(&mut self.world, line)
+    }
+
     /// Lets editors open (`vi FILE`, `kubectl edit`): the TUI's terminal can show one. Off by
     /// default, so `kubedojo sh` and `kubedojo check` say plainly that an editor needs the terminal.
     pub fn set_interactive(&mut self, on: bool) {

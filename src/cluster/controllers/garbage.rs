@@ -7,7 +7,8 @@ use std::collections::HashSet;
 use crate::cluster::deletion::{DeleteOptions, DEPENDENT_KINDS as OWNED_KINDS};
 
 pub fn reconcile(c: &mut Cluster) -> bool {
-    let mut uids: HashSet<String> = HashSet::new();
+    // Borrowed, not copied: the set holds every pod's uid on a large cluster.
+    let mut uids: HashSet<&str> = HashSet::new();
     for plural in [
         "deployments",
         "replicasets",
@@ -20,7 +21,7 @@ pub fn reconcile(c: &mut Cluster) -> bool {
         "pods",
     ] {
         for o in c.list_all(plural) {
-            uids.insert(object::str_at(o, "metadata.uid").to_string());
+            uids.insert(object::str_at(o, "metadata.uid"));
         }
     }
     let mut doomed: Vec<(&'static str, String, String)> = Vec::new();

@@ -26,11 +26,12 @@ pub fn reconcile(c: &mut Cluster) -> bool {
         .cloned()
         .collect();
     let mut changed = false;
+    let mut used_ips = UsedIps::default();
     for pod in pods {
         let uid = object::str_at(&pod, "metadata.uid").to_string();
         let ns = object::namespace(&pod).to_string();
         let name = object::name(&pod).to_string();
-        let (ch, stable) = reconcile_pod(c, pod);
+        let (ch, stable) = reconcile_pod(c, pod, &mut used_ips);
         changed |= ch;
         if stable {
             let rv = c.peek("pods", &ns, &name).map(Cluster::rv_of).unwrap_or(0);
@@ -63,7 +64,23 @@ fn node_ip(c: &Cluster, node: &str) -> String {
         .unwrap_or_default()
 }
 
-fn allocate_pod_ip(c: &Cluster, node: &str) -> String {
+/// The pod IPs in use, gathered once per kubelet pass (on first need) and kept up to date as the
+/// pass hands out new ones, instead of scanning every pod for every new pod.
+#[derive(Default)]
+struct UsedIps(Option<std::collections::HashSet<String>>);
+
+impl UsedIps {
+    fn get(&mut self, c: &Cluster) -> &mut std::collections::HashSet<String> {
+        self.0.get_or_insert_with(|| {
+            c.list_all("pods")
+                .iter()
+                .map(|p| object::str_at(p, "status.podIP").to_string())
+                .collect()
+        })
+    }
+}
+
+fn allocate_pod_ip(c: &Cluster, node: &str, used: &mut UsedIps) -> String {
     let cidr = c
         .peek("nodes", "", node)
         .map(|n| object::str_at(n, "spec.podCIDR").to_string())
@@ -74,18 +91,13 @@ fn allocate_pod_ip(c: &Cluster, node: &str) -> String {
         return String::new();
     }
     let prefix = format!("{}.{}.{}", octets[0], octets[1], octets[2]);
-    let used: std::collections::HashSet<String> = c
-        .list_all("pods")
-        .iter()
-        .map(|p| object::str_at(p, "status.podIP").to_string())
-        .collect();
-    for i in 2..255 {
-        let ip = format!("{prefix}.{i}");
-        if !used.contains(&ip) {
-            return ip;
-        }
-    }
-    format!("{prefix}.254")
+    let used = used.get(c);
+    let ip = (2..255)
+        .map(|i| format!("{prefix}.{i}"))
+        .find(|ip| !used.contains(ip))
+        .unwrap_or_else(|| format!("{prefix}.254"));
+    used.insert(ip.clone());
+    ip
 }
 
 fn secs_between(a: DateTime<Utc>, b: DateTime<Utc>) -> i64 {
@@ -93,7 +105,7 @@ fn secs_between(a: DateTime<Utc>, b: DateTime<Utc>) -> i64 {
 }
 
 /// Updates one pod's status; returns (changed, stable) where stable means time alone cannot change it.
-fn reconcile_pod(c: &mut Cluster, pod: Value) -> (bool, bool) {
+fn reconcile_pod(c: &mut Cluster, pod: Value, used_ips: &mut UsedIps) -> (bool, bool) {
     let node = object::str_at(&pod, "spec.nodeName").to_string();
     let host_network = object::get(&pod, "spec.hostNetwork")
         .and_then(Value::as_bool)
@@ -109,9 +121,13 @@ fn reconcile_pod(c: &mut Cluster, pod: Value) -> (bool, bool) {
     };
     if object::str_at(&np, "status.podIP").is_empty() {
         let ip = if host_network {
-            node_ip(c, &node)
+            let ip = node_ip(c, &node);
+            if let Some(used) = used_ips.0.as_mut() {
+                used.insert(ip.clone());
+            }
+            ip
         } else {
-            allocate_pod_ip(c, &node)
+            allocate_pod_ip(c, &node, used_ips)
         };
         let hip = node_ip(c, &node);
         let st = object::map_mut(&mut np, "status");

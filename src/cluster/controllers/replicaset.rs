@@ -5,6 +5,25 @@ use crate::cluster::selector::Selector;
 use crate::cluster::{object, Cluster};
 use serde_json::{json, Value};
 
+/// One pod of a ReplicaSet, as far as scaling and status need it.
+struct Owned {
+    name: String,
+    scheduled: bool,
+    ready: bool,
+    created: String,
+}
+
+impl Owned {
+    fn of(p: &Value) -> Owned {
+        Owned {
+            name: object::name(p).to_string(),
+            scheduled: !object::str_at(p, "spec.nodeName").is_empty(),
+            ready: pod_ready(p),
+            created: object::str_at(p, "metadata.creationTimestamp").to_string(),
+        }
+    }
+}
+
 pub fn reconcile(c: &mut Cluster) -> bool {
     let sets: Vec<Value> = c
         .list_all("replicasets")
@@ -51,11 +70,12 @@ fn reconcile_one(c: &mut Cluster, rs: &Value) -> bool {
         c.put_status("pods", p);
         changed = true;
     }
-    let mut pods: Vec<Value> = c
+    // What the controller needs of its pods (not copies of them: a large ReplicaSet has thousands).
+    let mut pods: Vec<Owned> = c
         .list_ns("pods", &ns)
         .into_iter()
         .filter(|p| controller_uid(p) == Some(uid.as_str()) && !pod_inactive(p))
-        .cloned()
+        .map(Owned::of)
         .collect();
     let want = object::i64_at(rs, "spec.replicas").unwrap_or(1).max(0) as usize;
     let rsname = object::name(rs).to_string();
@@ -72,7 +92,7 @@ fn reconcile_one(c: &mut Cluster, rs: &Value) -> bool {
                         &format!("Created pod: {name}"),
                         "replicaset-controller",
                     );
-                    pods.push(p);
+                    pods.push(Owned::of(&p));
                     changed = true;
                 }
                 Err(e) => {
@@ -89,16 +109,16 @@ fn reconcile_one(c: &mut Cluster, rs: &Value) -> bool {
         }
     } else if pods.len() > want {
         // Delete the least useful pods first: unscheduled, then not ready, then the youngest.
-        pods.sort_by_key(|p| {
-            (
-                !object::str_at(p, "spec.nodeName").is_empty(),
-                pod_ready(p),
-                std::cmp::Reverse(object::str_at(p, "metadata.creationTimestamp").to_string()),
-            )
+        pods.sort_by(|a, b| {
+            (a.scheduled, a.ready, std::cmp::Reverse(&a.created)).cmp(&(
+                b.scheduled,
+                b.ready,
+                std::cmp::Reverse(&b.created),
+            ))
         });
         let extra = pods.len() - want;
         for p in pods.drain(..extra) {
-            let name = object::name(&p).to_string();
+            let name = p.name;
             c.remove_raw("pods", &ns, &name);
             c.record_event(
                 rs,
@@ -112,7 +132,7 @@ fn reconcile_one(c: &mut Cluster, rs: &Value) -> bool {
     }
     // Status.
     let replicas = pods.len() as i64;
-    let ready = pods.iter().filter(|p| pod_ready(p)).count() as i64;
+    let ready = pods.iter().filter(|p| p.ready).count() as i64;
     let mut nrs = rs.clone();
     {
         let st = object::map_mut(&mut nrs, "status");

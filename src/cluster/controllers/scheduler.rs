@@ -172,6 +172,70 @@ fn preemption_victims(c: &Cluster, pod: &Value, node: &Value) -> Option<Vec<Valu
     None
 }
 
+/// What the filters and scores that look only at the pod's spec and the node say (NodeUnschedulable,
+/// TaintToleration, NodeAffinity): the same for every pod of a template, so computed once per
+/// distinct (tolerations, nodeSelector, affinity) rather than once per pod and node.
+struct StaticFit {
+    fit: Fit,
+    node_score: i64,
+    penalty: i64,
+}
+
+/// The parts of a pod's spec that `StaticFit` depends on.
+fn static_key(pod: &Value) -> [Option<Value>; 3] {
+    ["spec.tolerations", "spec.nodeSelector", "spec.affinity"].map(|k| object::get(pod, k).cloned())
+}
+
+/// The static fits of a pod on every node, from `cache` when a pod with the same key was seen.
+fn static_fits<'a>(
+    cache: &'a mut Vec<([Option<Value>; 3], Vec<StaticFit>)>,
+    pod: &Value,
+    nodes: &[Value],
+    labels: &[BTreeMap<String, String>],
+) -> &'a [StaticFit] {
+    let key = static_key(pod);
+    let i = match cache.iter().position(|(k, _)| *k == key) {
+        Some(i) => i,
+        None => {
+            let fits = nodes
+                .iter()
+                .zip(labels)
+                .map(|(node, l)| StaticFit {
+                    fit: node_fits(pod, node, false),
+                    node_score: affinity::node_affinity_score(pod, l),
+                    penalty: prefer_no_schedule_penalty(pod, node),
+                })
+                .collect();
+            cache.push((key, fits));
+            cache.len() - 1
+        }
+    };
+    &cache[i].1
+}
+
+/// What the pods bound to each node (by index into `nodes`) request, in one pass over the pods.
+fn node_usage(c: &Cluster, nodes: &[Value]) -> Vec<NodeUse> {
+    let index: std::collections::HashMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (object::name(n), i))
+        .collect();
+    let mut usage = vec![NodeUse::default(); nodes.len()];
+    for p in c.list_all("pods") {
+        let Some(&i) = index.get(object::str_at(p, "spec.nodeName")) else {
+            continue;
+        };
+        if !resources::holds_resources(p) {
+            continue;
+        }
+        for (k, v) in resources::pod_requests(p).values {
+            *usage[i].requested.values.entry(k).or_default() += v;
+        }
+        usage[i].pods += 1;
+    }
+    usage
+}
+
 pub fn reconcile(c: &mut Cluster) -> bool {
     let pending: Vec<Value> = c
         .list_all("pods")
@@ -186,18 +250,15 @@ pub fn reconcile(c: &mut Cluster) -> bool {
         return false;
     }
     let nodes: Vec<Value> = c.list_all("nodes").into_iter().cloned().collect();
-    let mut usage: BTreeMap<String, NodeUse> = BTreeMap::new();
-    for n in &nodes {
-        let on = resources::pods_on(c, object::name(n));
-        usage.insert(
-            object::name(n).to_string(),
-            NodeUse {
-                requested: resources::sum_requests(&on),
-                pods: on.len(),
-            },
-        );
-    }
-    let mut placed = affinity::placed(c, &nodes);
+    let node_labels: Vec<BTreeMap<String, String>> = nodes.iter().map(object::labels).collect();
+    let allocs: Vec<resources::Amounts> = nodes.iter().map(resources::allocatable).collect();
+    let mut usage = node_usage(c, &nodes);
+    // The placed pods inter-pod affinity looks at: every one only when a pending pod has terms of
+    // its own; a pod without terms needs only the placed pods with required anti-affinity.
+    let need_all = pending.iter().any(affinity::has_pod_terms);
+    let mut placed_all = need_all.then(|| affinity::placed(c, &nodes));
+    let mut placed_anti = affinity::placed_with_anti(c, &nodes);
+    let mut statics = Vec::new();
     let now = timestamp(c.now);
     let mut changed = false;
     // Higher priority pods are scheduled first, as the scheduling queue orders them.
@@ -212,14 +273,21 @@ pub fn reconcile(c: &mut Cluster) -> bool {
         // Nodes whose failure preemption cannot fix, and nodes where it might.
         let mut unresolvable = 0usize;
         let mut resolvable: Vec<&Value> = Vec::new();
-        let mut feasible: Vec<(&Value, i64, i64)> = Vec::new();
+        let mut feasible: Vec<(usize, i64, i64)> = Vec::new();
         let claims = super::pv::unbound_claims(c, &pod);
         if let Some(why) = &claims {
             reasons.insert(why.clone(), 0);
         }
-        for node in nodes.iter().filter(|_| claims.is_none()) {
-            let name = object::name(node).to_string();
-            match node_fits(&pod, node, false) {
+        let fits = static_fits(&mut statics, &pod, &nodes, &node_labels);
+        let want = resources::pod_requests(&pod);
+        let pod_terms = affinity::has_pod_terms(&pod);
+        let others: &[affinity::Placed] = match (&placed_all, pod_terms) {
+            (Some(all), true) => all,
+            _ => &placed_anti,
+        };
+        let check_affinity = pod_terms || !others.is_empty();
+        for (i, node) in nodes.iter().enumerate().filter(|_| claims.is_none()) {
+            match &fits[i].fit {
                 Fit::Yes => {}
                 other => {
                     *reasons.entry(other.reason()).or_default() += 1;
@@ -227,8 +295,8 @@ pub fn reconcile(c: &mut Cluster) -> bool {
                     continue;
                 }
             }
-            let u = usage.get(&name).cloned().unwrap_or_default();
-            let short = resources::insufficient(&pod, node, &u.requested, u.pods);
+            let u = &usage[i];
+            let short = resources::insufficient_amounts(&want, &allocs[i], &u.requested, u.pods);
             if !short.is_empty() {
                 for r in short {
                     *reasons.entry(r).or_default() += 1;
@@ -236,36 +304,38 @@ pub fn reconcile(c: &mut Cluster) -> bool {
                 resolvable.push(node);
                 continue;
             }
-            let labels = object::labels(node);
-            if let Some((why, fixable)) = affinity::filter(c, &pod, &labels, &placed) {
-                *reasons.entry(why.to_string()).or_default() += 1;
-                if fixable {
-                    resolvable.push(node);
-                } else {
-                    unresolvable += 1;
+            let labels = &node_labels[i];
+            let mut inter_pod = 0;
+            if check_affinity {
+                if let Some((why, fixable)) = affinity::filter(c, &pod, labels, others) {
+                    *reasons.entry(why.to_string()).or_default() += 1;
+                    if fixable {
+                        resolvable.push(node);
+                    } else {
+                        unresolvable += 1;
+                    }
+                    continue;
                 }
-                continue;
+                inter_pod = affinity::inter_pod_score(c, &pod, labels, others);
             }
-            let score = affinity::node_affinity_score(&pod, &labels) * 1000
-                + affinity::inter_pod_score(c, &pod, &labels, &placed) * 10
-                - prefer_no_schedule_penalty(&pod, node);
-            feasible.push((node, score, u.pods as i64));
+            let score = fits[i].node_score * 1000 + inter_pod * 10 - fits[i].penalty;
+            feasible.push((i, score, u.pods as i64));
         }
         // The best score wins; among equals, the node with the fewest pods (spreading).
         let best = feasible
             .iter()
             .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
-            .map(|(n, _, _)| object::name(n).to_string());
+            .map(|(i, _, _)| *i);
         let pod_ns = object::namespace(&pod).to_string();
         let pod_name = object::name(&pod).to_string();
         match best {
-            Some(node) => {
-                if let Some(u) = usage.get_mut(&node) {
-                    for (k, v) in resources::pod_requests(&pod).values {
-                        *u.requested.values.entry(k).or_default() += v;
-                    }
-                    u.pods += 1;
+            Some(i) => {
+                let node = object::name(&nodes[i]).to_string();
+                let u = &mut usage[i];
+                for (k, v) in want.values {
+                    *u.requested.values.entry(k).or_default() += v;
                 }
+                u.pods += 1;
                 object::set(&mut pod, "spec.nodeName", json!(node));
                 object::remove(&mut pod, "status.conditions");
                 object::remove(&mut pod, "status.nominatedNodeName");
@@ -274,10 +344,14 @@ pub fn reconcile(c: &mut Cluster) -> bool {
                 let qos = qos_class(&pod);
                 object::set(&mut pod, "status.qosClass", json!(qos));
                 c.put_status("pods", pod.clone());
-                if let Some(n) = nodes.iter().find(|n| object::name(n) == node) {
-                    placed.push(affinity::Placed {
+                let anti = affinity::has_required_anti(&pod);
+                for list in placed_all
+                    .iter_mut()
+                    .chain(anti.then_some(&mut placed_anti))
+                {
+                    list.push(affinity::Placed {
                         pod: pod.clone(),
-                        node_labels: object::labels(n),
+                        node_labels: node_labels[i].clone(),
                     });
                 }
                 c.record_event(
@@ -373,12 +447,15 @@ pub fn reconcile(c: &mut Cluster) -> bool {
                             let _ = c.delete(rt, object::namespace(&v), object::name(&v));
                         }
                     }
-                    if let Some(u) = usage.get_mut(&node) {
+                    if let Some(i) = nodes.iter().position(|n| object::name(n) == node) {
                         let on = resources::pods_on(c, &node);
-                        u.requested = resources::sum_requests(&on);
-                        u.pods = on.len();
+                        usage[i].requested = resources::sum_requests(&on);
+                        usage[i].pods = on.len();
                     }
-                    placed = affinity::placed(c, &nodes);
+                    if placed_all.is_some() {
+                        placed_all = Some(affinity::placed(c, &nodes));
+                    }
+                    placed_anti = affinity::placed_with_anti(c, &nodes);
                     changed = true;
                 }
             }
