@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub mod kubelet_start;
 mod kubeconfig;
+pub mod kubelet_start;
 pub mod node_files;
 pub mod packages;
 

@@ -59,7 +59,11 @@ fn run_rm_it_prints_the_output_of_the_command_then_deletes_the_pod() {
         &mut s,
         "kubectl run tmp2 --image=busybox --restart=Never --rm -it -- echo hello",
     );
-    assert_eq!(out.stdout, "hello\npod \"tmp2\" deleted\n", "{}", out.stderr);
+    assert_eq!(
+        out.stdout, "hello\npod \"tmp2\" deleted\n",
+        "{}",
+        out.stderr
+    );
     // A failed command: the output, the deletion, then kubectl's error with the exit code.
     let out = s.run(
         "kubectl run tmp3 --image=busybox --restart=Never --rm -it -- wget -qO- -T 1 web-svc:81",
