@@ -855,18 +855,12 @@ fn ingress(c: &Cluster, ing: &Value) -> String {
     let _ = writeln!(s, "Name:\t{}", object::name(ing));
     map_lines(&mut s, "Labels", &object::labels(ing), "=");
     let _ = writeln!(s, "Namespace:\t{ns}");
-    let mut addrs: Vec<&str> = object::array(ing, "status.loadBalancer.ingress")
-        .iter()
-        .flat_map(|x| {
-            ["ip", "hostname"]
-                .into_iter()
-                .filter_map(|k| x.get(k).and_then(Value::as_str))
-        })
-        .filter(|v| !v.is_empty())
-        .collect();
-    addrs.sort_unstable();
-    addrs.dedup();
-    let _ = writeln!(s, "Address:\t{}", addrs.join(","));
+    // The full address list, as `-o wide` would show it.
+    let _ = writeln!(
+        s,
+        "Address:\t{}",
+        super::tables::load_balancer_text(ing, true)
+    );
     let class = object::str_at(ing, "spec.ingressClassName");
     let _ = writeln!(
         s,

@@ -756,7 +756,7 @@ pub fn row(obj: &Value, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<Strin
 
 /// The addresses of `status.loadBalancer.ingress` (IPs and hostnames, sorted, unique), clipped to
 /// 16 bytes with `...` unless wide, as kubectl's load balancer stringer does.
-fn load_balancer_text(obj: &Value, wide: bool) -> String {
+pub fn load_balancer_text(obj: &Value, wide: bool) -> String {
     let mut all: Vec<&str> = object::array(obj, "status.loadBalancer.ingress")
         .iter()
         .flat_map(|x| {
