@@ -125,6 +125,15 @@ fn main() {
         proc_status("VmHWM:")
     );
 
+    // Profiling aid: `KUBEDOJO_SCALE_LOOP="kubectl get pods -A" cargo bench --bench scale` runs that
+    // command line in a loop on the settled 10,000-pod session (attach `perf record -p PID`).
+    if let Ok(line) = std::env::var("KUBEDOJO_SCALE_LOOP") {
+        println!("looping {line:?} in pid {}", std::process::id());
+        bench(&line, 200, || {
+            let _ = s.run(&line);
+        });
+        return;
+    }
     let tick = bench(
         "settle of a steady 10,000-pod cluster (one second tick)",
         10,

@@ -282,14 +282,32 @@ impl Cluster {
         namespace: Option<&str>,
         selector: Option<&Selector>,
     ) -> Vec<Value> {
+        self.list_refs(rt, namespace, selector)
+            .into_iter()
+            .cloned()
+            .collect()
+    }
+
+    /// Like [`Cluster::list`], borrowing the objects instead of copying them.
+    pub fn list_refs(
+        &self,
+        rt: &ResourceType,
+        namespace: Option<&str>,
+        selector: Option<&Selector>,
+    ) -> Vec<&Value> {
         let Some(b) = self.bucket(rt) else {
             return Vec::new();
         };
-        b.iter()
-            .filter(|((ns, _), _)| !rt.namespaced || namespace.is_none_or(|want| want == ns))
-            .filter(|(_, o)| selector.is_none_or(|s| s.matches(&object::labels(o))))
-            .map(|(_, o)| o.clone())
-            .collect()
+        let keep = |o: &Value| selector.is_none_or(|s| s.matches_object(o));
+        match namespace.filter(|_| rt.namespaced) {
+            Some(ns) => b
+                .range((ns.to_string(), String::new())..)
+                .take_while(|((n, _), _)| n == ns)
+                .map(|(_, o)| o)
+                .filter(|o| keep(o))
+                .collect(),
+            None => b.values().filter(|o| keep(o)).collect(),
+        }
     }
 
     /// Borrows every object of a type by plural name, all namespaces.

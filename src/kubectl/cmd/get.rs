@@ -8,6 +8,7 @@ use crate::kubectl::printers::table;
 use crate::kubectl::resources::{self, Request};
 use crate::kubectl::{errors, tables, Ctx};
 use serde_json::Value;
+use std::borrow::Cow;
 
 pub const FLAGS: &[FlagSpec] = &[
     val("output", Some('o')),
@@ -84,7 +85,8 @@ pub fn run(ctx: &mut Ctx<'_>) {
     };
     let now = cluster.now;
     // Collect, per type, the objects to print.
-    let mut groups: Vec<(&'static schema::ResourceType, Vec<Value>)> = Vec::new();
+    // Listed objects are borrowed from the store; only what a flag rewrites is copied.
+    let mut groups: Vec<(&'static schema::ResourceType, Vec<Cow<'_, Value>>)> = Vec::new();
     let mut errors_out: Vec<String> = Vec::new();
     let named = reqs.iter().any(|r| r.name.is_some());
     for Request { rt, name } in &reqs {
@@ -93,9 +95,9 @@ pub fn run(ctx: &mut Ctx<'_>) {
         } else {
             Some(ctx.namespace.as_str())
         };
-        let items: Vec<Value> = match name {
+        let items: Vec<Cow<'_, Value>> = match name {
             Some(n) => match cluster.get(rt, &ctx.namespace, n) {
-                Ok(o) => vec![o],
+                Ok(o) => vec![Cow::Owned(o)],
                 Err(e) => {
                     if !ctx.flags.is_set("ignore-not-found") {
                         errors_out.push(errors::api_error(&e));
@@ -108,11 +110,11 @@ pub fn run(ctx: &mut Ctx<'_>) {
                     errors_out.push(errors::api_error(&e));
                     continue;
                 }
-                let mut v = cluster.list(rt, ns, Some(&selector));
+                let mut v = cluster.list_refs(rt, ns, Some(&selector));
                 if let Some(fs) = &field_selector {
                     v.retain(|o| field_matches(o, fs));
                 }
-                v
+                v.into_iter().map(Cow::Borrowed).collect()
             }
         };
         match groups.iter_mut().find(|(g, _)| g.plural == rt.plural) {
@@ -128,29 +130,38 @@ pub fn run(ctx: &mut Ctx<'_>) {
     if ctx.flags.get("subresource") == Some("scale") {
         for (_, items) in groups.iter_mut() {
             for o in items.iter_mut() {
-                *o = scale_of(o);
+                *o = Cow::Owned(scale_of(o));
             }
         }
     }
     let total: usize = groups.iter().map(|(_, v)| v.len()).sum();
     if let Some(text) = columns_file {
-        let items: Vec<Value> = groups.into_iter().flat_map(|(_, v)| v).collect();
+        let items: Vec<Cow<'_, Value>> = groups.into_iter().flat_map(|(_, v)| v).collect();
         match crate::kubectl::printers::custom_columns::render_file(&text, &items) {
             Ok(s) => ctx.print(&s),
             Err(e) => ctx.error(&e),
         }
     } else if is_machine(&output) && watch_events && (output == "json" || output == "yaml") {
         // A watch prints one event per object: `{"type":"ADDED","object":{...}}`.
+        let mut text = String::new();
+        let mut failed = None;
         for o in groups.into_iter().flat_map(|(_, v)| v) {
             let ev = serde_json::json!({"type": "ADDED", "object": o});
             match render(&output, &[ev], true, false) {
-                Ok(s) if output == "yaml" => ctx.print(&format!("{s}---\n")),
-                Ok(s) => ctx.print(&s),
-                Err(e) => return ctx.error(&e),
+                Ok(s) if output == "yaml" => text.push_str(&format!("{s}---\n")),
+                Ok(s) => text.push_str(&s),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
             }
         }
+        ctx.print(&text);
+        if let Some(e) = failed {
+            return ctx.error(&e);
+        }
     } else if is_machine(&output) {
-        let items: Vec<Value> = groups.into_iter().flat_map(|(_, v)| v).collect();
+        let items: Vec<Cow<'_, Value>> = groups.into_iter().flat_map(|(_, v)| v).collect();
         let single = named && reqs.len() == 1;
         if !(single && items.is_empty()) {
             match render(&output, &items, single, ctx.flags.is_set("no-headers")) {
@@ -382,7 +393,7 @@ fn field_matches(o: &Value, fs: &str) -> bool {
     })
 }
 
-fn sort_by(items: &mut [Value], key: &str) {
+fn sort_by(items: &mut [Cow<'_, Value>], key: &str) {
     let path = key
         .trim_start_matches('{')
         .trim_end_matches('}')

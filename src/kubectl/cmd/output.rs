@@ -3,6 +3,7 @@
 use crate::cluster::{object, schema};
 use crate::kubectl::printers::{custom_columns, jsonpath, yaml};
 use serde_json::{json, Value};
+use std::borrow::Borrow;
 
 /// JSON as kubectl prints it: 4-space indentation, Go's escapes and number forms.
 pub fn to_json(v: &Value) -> String {
@@ -35,17 +36,17 @@ pub fn is_machine(output: &str) -> bool {
 }
 
 /// Renders objects in a machine format. `single` prints one object bare instead of a List.
-pub fn render(
+pub fn render<T: Borrow<Value>>(
     output: &str,
-    items: &[Value],
+    items: &[T],
     single: bool,
     no_headers: bool,
 ) -> Result<String, String> {
     let one = || {
         if single && items.len() == 1 {
-            items[0].clone()
+            items[0].borrow().clone()
         } else {
-            list(items.to_vec())
+            list(items.iter().map(|o| o.borrow().clone()).collect())
         }
     };
     if output == "yaml" {
@@ -55,7 +56,10 @@ pub fn render(
         return Ok(to_json(&one()));
     }
     if output == "name" {
-        return Ok(items.iter().map(|o| format!("{}\n", name_of(o))).collect());
+        return Ok(items
+            .iter()
+            .map(|o| format!("{}\n", name_of(o.borrow())))
+            .collect());
     }
     if let Some(t) = output.strip_prefix("jsonpath-as-json=") {
         return jsonpath::render_as_json(t, &one());

@@ -4,6 +4,7 @@
 //! the table goes through kubectl's tabwriter (cells padded to the widest plus three spaces, at least
 //! six wide).
 
+use std::borrow::Borrow;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -13,14 +14,18 @@ use super::jsonpath::Template;
 use super::tabwriter;
 
 /// Renders objects as custom columns. Errors are kubectl's texts (after `error: `).
-pub fn render(spec: &str, items: &[Value], no_headers: bool) -> Result<String, String> {
+pub fn render<T: Borrow<Value>>(
+    spec: &str,
+    items: &[T],
+    no_headers: bool,
+) -> Result<String, String> {
     let columns = parse_spec(spec)?;
     render_columns(&columns, items, no_headers)
 }
 
 /// Renders objects with a custom-columns file, as `-o custom-columns-file=FILE` does. kubectl prints the
 /// headers even with `--no-headers` here, and headers may contain `:` or `,`.
-pub fn render_file(text: &str, items: &[Value]) -> Result<String, String> {
+pub fn render_file<T: Borrow<Value>>(text: &str, items: &[T]) -> Result<String, String> {
     let columns = parse_file_columns(text)?;
     render_columns(&columns, items, false)
 }
@@ -134,9 +139,9 @@ pub fn relaxed_json_path_expression(path: &str) -> Result<String, String> {
 }
 
 /// Renders objects with already parsed columns.
-pub fn render_columns(
+pub fn render_columns<T: Borrow<Value>>(
     columns: &[Column],
-    items: &[Value],
+    items: &[T],
     no_headers: bool,
 ) -> Result<String, String> {
     match render_columns_partial(columns, items, no_headers) {
@@ -147,7 +152,11 @@ pub fn render_columns(
 
 /// Like [`render`], but also returns what kubectl writes to stdout before an error: the header (a
 /// column's JSONPath fails to parse only after it is printed) and the rows before the failing object.
-pub fn render_partial(spec: &str, items: &[Value], no_headers: bool) -> (String, Option<String>) {
+pub fn render_partial<T: Borrow<Value>>(
+    spec: &str,
+    items: &[T],
+    no_headers: bool,
+) -> (String, Option<String>) {
     match parse_spec(spec) {
         Ok(columns) => render_columns_partial(&columns, items, no_headers),
         Err(e) => (String::new(), Some(e)),
@@ -155,9 +164,9 @@ pub fn render_partial(spec: &str, items: &[Value], no_headers: bool) -> (String,
 }
 
 /// Renders rows until the first error; returns the laid-out text and that error.
-pub fn render_columns_partial(
+pub fn render_columns_partial<T: Borrow<Value>>(
     columns: &[Column],
-    items: &[Value],
+    items: &[T],
     no_headers: bool,
 ) -> (String, Option<String>) {
     let mut text = String::new();
@@ -182,7 +191,7 @@ pub fn render_columns_partial(
     for item in items {
         let mut cells = Vec::with_capacity(templates.len());
         for t in &templates {
-            let groups = match t.find_values_v(item) {
+            let groups = match t.find_values_v(item.borrow()) {
                 Ok(g) => g,
                 Err(e) => return (tabwriter::layout(&text), Some(e)),
             };
@@ -245,7 +254,7 @@ mod tests {
             Ok("2     Running\n0     Pending\n".into())
         );
         assert_eq!(
-            render("R:.status.restartCount", &[], false),
+            render::<Value>("R:.status.restartCount", &[], false),
             Ok("R\n".into())
         );
     }
