@@ -13,6 +13,7 @@ mod kubeconfig;
 pub mod kubelet_start;
 pub mod node_files;
 pub mod packages;
+pub mod system;
 
 pub use kubeconfig::KUBECONFIG_PATH;
 
@@ -278,6 +279,12 @@ impl World {
         for obj in system_objects()
             .into_iter()
             .chain(crate::cluster::rbac::bootstrap_objects())
+            .chain(system::apiserver_endpoints(&node_ip(0, cluster_index)))
+            .chain(system::kubeadm_objects(
+                &spec.name,
+                &spec.control_plane,
+                KUBELET_CONFIG,
+            ))
         {
             let _ = c.create(obj, false);
         }
@@ -766,9 +773,6 @@ fn system_objects() -> Vec<Value> {
         json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "kubernetes", "namespace": "default",
             "labels": {"component": "apiserver", "provider": "kubernetes"}},
             "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}}),
-        json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "kubernetes", "namespace": "default",
-            "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
-            "subsets": [{"addresses": [{"ip": "172.30.1.2"}], "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}]}),
         json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "kube-dns", "namespace": "kube-system",
             "labels": {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"},
             "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}},
@@ -782,7 +786,9 @@ fn system_objects() -> Vec<Value> {
                 "template": {"metadata": {"labels": {"k8s-app": "kube-dns"}}, "spec": {
                     "containers": [{"name": "coredns", "image": "registry.k8s.io/coredns/coredns:v1.11.3", "args": ["-conf", "/etc/coredns/Corefile"],
                         "ports": [{"containerPort": 53, "name": "dns", "protocol": "UDP"}, {"containerPort": 53, "name": "dns-tcp", "protocol": "TCP"}, {"containerPort": 9153, "name": "metrics", "protocol": "TCP"}],
-                        "resources": {"limits": {"memory": "170Mi"}, "requests": {"cpu": "100m", "memory": "70Mi"}}}],
+                        "resources": {"limits": {"memory": "170Mi"}, "requests": {"cpu": "100m", "memory": "70Mi"}},
+                        "volumeMounts": [{"mountPath": "/etc/coredns", "name": "config-volume", "readOnly": true}]}],
+                    "volumes": [{"name": "config-volume", "configMap": {"name": "coredns", "items": [{"key": "Corefile", "path": "Corefile"}]}}],
                     "priorityClassName": "system-cluster-critical", "serviceAccountName": "coredns",
                     "nodeSelector": {"kubernetes.io/os": "linux"},
                     "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"}, {"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}]}}}}),

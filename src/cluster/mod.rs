@@ -795,18 +795,31 @@ impl Cluster {
     }
 }
 
+/// Whether the API server keeps `metadata.generation` for a type: the types whose registry strategy
+/// sets it (workloads, policies, ingresses, CRDs and custom resources). Pods only gained it in v1.33;
+/// Services, ConfigMaps, volumes and RBAC objects never carry it.
 fn has_generation(rt: &ResourceType) -> bool {
-    !matches!(
-        rt.kind,
-        "ConfigMap"
-            | "Secret"
-            | "Namespace"
-            | "Event"
-            | "Endpoints"
-            | "ServiceAccount"
-            | "Node"
-            | "Lease"
-    )
+    let builtin = schema::RESOURCES
+        .iter()
+        .any(|b| b.kind == rt.kind && b.group == rt.group);
+    !builtin
+        || matches!(
+            rt.kind,
+            "Deployment"
+                | "ReplicaSet"
+                | "StatefulSet"
+                | "DaemonSet"
+                | "ReplicationController"
+                | "Job"
+                | "CronJob"
+                | "PodDisruptionBudget"
+                | "NetworkPolicy"
+                | "Ingress"
+                | "IngressClass"
+                | "CustomResourceDefinition"
+                | "ValidatingWebhookConfiguration"
+                | "MutatingWebhookConfiguration"
+        )
 }
 
 /// The resource type a manifest names through `apiVersion` and `kind`.
