@@ -14,6 +14,8 @@ pub enum Outcome {
     NoSuchHost,
     /// DNS lookups time out: egress to kube-dns on port 53 is blocked.
     DnsBlocked(Verdict),
+    /// DNS lookups time out: no CoreDNS pod is ready behind the kube-dns Service.
+    DnsDown,
     /// The connection is refused: no service port, no endpoint, or nothing listening.
     Refused { ip: String },
     /// Packets are dropped by a NetworkPolicy: the client times out.
@@ -75,6 +77,9 @@ pub fn connect(c: &Cluster, pod: &Value, host: &str, port: i64, protocol: &str) 
         let dns = netpol::dns_allowed(c, pod);
         if !dns.allowed {
             return Outcome::DnsBlocked(dns);
+        }
+        if !super::dns::server_answers(c) {
+            return Outcome::DnsDown;
         }
     }
     let Some((ip, svc)) = super::container::resolve(c, object::namespace(pod), host) else {

@@ -805,6 +805,10 @@ pub fn lookup(c: &Cluster, from_ns: &str, host: &str) -> Option<Answer> {
 /// The record cluster DNS holds for a fully qualified name, if any.
 fn cluster_record(c: &Cluster, fqdn: &str) -> Option<Answer> {
     let rest = fqdn.strip_suffix(".cluster.local")?;
+    if !super::dns::serves_cluster_zone(c) {
+        // CoreDNS forwards the name upstream, which has never heard of it.
+        return None;
+    }
     let parts: Vec<&str> = rest.split('.').collect();
     match parts.as_slice() {
         [svc, ns, "svc"] => {
@@ -873,8 +877,8 @@ fn endpoint_ips(c: &Cluster, ns: &str, svc: &str) -> Vec<String> {
 fn nslookup(c: &Cluster, pod: &Value, host: &str) -> ExecResult {
     let ns = object::namespace(pod);
     let head = "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n";
-    if !super::netpol::dns_allowed(c, pod).allowed {
-        // Egress to kube-dns is dropped: the query never gets an answer.
+    if !super::netpol::dns_allowed(c, pod).allowed || !super::dns::server_answers(c) {
+        // Egress to kube-dns is dropped, or no CoreDNS pod answers: the query never gets an answer.
         return ExecResult {
             stdout: ";; connection timed out; no servers could be reached\n\n".into(),
             stderr: String::new(),
@@ -1065,7 +1069,9 @@ fn http(c: &Cluster, pod: &Value, w: &[String]) -> ExecResult {
         }
     };
     let (tpod, ip) = match connect::connect(c, pod, &host, port, "TCP") {
-        connect::Outcome::NoSuchHost | connect::Outcome::DnsBlocked(_) => return bad_host(),
+        connect::Outcome::NoSuchHost
+        | connect::Outcome::DnsBlocked(_)
+        | connect::Outcome::DnsDown => return bad_host(),
         connect::Outcome::Refused { ip } => return refused(&ip),
         connect::Outcome::Blocked { ip, .. } => return timed_out(&ip),
         connect::Outcome::Open { ip, pod, .. } => (pod, ip),
@@ -1149,9 +1155,9 @@ fn nc(c: &Cluster, pod: &Value, w: &[String]) -> ExecResult {
         code: 1,
     };
     match connect::connect(c, pod, host, port, proto) {
-        connect::Outcome::NoSuchHost | connect::Outcome::DnsBlocked(_) => {
-            err(format!("nc: bad address '{host}'\n"))
-        }
+        connect::Outcome::NoSuchHost
+        | connect::Outcome::DnsBlocked(_)
+        | connect::Outcome::DnsDown => err(format!("nc: bad address '{host}'\n")),
         connect::Outcome::Refused { ip } => {
             err(format!("nc: {host} ({ip}:{port}): Connection refused\n"))
         }

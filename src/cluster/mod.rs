@@ -10,6 +10,7 @@ pub mod crd;
 pub mod decode;
 pub mod defaults;
 pub mod deletion;
+pub mod dns;
 pub mod images;
 pub mod netpol;
 pub mod object;

@@ -782,6 +782,10 @@ fn reachable(
             Outcome::Open { verdict, .. } => (true, verdict.explain()),
             Outcome::Blocked { verdict, .. } => (false, verdict.explain()),
             Outcome::DnsBlocked(v) => (false, format!("DNS lookups time out: {}", v.explain())),
+            Outcome::DnsDown => (
+                false,
+                "DNS lookups time out: no CoreDNS pod is ready behind the kube-dns Service".into(),
+            ),
             Outcome::Refused { .. } => (false, "connection refused: nothing answers there".into()),
             Outcome::NoSuchHost => (false, format!("{to} does not resolve")),
         };

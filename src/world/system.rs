@@ -4,33 +4,8 @@
 //! election Leases of the control plane's components.
 
 use crate::cluster::controllers::namespace::ROOT_CA;
+use crate::cluster::dns::DEFAULT_COREFILE;
 use serde_json::{json, Value};
-
-/// CoreDNS's configuration as kubeadm writes it: the `kubernetes` plugin serves `cluster.local`.
-pub const COREFILE: &str = ".:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . /etc/resolv.conf {
-       max_concurrent 1000
-    }
-    cache 30 {
-       disable success cluster.local
-       disable denial cluster.local
-    }
-    loop
-    reload
-    loadbalance
-}
-";
 
 /// kubeadm's ClusterConfiguration (v1beta4, the default of kubeadm v1.32).
 fn cluster_configuration(cluster: &str, control_plane: &str) -> String {
@@ -195,7 +170,11 @@ pub fn kubeadm_objects(cluster: &str, control_plane: &str, kubelet_config: &str)
             "spec": {"holderIdentity": holder, "leaseDurationSeconds": 15, "leaseTransitions": 0}})
     };
     vec![
-        cm("kube-system", "coredns", json!({ "Corefile": COREFILE })),
+        cm(
+            "kube-system",
+            "coredns",
+            json!({ "Corefile": DEFAULT_COREFILE }),
+        ),
         cm(
             "kube-system",
             "kubeadm-config",
@@ -259,10 +238,5 @@ mod tests {
         );
         let parsed: Result<serde_yaml::Value, _> = serde_yaml::from_str(kc);
         assert!(parsed.is_ok(), "{parsed:?}");
-    }
-
-    #[test]
-    fn the_corefile_serves_the_cluster_domain() {
-        assert!(COREFILE.contains("kubernetes cluster.local in-addr.arpa ip6.arpa"));
     }
 }
