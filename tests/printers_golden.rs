@@ -1273,7 +1273,7 @@ fn empty_lists_print_like_kubectl() {
     );
     assert!(ok, "{err}");
     assert_eq!(
-        custom_columns::render("NAME:.metadata.name,AGE:.x", &[], false),
+        custom_columns::render::<Value>("NAME:.metadata.name,AGE:.x", &[], false),
         Ok(out)
     );
     let (json_out, err, ok) = kubectl_get(&url, &cache, &["-o", "json"]);
