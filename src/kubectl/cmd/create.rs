@@ -1,7 +1,7 @@
 //! `kubectl create` (`-f FILE` and the subcommands deployment, namespace, configmap).
 
 use super::generate;
-use super::output::{is_machine, name_of, render};
+use super::output::{is_machine, name_of, render, render_generated};
 use super::{dry_run, DryRun};
 use crate::cluster::object;
 use crate::kubectl::flags::{flag, rep, val, FlagSpec};
@@ -57,7 +57,12 @@ pub fn submit(ctx: &mut Ctx<'_>, mut obj: Value, verb: &str) -> Option<Value> {
     };
     let output = ctx.flags.get("output").unwrap_or("").to_string();
     if is_machine(&output) {
-        match render(&output, std::slice::from_ref(&result), true, false) {
+        let text = if dr == DryRun::Client {
+            render_generated(&output, &result)
+        } else {
+            render(&output, std::slice::from_ref(&result), true, false)
+        };
+        match text {
             Ok(s) => ctx.print(&s),
             Err(e) => ctx.error(&e),
         }

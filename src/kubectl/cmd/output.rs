@@ -35,6 +35,18 @@ pub fn is_machine(output: &str) -> bool {
     !output.is_empty() && output != "wide"
 }
 
+/// Renders one object a kubectl generator built on the client (`create SUBCOMMAND`, `run`, `expose`
+/// with `--dry-run=client`): kubectl prints its typed Go struct, so `-o json` keeps the struct's field
+/// order; every other format is the same as for an object read from the server.
+pub fn render_generated(output: &str, obj: &Value) -> Result<String, String> {
+    if output == "json" {
+        return Ok(crate::kubectl::printers::struct_order::json_pretty_typed(
+            obj,
+        ));
+    }
+    render(output, std::slice::from_ref(obj), true, false)
+}
+
 /// Renders objects in a machine format. `single` prints one object bare instead of a List.
 pub fn render<T: Borrow<Value>>(
     output: &str,
