@@ -1,7 +1,77 @@
-//! The `:` command line: writing and quitting, going to a line, `:set number`, `:%d`, and plain-text
-//! `:s/old/new/` substitution.
+//! The `:` command line: writing and quitting, going to a line, `:set` options, `:%d`, and
+//! `:[range]s/pat/rep/[flags]` substitution with vim's regular expressions (see `pattern`).
 
+use super::pattern::{self, Replacement};
 use super::{count_lines, Exit, Key, Mode, Vim};
+
+/// The lines a `:s` works on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Range {
+    Cursor,
+    All,
+    /// First and last line, 0-based.
+    Lines(usize, usize),
+}
+
+/// Splits `:[range]s/pat/rep/flags` (any punctuation as the delimiter) into its parts; `None` when
+/// `cmd` is not a substitute.
+fn substitute_parts(cmd: &str) -> Option<(Range, String, String, String)> {
+    let (range, rest) = if let Some(r) = cmd.strip_prefix('%') {
+        (Range::All, r)
+    } else {
+        let end = cmd
+            .find(|c: char| !(c.is_ascii_digit() || c == ','))
+            .unwrap_or(cmd.len());
+        let (nums, rest) = cmd.split_at(end);
+        let range = if nums.is_empty() {
+            Range::Cursor
+        } else {
+            let mut it = nums.split(',');
+            let a: usize = it.next()?.parse().ok()?;
+            let b: usize = match it.next() {
+                Some(b) => b.parse().ok()?,
+                None => a,
+            };
+            if it.next().is_some() || a == 0 || b == 0 {
+                return None;
+            }
+            Range::Lines(a - 1, b - 1)
+        };
+        (range, rest)
+    };
+    let rest = rest
+        .strip_prefix("substitute")
+        .or_else(|| rest.strip_prefix("s"))?;
+    let mut chars = rest.chars();
+    let delim = chars.next()?;
+    if delim.is_alphanumeric() || delim.is_whitespace() || "\\\"|".contains(delim) {
+        return None;
+    }
+    let body = chars.as_str();
+    let mut parts: Vec<String> = vec![String::new()];
+    let mut it = body.chars();
+    while let Some(c) = it.next() {
+        if c == delim && parts.len() < 3 {
+            parts.push(String::new());
+            continue;
+        }
+        let in_flags = parts.len() >= 3;
+        let Some(cur) = parts.last_mut() else {
+            break;
+        };
+        cur.push(c);
+        if c == '\\' && !in_flags {
+            if let Some(d) = it.next() {
+                cur.push(d);
+            }
+        }
+    }
+    let mut parts = parts.into_iter();
+    let pat = parts.next().unwrap_or_default();
+    let rep = parts.next().unwrap_or_default();
+    let flags = parts.next().unwrap_or_default();
+    Some((range, pat, rep, flags))
+}
 
 /// Options `:set` accepts without changing anything kubedojo shows (indenting and tabs are always
 /// YAML-friendly here).
@@ -23,9 +93,6 @@ const QUIET_OPTIONS: &[&str] = &[
     "incsearch",
     "is",
     "nois",
-    "ic",
-    "noic",
-    "ignorecase",
     "ruler",
     "noruler",
     "list",
@@ -129,7 +196,7 @@ impl Vim {
                     self.set_option(opt);
                 }
             }
-            _ if cmd.starts_with("s/") || cmd.starts_with("%s/") => self.substitute(cmd),
+            _ if substitute_parts(cmd).is_some() => self.substitute(cmd),
             _ if cmd.starts_with("w ") || cmd.starts_with("saveas ") => {
                 self.set_error("E139: kubedojo's vi writes only the file it opened; use :w");
             }
@@ -149,53 +216,143 @@ impl Vim {
             "nonu" | "nonumber" => self.number = false,
             "nu!" | "number!" | "invnu" | "invnumber" => self.number = !self.number,
             "ts" | "tabstop" | "sw" | "shiftwidth" | "softtabstop" => {}
+            "ic" | "ignorecase" => self.ignorecase = true,
+            "noic" | "noignorecase" => self.ignorecase = false,
+            "scs" | "smartcase" => self.smartcase = true,
+            "noscs" | "nosmartcase" => self.smartcase = false,
             _ if QUIET_OPTIONS.contains(&name) => {}
             _ => self.set_error(&format!("E518: Unknown option: {opt}")),
         }
     }
 
-    /// `:s/old/new/[g]` on the cursor line, `:%s/...` on every line; plain text, not a regex.
+    /// `:[range]s/pat/rep/[flags]`: vim's regex and replacement, flags `g`, `i`, `I`, `e`, `n`.
     fn substitute(&mut self, cmd: &str) {
-        let (all_lines, rest) = match cmd.strip_prefix('%') {
-            Some(r) => (true, r),
-            None => (false, cmd),
-        };
-        let body = rest.get(2..).unwrap_or_default();
-        let mut parts = body.splitn(3, '/');
-        let old = parts.next().unwrap_or_default().to_string();
-        let new = parts.next().unwrap_or_default().to_string();
-        let global = parts.next().unwrap_or_default().contains('g');
-        if old.is_empty() {
-            self.set_error("E35: No previous regular expression");
+        let Some((range, pat, rep, flags)) = substitute_parts(cmd) else {
             return;
-        }
-        let rows: Vec<usize> = if all_lines {
-            (0..self.lines.len()).collect()
-        } else {
-            vec![self.row]
         };
+        let last = self.lines.len().saturating_sub(1);
+        let rows: Vec<usize> = match range {
+            Range::Cursor => vec![self.row],
+            Range::All => (0..self.lines.len()).collect(),
+            Range::Lines(a, b) => {
+                let (a, b) = (a.min(b), a.max(b));
+                if b > last {
+                    self.set_error("E16: Invalid range");
+                    return;
+                }
+                (a..=b).collect()
+            }
+        };
+        let (mut global, mut count_only, mut quiet) = (false, false, false);
+        let mut case: Option<bool> = None;
+        for f in flags.chars() {
+            match f {
+                'g' => global = !global,
+                'n' => count_only = true,
+                'e' => quiet = true,
+                'i' => case = Some(true),
+                'I' => case = Some(false),
+                'c' => {
+                    self.set_error("kubedojo's vi does not support the c (confirm) flag of :s");
+                    return;
+                }
+                ' ' => {}
+                _ => {
+                    self.set_error(&format!("E488: Trailing characters: {flags}"));
+                    return;
+                }
+            }
+        }
+        let pat = if pat.is_empty() {
+            match &self.last_search {
+                Some((p, _)) => p.clone(),
+                None => {
+                    self.set_error("E35: No previous regular expression");
+                    return;
+                }
+            }
+        } else {
+            pat
+        };
+        let ignorecase = case.unwrap_or(self.ignorecase);
+        let smartcase = case.is_none() && self.smartcase;
+        let re = match pattern::compile(
+            &pat,
+            ignorecase,
+            smartcase,
+            self.last_replacement.as_deref(),
+        ) {
+            Ok(re) => re,
+            Err(msg) => {
+                self.set_error(&msg);
+                return;
+            }
+        };
+        let forward = self.last_search.as_ref().is_none_or(|(_, f)| *f);
+        self.last_search = Some((pat.clone(), forward));
+        self.star_search = false;
+        let (replacement, remembered) = Replacement::parse(&rep, self.last_replacement.as_deref());
+        if !count_only {
+            self.last_replacement = Some(remembered);
+        }
         let before = self.lines.clone();
         let mut count = 0usize;
         let mut last_row = None;
         let mut changed_lines = 0usize;
+        // Rows shift down when a replacement breaks a line (`\r`).
+        let mut shift = 0usize;
         for r in rows {
-            let Some(line) = self.lines.get_mut(r) else {
+            let r = r + shift;
+            let Some(line) = self.lines.get(r) else {
                 continue;
             };
-            let hits = line.matches(old.as_str()).count();
+            let mut out = String::new();
+            let mut at = 0usize;
+            let mut hits = 0usize;
+            for caps in re.captures_iter(line) {
+                let Some(m) = caps.get(0) else {
+                    continue;
+                };
+                out.push_str(line.get(at..m.start()).unwrap_or_default());
+                out.push_str(&replacement.expand(&caps));
+                at = m.end();
+                hits += 1;
+                if !global {
+                    break;
+                }
+            }
             if hits == 0 {
                 continue;
             }
-            *line = if global {
-                count += hits;
-                line.replace(old.as_str(), &new)
-            } else {
-                count += 1;
-                line.replacen(old.as_str(), &new, 1)
-            };
-            last_row = Some(r);
+            out.push_str(line.get(at..).unwrap_or_default());
+            count += hits;
             changed_lines += 1;
+            last_row = Some(r);
+            if count_only {
+                continue;
+            }
+            let new: Vec<String> = out.split('\n').map(String::from).collect();
+            let added = new.len().saturating_sub(1);
+            self.lines.splice(r..=r, new);
+            shift += added;
+            last_row = Some(r + added);
         }
+        if count_only {
+            match last_row {
+                None if !quiet => self.set_error(&format!("E486: Pattern not found: {pat}")),
+                None => {}
+                Some(_) => {
+                    let m = if count == 1 { "match" } else { "matches" };
+                    let s = if changed_lines == 1 { "" } else { "s" };
+                    self.set_message(&format!("{count} {m} on {changed_lines} line{s}"));
+                }
+            }
+            return;
+        }
+        if last_row.is_none() && quiet {
+            return;
+        }
+        let old = pat;
         match last_row {
             None => self.set_error(&format!("E486: Pattern not found: {old}")),
             Some(r) => {

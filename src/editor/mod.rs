@@ -8,6 +8,7 @@
 
 mod ex;
 mod normal;
+mod pattern;
 #[cfg(test)]
 mod tests;
 
@@ -95,6 +96,13 @@ pub struct Vim {
     redo: Vec<Snapshot>,
     /// The last search: pattern and direction.
     last_search: Option<(String, bool)>,
+    /// Whether the last search came from `*` or `#`, which do not use 'smartcase'.
+    star_search: bool,
+    /// The last `:s` replacement, which `~` stands for.
+    last_replacement: Option<String>,
+    /// `:set ignorecase` and `:set smartcase`.
+    ignorecase: bool,
+    smartcase: bool,
     /// The text as the file holds it (what was opened, then what `:w` wrote).
     saved: String,
     /// Whether the buffer was written at least once.
@@ -129,6 +137,10 @@ impl Vim {
             undo: Vec::new(),
             redo: Vec::new(),
             last_search: None,
+            star_search: false,
+            last_replacement: None,
+            ignorecase: false,
+            smartcase: false,
             saved: text.to_string(),
             written: false,
             existed,
@@ -463,6 +475,7 @@ impl Vim {
                     pattern
                 };
                 self.last_search = Some((pattern.clone(), forward));
+                self.star_search = false;
                 self.find(&pattern, forward);
             }
             Key::Backspace => {
@@ -480,14 +493,43 @@ impl Vim {
         }
     }
 
-    /// Moves to the next match of `pattern` (plain text) after (or before) the cursor, wrapping
+    /// Compiles a vim pattern with the editor's options, or shows vim's error.
+    fn compile(&mut self, pattern: &str, smartcase: bool) -> Option<regex::Regex> {
+        match pattern::compile(
+            pattern,
+            self.ignorecase,
+            self.smartcase && smartcase,
+            self.last_replacement.as_deref(),
+        ) {
+            Ok(re) => Some(re),
+            Err(msg) => {
+                self.set_error(&msg);
+                None
+            }
+        }
+    }
+
+    /// Moves to the next match of the vim `pattern` after (or before) the cursor, wrapping
     /// around the buffer with vim's message.
     fn find(&mut self, pattern: &str, forward: bool) {
+        let Some(re) = self.compile(pattern, !self.star_search) else {
+            return;
+        };
         let n = self.lines.len();
+        // Columns in characters; a match at the end of a line counts as its last character, so
+        // `/$` moves on to the next line as in vim.
         let matches_in = |line: &str| -> Vec<usize> {
-            line.match_indices(pattern)
-                .map(|(b, _)| line.get(..b).map_or(0, |s| s.chars().count()))
-                .collect()
+            let last = line.chars().count().saturating_sub(1);
+            let mut cols: Vec<usize> = re
+                .find_iter(line)
+                .map(|m| {
+                    line.get(..m.start())
+                        .map_or(0, |s| s.chars().count())
+                        .min(last)
+                })
+                .collect();
+            cols.dedup();
+            cols
         };
         for step in 0..=n {
             let (row, wrapped) = if forward {

@@ -224,6 +224,9 @@ impl Vim {
                 }
                 None => self.set_error("E35: No previous regular expression"),
             },
+            "*" | "#" | "g*" | "g#" => {
+                self.star(cmd.ends_with('*'), !cmd.starts_with('g'), n);
+            }
             "/" | "?" => {
                 self.mode = Mode::Search {
                     pattern: String::new(),
@@ -283,6 +286,59 @@ impl Vim {
             self.checkpoint();
         }
         None
+    }
+
+    /// `*` and `#` (`whole`: as `\<word\>`) and `g*`, `g#`: searches for the keyword under or
+    /// after the cursor, or failing one the non-blank text there.
+    fn star(&mut self, forward: bool, whole: bool, n: usize) {
+        let chars: Vec<char> = self.line(self.row).chars().collect();
+        let is_key = |c: &char| c.is_alphanumeric() || *c == '_';
+        let from = self.col.min(chars.len());
+        let found = chars
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .position(is_key)
+            .map(|p| (p + from, true))
+            .or_else(|| {
+                chars
+                    .get(from..)
+                    .unwrap_or_default()
+                    .iter()
+                    .position(|c| !c.is_whitespace())
+                    .map(|p| (p + from, false))
+            });
+        let Some((mut start, keyword)) = found else {
+            self.set_error("E348: No string under cursor");
+            return;
+        };
+        let belongs = |c: &char| {
+            if keyword {
+                is_key(c)
+            } else {
+                !c.is_whitespace() && !is_key(c)
+            }
+        };
+        while start > 0 && chars.get(start - 1).is_some_and(belongs) {
+            start -= 1;
+        }
+        let mut end = start;
+        while chars.get(end).is_some_and(belongs) {
+            end += 1;
+        }
+        let text: String = chars.get(start..end).unwrap_or_default().iter().collect();
+        let text = super::pattern::escape(&text);
+        let pattern = if whole && keyword {
+            format!("\\<{text}\\>")
+        } else {
+            text
+        };
+        self.col = start;
+        self.last_search = Some((pattern.clone(), forward));
+        self.star_search = true;
+        for _ in 0..n {
+            self.find(&pattern, forward);
+        }
     }
 
     /// The count typed before a special key, consumed.

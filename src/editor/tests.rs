@@ -338,3 +338,96 @@ fn no_key_sequence_panics_on_an_empty_buffer() {
         assert!(col <= v.lines()[row].chars().count(), "{seq}");
     }
 }
+
+#[test]
+fn search_uses_vim_regular_expressions() {
+    let mut v = pod();
+    // `^` anchors, `\s` and `\+` are vim's, `\w` a word character.
+    keys(&mut v, "/^\\s\\+name:<CR>");
+    assert_eq!(v.cursor(), (3, 0));
+    assert_eq!(v.message(), ("/^\\s\\+name:", false));
+    keys(&mut v, "gg/image: \\w*$<CR>");
+    assert_eq!(v.cursor(), (6, 4));
+    keys(&mut v, "gg/\\(Pod\\|nginx\\)<CR>");
+    assert_eq!(v.cursor(), (1, 6));
+    keys(&mut v, "n");
+    assert_eq!(v.cursor(), (6, 11));
+    // `\v` makes `+` and `(` special without a backslash.
+    keys(&mut v, "gg/\\vw(e)+b<CR>");
+    assert_eq!(v.cursor(), (3, 8));
+    // A `[` without its `]` is a plain bracket; `.` is any character.
+    keys(&mut v, "gg/k.nd<CR>");
+    assert_eq!(v.cursor(), (1, 0));
+    keys(&mut v, "/a\\(b<CR>");
+    assert_eq!(v.message(), ("E54: Unmatched \\(", true));
+    keys(&mut v, "/\\<lt>eb<CR>");
+    assert_eq!(v.message(), ("E486: Pattern not found: \\<eb", true));
+}
+
+#[test]
+fn ignorecase_and_smartcase_change_what_search_finds() {
+    let mut v = pod();
+    keys(&mut v, "/pod<CR>");
+    assert_eq!(v.message(), ("E486: Pattern not found: pod", true));
+    keys(&mut v, ":set ic<CR>/pod<CR>");
+    assert_eq!(v.cursor(), (1, 6));
+    keys(&mut v, ":set scs<CR>gg/KIND<CR>");
+    assert_eq!(v.message(), ("E486: Pattern not found: KIND", true));
+    keys(&mut v, "gg/KIND\\c<CR>");
+    assert_eq!(v.cursor(), (1, 0));
+    keys(&mut v, ":set noic<CR>gg/POD<CR>");
+    assert_eq!(v.message(), ("E486: Pattern not found: POD", true));
+}
+
+#[test]
+fn star_and_hash_search_the_word_under_the_cursor() {
+    let mut v = pod();
+    keys(&mut v, "4G$*");
+    assert_eq!(v.cursor(), (7, 10));
+    assert_eq!(v.message(), ("/\\<web\\>", false));
+    keys(&mut v, "n");
+    assert_eq!(v.cursor(), (3, 8));
+    assert_eq!(v.message(), ("search hit BOTTOM, continuing at TOP", true));
+    keys(&mut v, "#");
+    assert_eq!(v.cursor(), (7, 10));
+    assert_eq!(v.message(), ("search hit TOP, continuing at BOTTOM", true));
+    let mut e = Vim::open("e", "\n", true);
+    keys(&mut e, "*");
+    assert_eq!(e.message(), ("E348: No string under cursor", true));
+}
+
+#[test]
+fn substitute_with_groups_ampersand_and_flags() {
+    let mut v = pod();
+    keys(&mut v, ":%s/name: \\(\\w\\+\\)/name: \\1-v2/<CR>");
+    assert!(v.text().contains("  name: web-v2\n"), "{}", v.text());
+    assert!(v.text().contains("    name: web-v2\n"));
+    keys(&mut v, ":%s/nginx/&:1.27/<CR>");
+    assert!(v.text().contains("- image: nginx:1.27\n"));
+    keys(&mut v, ":%s/POD/Deployment/<CR>");
+    assert_eq!(v.message(), ("E486: Pattern not found: POD", true));
+    keys(&mut v, ":%s/POD/Deployment/i<CR>");
+    assert!(v.text().contains("kind: Deployment\n"));
+    keys(&mut v, ":%s/^\\s*name/\\U&/g<CR>");
+    assert!(v.text().contains("  NAME: web-v2\n"), "{}", v.text());
+    keys(&mut v, ":%s/e/x/gn<CR>");
+    assert!(!v.message().1);
+    assert!(v.message().0.ends_with("lines"), "{:?}", v.message());
+    keys(&mut v, ":%s/zzz/y/e<CR>");
+    assert_eq!(v.message(), ("", false));
+    keys(&mut v, ":s/a/b/c<CR>");
+    assert!(v.message().0.contains("does not support the c"));
+}
+
+#[test]
+fn substitute_on_a_line_range_with_another_delimiter_and_a_line_break() {
+    let mut v = Vim::open("a", "a,b\nc,d\ne,f\n", true);
+    keys(&mut v, ":2,3s#,#\\r#<CR>");
+    assert_eq!(v.text(), "a,b\nc\nd\ne\nf\n");
+    keys(&mut v, "u");
+    assert_eq!(v.text(), "a,b\nc,d\ne,f\n");
+    keys(&mut v, ":1s/\\(.\\),\\(.\\)/\\2,\\1/<CR>");
+    assert_eq!(v.text(), "b,a\nc,d\ne,f\n");
+    keys(&mut v, ":9s/a/b/<CR>");
+    assert_eq!(v.message(), ("E16: Invalid range", true));
+}
