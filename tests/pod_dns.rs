@@ -231,3 +231,63 @@ fn busybox_1_28_nslookup_prints_the_old_layout() {
         )
     );
 }
+
+#[test]
+fn lookups_time_out_while_coredns_is_scaled_to_zero_and_recover_when_it_returns() {
+    let mut s = app();
+    run_ok(&mut s, "kubectl run client --image=busybox -- sleep 3600");
+    s.world.advance(10);
+    run_ok(&mut s, "kubectl exec client -- nslookup web-svc");
+    run_ok(
+        &mut s,
+        "kubectl -n kube-system scale deployment coredns --replicas=0",
+    );
+    s.world.advance(40);
+    let out = s.run("kubectl exec client -- nslookup web-svc");
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains(";; connection timed out; no servers could be reached"),
+        "{}",
+        out.stdout
+    );
+    let out = s.run("kubectl exec client -- wget -qO- -T 2 web-svc");
+    assert!(
+        out.stderr.contains("wget: bad address 'web-svc'"),
+        "{}",
+        out.stderr
+    );
+    run_ok(
+        &mut s,
+        "kubectl -n kube-system scale deployment coredns --replicas=2",
+    );
+    s.world.advance(30);
+    let out = run_ok(&mut s, "kubectl exec client -- wget -qO- web-svc");
+    assert!(out.stdout.contains("Welcome to nginx!"), "{}", out.stdout);
+}
+
+#[test]
+fn a_corefile_that_no_longer_serves_cluster_local_makes_service_names_nxdomain() {
+    let mut s = app();
+    run_ok(&mut s, "kubectl run client --image=busybox -- sleep 3600");
+    s.world.advance(10);
+    run_ok(
+        &mut s,
+        "kubectl -n kube-system get cm coredns -o yaml | sed 's/kubernetes cluster.local/kubernetes cluster.lcoal/' > /tmp/cm.yaml",
+    );
+    run_ok(&mut s, "kubectl replace -f /tmp/cm.yaml");
+    let out = s.run("kubectl exec client -- nslookup web-svc");
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("NXDOMAIN") || out.stderr.contains("NXDOMAIN"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    // The kubeadm configuration objects tell the learner what the domain should be.
+    let out = run_ok(
+        &mut s,
+        "kubectl -n kube-system get cm kubeadm-config -o jsonpath='{.data.ClusterConfiguration}' | grep dnsDomain",
+    );
+    assert_eq!(out.stdout.trim(), "dnsDomain: cluster.local");
+}
