@@ -393,7 +393,7 @@ pub fn blocks(text: &str) -> Vec<String> {
 fn sh(dir: &Path, scenario: Option<&str>, line: Option<&str>, seed: u64) -> Result<u8, CliError> {
     let mut session = match scenario {
         Some(id) => Session::start(&find(dir, id)?, seed, ClockMode::Manual)?,
-        None => Session::sandbox(ClockMode::Manual),
+        None => Session::sandbox_deferred(ClockMode::Manual),
     };
     if let Some(line) = line {
         let out = session.run_last(line);

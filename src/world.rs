@@ -179,6 +179,9 @@ pub struct World {
     pub attach_enabled: bool,
     /// The container the last kubectl command asked to attach to.
     pub attach: Option<Attach>,
+    /// The boot settles of a World made with [`World::standard_deferred`] that have not run yet:
+    /// the times the standard boot settles at, in order. Empty once booted.
+    pending_boot: Vec<DateTime<Utc>>,
 }
 
 /// The instant every default World starts at (tests and `check` are deterministic).
@@ -244,15 +247,40 @@ impl World {
             volumes: BTreeMap::new(),
             attach_enabled: false,
             attach: None,
+            pending_boot: Vec::new(),
         }
     }
 
     /// The standard practice World: one kubeadm cluster with a control plane and two workers,
     /// running for ten days, on a manual clock.
     pub fn standard() -> Self {
-        let mut w = World::empty(Clock::Manual(default_epoch()));
-        w.add_cluster(&ClusterSpec::default());
+        let mut w = World::standard_deferred();
+        w.boot();
         w
+    }
+
+    /// The standard World with its boot settles not run yet: every object, host and kubeconfig
+    /// entry is there, but the control plane's static pods and the controllers have not acted.
+    /// [`World::boot`] runs them exactly as [`World::standard`] does, and the shell runs it before
+    /// any command line that could read or change the state they produce; a process that only
+    /// runs a client-side generator (`kubectl create deployment --dry-run=client -o yaml`) never
+    /// pays for it.
+    pub fn standard_deferred() -> Self {
+        let mut w = World::empty(Clock::Manual(default_epoch()));
+        w.add_cluster_unbooted(&ClusterSpec::default());
+        w
+    }
+
+    /// Whether boot settles are still to run (see [`World::standard_deferred`]).
+    pub fn boot_pending(&self) -> bool {
+        !self.pending_boot.is_empty()
+    }
+
+    /// Runs the boot settles left by [`World::standard_deferred`]; nothing once they ran.
+    pub fn boot(&mut self) {
+        for t in std::mem::take(&mut self.pending_boot) {
+            self.settle_at(t);
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -261,6 +289,13 @@ impl World {
 
     /// Adds a kubeadm-style cluster with its hosts and a kubeconfig context; the first context becomes current.
     pub fn add_cluster(&mut self, spec: &ClusterSpec) {
+        self.add_cluster_unbooted(spec);
+        self.boot();
+    }
+
+    /// [`World::add_cluster`] without running its boot settles: they wait in `pending_boot`.
+    fn add_cluster_unbooted(&mut self, spec: &ClusterSpec) {
+        self.boot();
         let now = self.now();
         let boot = now - Duration::days(10);
         let mut c = Cluster::empty(&spec.name, boot, self.images.clone());
@@ -357,9 +392,9 @@ impl World {
         // Let the cluster come up at boot time (the control plane's static pods start first, then the
         // controllers and the scheduler do their work), then bring it to now.
         for secs in [0, 5, 10, 20] {
-            self.settle_at(boot + Duration::seconds(secs));
+            self.pending_boot.push(boot + Duration::seconds(secs));
         }
-        self.settle();
+        self.pending_boot.push(now);
     }
 
     /// The cluster of the current context.
@@ -368,7 +403,13 @@ impl World {
     }
 
     /// Runs every cluster's kubelets and controllers at the clock's time.
+    ///
+    /// A World whose boot is pending ([`World::standard_deferred`]) boots instead: its boot ends
+    /// with a settle at the time it was made, and nothing has changed it since.
     pub fn settle(&mut self) {
+        if self.boot_pending() {
+            return self.boot();
+        }
         let now = self.now();
         self.settle_at(now);
     }
@@ -480,6 +521,7 @@ impl World {
     /// Advances the clock by `secs`, letting the controllers act along the way (one-second steps for
     /// the first two minutes, then coarser), so a rollout or a crash loop progresses as it would in time.
     pub fn advance(&mut self, secs: i64) {
+        self.boot();
         let mut left = secs.max(0);
         let mut walked = 0;
         while left > 0 {

@@ -268,3 +268,14 @@ fn a_closed_pipe_is_not_an_error() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn sh_c_prints_a_client_side_generator_as_after_a_booted_line() {
+    let line = "kubectl create deployment web --image=nginx --replicas=3 --dry-run=client -o yaml";
+    let alone = kubedojo(&["sh", "-c", line]);
+    let booted = kubedojo(&["sh", "-c", &format!("true; {line}")]);
+    assert!(alone.status.success());
+    assert_eq!(text(&alone.stdout), text(&booted.stdout));
+    assert_eq!(text(&alone.stderr), text(&booted.stderr));
+    assert!(text(&alone.stdout).starts_with("apiVersion: apps/v1\nkind: Deployment\n"));
+}

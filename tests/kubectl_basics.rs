@@ -506,3 +506,56 @@ fn rollout_history_of_one_revision_describes_its_pod_template() {
     );
     assert!(out.ends_with("  Tolerations:     <none>\n\n"), "{out}");
 }
+
+/// `kubedojo sh` starts on a World whose boot waits for the first line that needs the cluster: a
+/// client-side generator runs before it, and every later command sees the same World as ever.
+#[test]
+fn a_client_side_generator_runs_before_the_world_boots_and_changes_nothing() {
+    let line = "kubectl create deployment web --image=nginx --replicas=3 --dry-run=client -o yaml";
+    let mut eager = Session::sandbox(ClockMode::Manual);
+    let mut lazy = Session::sandbox_deferred(ClockMode::Manual);
+    assert!(lazy.world.boot_pending());
+    let (a, b) = (eager.run_last(line), lazy.run_last(line));
+    assert_eq!(
+        (a.stdout.as_str(), a.stderr.as_str(), a.code),
+        (b.stdout.as_str(), b.stderr.as_str(), b.code)
+    );
+    assert!(b.stdout.contains("replicas: 3\n"));
+    assert!(
+        lazy.world.boot_pending(),
+        "a client-side generator needs no boot"
+    );
+    for next in [
+        "kubectl get po -A -o wide",
+        "kubectl get events -A",
+        "kubectl get node controlplane -o yaml",
+    ] {
+        let (a, b) = (eager.run(next), lazy.run(next));
+        assert_eq!(a.stdout, b.stdout, "{next}");
+        assert_eq!(a.stderr, b.stderr, "{next}");
+    }
+    assert!(!lazy.world.boot_pending());
+    // The whole API state, as yaml (the World's Debug form holds hash maps in no fixed order).
+    let all = "kubectl get all,events,endpoints,leases,cm,sa -A -o yaml";
+    assert_eq!(eager.run(all).stdout, lazy.run(all).stdout);
+}
+
+/// Anything but a plain client-side kubectl line boots the World first: a redirect into the static
+/// pod folder is seen by a kubelet that has already started, as in the eager World.
+#[test]
+fn a_redirected_generator_boots_the_world_first() {
+    let line = "kubectl run web --image=nginx --dry-run=client -o yaml > /etc/kubernetes/manifests/web.yaml";
+    let mut eager = Session::sandbox(ClockMode::Manual);
+    let mut lazy = Session::sandbox_deferred(ClockMode::Manual);
+    eager.run(line);
+    lazy.run(line);
+    assert!(!lazy.world.boot_pending());
+    let (a, b) = (
+        eager.run("kubectl get po -A"),
+        lazy.run("kubectl get po -A"),
+    );
+    assert_eq!(a.stdout, b.stdout);
+    // The whole API state, as yaml (the World's Debug form holds hash maps in no fixed order).
+    let all = "kubectl get all,events,endpoints,leases,cm,sa -A -o yaml";
+    assert_eq!(eager.run(all).stdout, lazy.run(all).stdout);
+}

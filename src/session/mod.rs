@@ -71,7 +71,17 @@ fn clock(mode: ClockMode) -> Clock {
 impl Session {
     /// A free practice session in the standard World, with no task.
     pub fn sandbox(mode: ClockMode) -> Session {
-        let mut world = World::standard();
+        let mut session = Session::sandbox_deferred(mode);
+        session.world.boot();
+        session
+    }
+
+    /// [`Session::sandbox`] whose World boots on the first command line that needs cluster state
+    /// ([`World::standard_deferred`]); until then `world` holds the unbooted World, so this is for
+    /// callers that reach the World only through [`Session::run`] and [`Session::run_last`]
+    /// (`kubedojo sh`). What every command prints is the same as in [`Session::sandbox`].
+    pub fn sandbox_deferred(mode: ClockMode) -> Session {
+        let mut world = World::standard_deferred();
         world.clock = match mode {
             ClockMode::Manual => world.clock,
             ClockMode::Wall => Clock::Wall {

@@ -149,6 +149,9 @@ impl Shell {
         if !entry.trim().is_empty() {
             self.history.push(entry.to_string());
         }
+        if world.boot_pending() && !self.client_side_line(&line) {
+            world.boot();
+        }
         if let Some(c) = self.container.as_mut() {
             if container::Session::new(world, &c.attach).is_err() {
                 // The pod is gone: the session ended with it, as a killed process does.
@@ -172,6 +175,45 @@ impl Shell {
         self.fds.clear();
         self.exit_now = false;
         out
+    }
+
+    /// Whether `line` is one plain `kubectl` command that needs no cluster state
+    /// ([`crate::kubectl::cmd::client_side`]): a single simple command on this host, with literal
+    /// words only (no expansion, glob, assignment or redirection that could read or write
+    /// anything else), and no shell function in the way. Such a line may run before the World's
+    /// boot settles ([`World::standard_deferred`]); any other line boots the World first.
+    fn client_side_line(&self, line: &str) -> bool {
+        if self.container.is_some() || self.functions.contains_key("kubectl") {
+            return false;
+        }
+        let Ok((list, _)) = parser::parse(line, &self.aliases) else {
+            return false;
+        };
+        let [item] = list.items.as_slice() else {
+            return false;
+        };
+        if !item.rest.is_empty() || item.first.negate {
+            return false;
+        }
+        let [parser::Command::Simple(cmd)] = item.first.cmds.as_slice() else {
+            return false;
+        };
+        if !cmd.assigns.is_empty() || !cmd.redirs.is_empty() {
+            return false;
+        }
+        let mut words = Vec::with_capacity(cmd.words.len());
+        for w in &cmd.words {
+            match w.plain() {
+                Some(s) if !s.contains(['*', '?', '[', '{', '~', '$', '`', '\\']) => {
+                    words.push(s.to_string())
+                }
+                _ => return false,
+            }
+        }
+        match words.split_first() {
+            Some((name, args)) => name == "kubectl" && crate::kubectl::cmd::client_side(args),
+            None => false,
+        }
     }
 
     /// `!!` outside single quotes becomes the previous command, as bash's history expansion does

@@ -105,7 +105,11 @@ fn with_ctx(
             for c in ctx.world.clusters.values_mut() {
                 c.requester = None;
             }
-            ctx.world.settle();
+            // A World still waiting for its boot ran only a client-side command (the shell boots
+            // it before anything else): there is nothing to settle, and booting would be wasted.
+            if !ctx.world.boot_pending() {
+                ctx.world.settle();
+            }
             out
         }
         Err(out) => out,
@@ -135,6 +139,29 @@ pub fn verb_flags(verb: &str) -> Vec<FlagSpec> {
         "exec" => podio::EXEC_FLAGS.to_vec(),
         _ => Vec::new(),
     }
+}
+
+/// Whether `kubectl ARGS...` (without the leading `kubectl`) is a client-side generator that
+/// neither reads nor changes cluster state beyond the kubeconfig: `create deployment|namespace`
+/// with `--dry-run=client` (or bare `--dry-run`), as the real kubectl builds them without asking
+/// the API server. The shell runs such a line on a World whose boot is still pending.
+pub fn client_side(args: &[String]) -> bool {
+    let (Some(verb), rest) = super::verb_of(args) else {
+        return false;
+    };
+    let dry_client = rest
+        .iter()
+        .any(|a| a == "--dry-run=client" || a == "--dry-run");
+    let sub = rest.iter().find(|a| !a.starts_with('-'));
+    verb == "create"
+        && dry_client
+        && matches!(
+            sub.map(String::as_str),
+            Some("deployment" | "deploy" | "namespace" | "ns")
+        )
+        && !rest
+            .iter()
+            .any(|a| a.starts_with("-f") || a.starts_with("--filename") || a.starts_with("-k"))
 }
 
 /// Runs one verb.
