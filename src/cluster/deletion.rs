@@ -173,10 +173,9 @@ pub fn reconcile(c: &mut Cluster) -> bool {
     let mut changed = false;
     let mut pending: Vec<(&'static ResourceType, Value)> = Vec::new();
     for rt in super::schema::RESOURCES {
-        for o in c.list_all(rt.plural) {
-            if object::get(o, "metadata.deletionTimestamp").is_some() {
-                pending.push((rt, o.clone()));
-            }
+        // Only the objects the store knows to be terminating, not every object of every type.
+        for o in c.terminating(rt.plural) {
+            pending.push((rt, o.clone()));
         }
     }
     for (rt, mut o) in pending {

@@ -55,6 +55,9 @@ pub struct Cluster {
     /// Where the Event for (namespace, kind, name, reason, message) was last recorded, so a
     /// repeated event is found without scanning every Event (verified on use: it may be stale).
     event_index: std::collections::HashMap<(String, String, String, String, String), String>,
+    /// The stored objects that carry a `deletionTimestamp`, by plural then (namespace, name), kept
+    /// up to date by every write so the deletion controller visits only them, not the whole store.
+    terminating: BTreeMap<&'static str, std::collections::BTreeSet<(String, String)>>,
     /// What each node's host runs: the World reports it before every settle.
     pub agents: BTreeMap<String, Agent>,
     /// Who the request being served comes from when it is not the cluster's admin (kubectl's
@@ -126,6 +129,7 @@ impl Cluster {
             settled_rv: 0,
             kubelet_stable: std::collections::HashMap::new(),
             event_index: std::collections::HashMap::new(),
+            terminating: BTreeMap::new(),
             agents: BTreeMap::new(),
             requester: None,
         }
@@ -416,12 +420,48 @@ impl Cluster {
             }
         }
         if !dry_run {
-            self.objects
-                .entry(rt.plural)
-                .or_default()
-                .insert((ns, name), obj.clone());
+            self.store(rt.plural, (ns, name), obj.clone());
         }
         Ok(obj)
+    }
+
+    /// Stores an object under its key, noting whether it is terminating.
+    fn store(&mut self, plural: &'static str, key: (String, String), obj: Value) {
+        self.note_terminating(plural, &key, Some(&obj));
+        self.objects.entry(plural).or_default().insert(key, obj);
+    }
+
+    /// Keeps `terminating` in step with the object now stored under `key` (`None`: removed).
+    fn note_terminating(
+        &mut self,
+        plural: &'static str,
+        key: &(String, String),
+        obj: Option<&Value>,
+    ) {
+        let dying = obj.is_some_and(|o| object::get(o, "metadata.deletionTimestamp").is_some());
+        if dying {
+            self.terminating
+                .entry(plural)
+                .or_default()
+                .insert(key.clone());
+        } else if let Some(set) = self.terminating.get_mut(plural) {
+            set.remove(key);
+            if set.is_empty() {
+                self.terminating.remove(plural);
+            }
+        }
+    }
+
+    /// The objects of a type that carry a `deletionTimestamp`, in store order.
+    pub(crate) fn terminating(&self, plural: &str) -> Vec<&Value> {
+        self.terminating
+            .get(plural)
+            .map(|set| {
+                set.iter()
+                    .filter_map(|(ns, name)| self.peek(plural, ns, name))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The Priority admission plugin: resolves `priorityClassName` (or the global default class)
@@ -533,10 +573,7 @@ impl Cluster {
         let rv = self.bump_rv();
         object::set(&mut obj, "metadata.resourceVersion", json!(rv));
         if !dry_run {
-            self.objects
-                .entry(rt.plural)
-                .or_default()
-                .insert((ns, name), obj.clone());
+            self.store(rt.plural, (ns, name), obj.clone());
         }
         Ok(obj)
     }
@@ -548,10 +585,7 @@ impl Cluster {
         let mut obj = obj;
         let rv = self.bump_rv();
         object::set(&mut obj, "metadata.resourceVersion", json!(rv));
-        self.objects
-            .entry(plural)
-            .or_default()
-            .insert((ns, name), obj);
+        self.store(plural, (ns, name), obj);
     }
 
     /// Inserts an object as a controller creates it (already defaulted by the caller's template).
@@ -576,11 +610,13 @@ impl Cluster {
             String::new()
         };
         self.next_rv += 1;
+        let key = (ns.clone(), name.to_string());
         let removed = self
             .objects
             .get_mut(rt.plural)
-            .and_then(|b| b.remove(&(ns.clone(), name.to_string())))
+            .and_then(|b| b.remove(&key))
             .ok_or_else(|| ApiError::not_found(&rt.qualified_plural(), name))?;
+        self.note_terminating(rt.plural, &key, None);
         if rt.plural == crd::CRDS {
             self.definition_deleted(&removed);
         }
@@ -589,6 +625,10 @@ impl Cluster {
             for b in self.objects.values_mut() {
                 b.retain(|(ons, _), _| ons != name);
             }
+            for set in self.terminating.values_mut() {
+                set.retain(|(ons, _)| ons != name);
+            }
+            self.terminating.retain(|_, set| !set.is_empty());
         }
         Ok(removed)
     }
@@ -697,6 +737,17 @@ impl Cluster {
             );
             map.entry(rt.plural).or_default().insert(key, o);
         }
+        self.terminating.clear();
+        for (plural, b) in &map {
+            for (key, o) in b {
+                if object::get(o, "metadata.deletionTimestamp").is_some() {
+                    self.terminating
+                        .entry(*plural)
+                        .or_default()
+                        .insert(key.clone());
+                }
+            }
+        }
         self.objects = map;
         self.next_rv += 1;
         self.settled_rv = 0;
@@ -785,9 +836,14 @@ impl Cluster {
     /// Removes an object without cascading (controllers use it).
     pub fn remove_raw(&mut self, plural: &str, namespace: &str, name: &str) -> Option<Value> {
         self.next_rv += 1;
-        self.objects
-            .get_mut(plural)?
-            .remove(&(namespace.to_string(), name.to_string()))
+        let key = (namespace.to_string(), name.to_string());
+        if let Some(set) = self.terminating.get_mut(plural) {
+            set.remove(&key);
+            if set.is_empty() {
+                self.terminating.remove(plural);
+            }
+        }
+        self.objects.get_mut(plural)?.remove(&key)
     }
 
     /// Number of stored objects of a type.
