@@ -5,41 +5,10 @@
 //! Skipped, with the reason printed, where the real kubectl is absent.
 
 use kubedojo::session::{ClockMode, Session};
-use std::path::Path;
-use std::process::Command;
 
-const KUBECTL: &str = "/usr/bin/kubectl";
-
-fn real(args: &[&str]) -> Option<String> {
-    if !Path::new(KUBECTL).exists() {
-        eprintln!("skipped: {KUBECTL} is not installed, so there is no oracle to compare with");
-        return None;
-    }
-    let out = Command::new(KUBECTL)
-        .args(args)
-        .env("KUBECONFIG", "/dev/null")
-        .output()
-        .ok()?;
-    assert!(
-        out.status.success(),
-        "real kubectl failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-fn quoted(args: &[&str]) -> String {
-    args.iter()
-        .map(|a| {
-            if a.contains(' ') || a.contains('\'') || a.contains('*') {
-                format!("\"{a}\"")
-            } else {
-                a.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+#[path = "common/oracle.rs"]
+mod oracle;
+use oracle::{quoted, real};
 
 /// `kubectl ARGS --dry-run=client -o json` (flags before any `--`) in both, compared byte for byte.
 fn check(args: &[&str]) {

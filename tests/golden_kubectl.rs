@@ -2,28 +2,10 @@
 //! whose client-side generators run without a cluster. Skipped, with the reason printed, where it is absent.
 
 use kubedojo::session::{ClockMode, Session};
-use std::path::Path;
-use std::process::Command;
 
-const KUBECTL: &str = "/usr/bin/kubectl";
-
-fn real(args: &[&str]) -> Option<String> {
-    if !Path::new(KUBECTL).exists() {
-        eprintln!("skipped: {KUBECTL} is not installed, so there is no oracle to compare with");
-        return None;
-    }
-    let out = Command::new(KUBECTL)
-        .args(args)
-        .env("KUBECONFIG", "/dev/null")
-        .output()
-        .ok()?;
-    assert!(
-        out.status.success(),
-        "real kubectl failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(String::from_utf8_lossy(&out.stdout).into_owned())
-}
+#[path = "common/oracle.rs"]
+mod oracle;
+use oracle::{quoted, real};
 
 fn ours(line: &str) -> String {
     let mut s = Session::sandbox(ClockMode::Manual);
@@ -34,17 +16,7 @@ fn ours(line: &str) -> String {
 
 fn check(args: &[&str]) {
     let Some(want) = real(args) else { return };
-    let line = format!(
-        "kubectl {}",
-        args.iter()
-            .map(|a| if a.contains(' ') || a.contains('\'') {
-                format!("\"{a}\"")
-            } else {
-                a.to_string()
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
+    let line = format!("kubectl {}", quoted(args));
     assert_eq!(ours(&line), want, "{line}");
 }
 
