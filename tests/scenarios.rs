@@ -604,6 +604,12 @@ const PARTIAL: &[(&str, &[&str], u32)] = &[
         &["kubectl -n {{ns}} autoscale deployment {{name}} --min={{min}} --max={{max}} --cpu-percent={{percent}}"],
         5,
     ),
+    // CoreDNS scaled back up, but the Corefile still serves the wrong zone: lookups get NXDOMAIN.
+    (
+        "dns-coredns-broken",
+        &["kubectl -n kube-system scale deployment coredns --replicas=2"],
+        2,
+    ),
     // The new policy lets the api in, but db-legacy is left behind and still lets the web pod in.
     (
         "netpol-api-to-db",
