@@ -4,10 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use kubedojo::session::{ClockMode, Session};
-use std::path::Path;
-use std::process::Command;
 
-const KUBECTL: &str = "/usr/bin/kubectl";
+#[path = "common/oracle.rs"]
+mod oracle;
 
 fn session() -> Session {
     Session::sandbox(ClockMode::Manual)
@@ -15,20 +14,7 @@ fn session() -> Session {
 
 /// The real kubectl's stdout, stderr and exit code, or None (with the reason) when it is absent.
 fn real(args: &[&str]) -> Option<(String, String, i32)> {
-    if !Path::new(KUBECTL).exists() {
-        eprintln!("skipped: {KUBECTL} is not installed, so there is no oracle to compare with");
-        return None;
-    }
-    let out = Command::new(KUBECTL)
-        .args(args)
-        .env("KUBECONFIG", "/dev/null")
-        .output()
-        .ok()?;
-    Some((
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().unwrap_or(-1),
-    ))
+    oracle::run(args)
 }
 
 fn line_of(args: &[&str]) -> String {
