@@ -1,7 +1,6 @@
 //! The World of one attempt: the clusters (picked by kubeconfig context), each host's file system and
 //! services, and the simulated clock. Setup builds a World, commands change it, the grader reads it.
 
-use crate::cluster::images::Catalog;
 use crate::cluster::{fnv, object, timestamp, Cluster};
 use crate::vfs::Vfs;
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -164,7 +163,7 @@ pub struct World {
     pub kubeconfig: KubeConfig,
     pub hosts: BTreeMap<String, Host>,
     pub clock: Clock,
-    pub images: Arc<Catalog>,
+    pub images: Arc<crate::cluster::images::Lazy>,
     /// Per cluster, a fingerprint of what the static-pod sync last saw (manifests, kubelet states,
     /// the store's write counter), so an unchanged node is not re-read on every settle.
     static_seen: BTreeMap<String, u64>,
@@ -182,6 +181,38 @@ pub struct World {
     /// The boot settles of a World made with [`World::standard_deferred`] that have not run yet:
     /// the times the standard boot settles at, in order. Empty once booted.
     pending_boot: Vec<DateTime<Utc>>,
+    /// The clusters of a World made with [`World::standard_deferred`] whose API objects
+    /// (namespaces, nodes, system and RBAC objects) are not created yet: the cluster is in
+    /// `clusters`, empty, until [`World::boot`] fills it, before the boot settles run.
+    pending_fill: Vec<(ClusterSpec, u8)>,
+}
+
+/// Creates a new cluster's API objects: its namespaces, nodes, and the system, RBAC and kubeadm
+/// objects a kubeadm cluster starts with.
+fn fill_cluster(c: &mut Cluster, spec: &ClusterSpec, cluster_index: u8) {
+    for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+        let _ = c.create(
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+            false,
+        );
+    }
+    let mut all_nodes = vec![spec.control_plane.clone()];
+    all_nodes.extend(spec.workers.iter().cloned());
+    for (i, n) in all_nodes.iter().enumerate() {
+        let _ = c.create(node_object(n, i, i == 0, cluster_index), false);
+    }
+    for obj in system_objects()
+        .into_iter()
+        .chain(crate::cluster::rbac::bootstrap_objects())
+        .chain(system::apiserver_endpoints(&node_ip(0, cluster_index)))
+        .chain(system::kubeadm_objects(
+            &spec.name,
+            &spec.control_plane,
+            KUBELET_CONFIG,
+        ))
+    {
+        let _ = c.create(obj, false);
+    }
 }
 
 /// The instant every default World starts at (tests and `check` are deterministic).
@@ -241,13 +272,14 @@ impl World {
             kubeconfig: KubeConfig::default(),
             hosts: BTreeMap::new(),
             clock,
-            images: Arc::new(Catalog::builtin()),
+            images: Arc::new(crate::cluster::images::Lazy::builtin()),
             static_seen: BTreeMap::new(),
             etcd_data: BTreeMap::new(),
             volumes: BTreeMap::new(),
             attach_enabled: false,
             attach: None,
             pending_boot: Vec::new(),
+            pending_fill: Vec::new(),
         }
     }
 
@@ -273,11 +305,16 @@ impl World {
 
     /// Whether boot settles are still to run (see [`World::standard_deferred`]).
     pub fn boot_pending(&self) -> bool {
-        !self.pending_boot.is_empty()
+        !self.pending_boot.is_empty() || !self.pending_fill.is_empty()
     }
 
     /// Runs the boot settles left by [`World::standard_deferred`]; nothing once they ran.
     pub fn boot(&mut self) {
+        for (spec, index) in std::mem::take(&mut self.pending_fill) {
+            if let Some(c) = self.clusters.get_mut(&spec.name) {
+                fill_cluster(c, &spec, index);
+            }
+        }
         for t in std::mem::take(&mut self.pending_boot) {
             self.settle_at(t);
         }
@@ -298,32 +335,13 @@ impl World {
         self.boot();
         let now = self.now();
         let boot = now - Duration::days(10);
-        let mut c = Cluster::empty(&spec.name, boot, self.images.clone());
+        let c = Cluster::empty(&spec.name, boot, self.images.clone());
         let cluster_index = self.clusters.len() as u8;
-        for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
-            let _ = c.create(
-                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
-                false,
-            );
-        }
         let mut all_nodes = vec![spec.control_plane.clone()];
         all_nodes.extend(spec.workers.iter().cloned());
-        for (i, n) in all_nodes.iter().enumerate() {
-            let _ = c.create(node_object(n, i, i == 0, cluster_index), false);
-        }
-        for obj in system_objects()
-            .into_iter()
-            .chain(crate::cluster::rbac::bootstrap_objects())
-            .chain(system::apiserver_endpoints(&node_ip(0, cluster_index)))
-            .chain(system::kubeadm_objects(
-                &spec.name,
-                &spec.control_plane,
-                KUBELET_CONFIG,
-            ))
-        {
-            let _ = c.create(obj, false);
-        }
         self.clusters.insert(spec.name.clone(), c);
+        // The API objects wait for the boot: a client-side generator never reads them.
+        self.pending_fill.push((spec.clone(), cluster_index));
         for (i, n) in all_nodes.iter().enumerate() {
             let mut fs = Vfs::new();
             for d in [

@@ -559,3 +559,65 @@ fn a_redirected_generator_boots_the_world_first() {
     let all = "kubectl get all,events,endpoints,leases,cm,sa -A -o yaml";
     assert_eq!(eager.run(all).stdout, lazy.run(all).stdout);
 }
+
+/// Every generator kubectl v1.32 runs without a server prints the same before the World boots as
+/// after, and leaves the boot pending.
+#[test]
+fn every_offline_generator_runs_before_the_world_boots() {
+    let lines = [
+        "kubectl create ns team --dry-run=client -o yaml",
+        "kubectl create cm cfg --from-literal=a=b --dry-run=client -o yaml",
+        "kubectl create secret generic s --from-literal=p=q --dry-run=client -o yaml",
+        "kubectl create secret docker-registry r --docker-server=x --docker-username=u --docker-password=p --dry-run=client -o yaml",
+        "kubectl create svc nodeport web --tcp=80:8080 --dry-run=client -o yaml",
+        "kubectl create job once --image=busybox --dry-run=client -o yaml -- echo hi",
+        "kubectl create cronjob tick --image=busybox --schedule=@hourly --dry-run=client -o json",
+        "kubectl create sa robot --dry-run=client -o yaml",
+        "kubectl create rolebinding rb --role=r --user=jane --dry-run=client -o yaml",
+        "kubectl create quota q --hard=pods=3 --dry-run=client -o yaml",
+        "kubectl create pdb p --selector=app=web --min-available=1 --dry-run=client -o yaml",
+        "kubectl create priorityclass high --value=1000 --dry-run=client -o yaml",
+        "kubectl create ingress ing --rule=a.com/x=web:80 --dry-run=client -o yaml",
+    ];
+    for line in lines {
+        let mut eager = Session::sandbox(ClockMode::Manual);
+        let mut lazy = Session::sandbox_deferred(ClockMode::Manual);
+        let (a, b) = (eager.run_last(line), lazy.run_last(line));
+        assert_eq!(
+            (a.stdout.as_str(), a.stderr.as_str(), a.code),
+            (b.stdout.as_str(), b.stderr.as_str(), b.code),
+            "{line}"
+        );
+        assert_eq!(b.code, 0, "{line}: {}", b.stderr);
+        assert!(lazy.world.boot_pending(), "{line} booted the World");
+    }
+    // Generators that need the server's discovery or objects boot it.
+    for line in [
+        "kubectl create role r --verb=get --resource=pods --dry-run=client -o yaml",
+        "kubectl run web --image=nginx --dry-run=client -o yaml",
+    ] {
+        let mut lazy = Session::sandbox_deferred(ClockMode::Manual);
+        lazy.run_last(line);
+        assert!(!lazy.world.boot_pending(), "{line}");
+    }
+}
+
+/// A client-side generator never talks to the API server: it works while the API server is down,
+/// when everything that reads the cluster is refused.
+#[test]
+fn an_offline_generator_works_while_the_api_server_is_down() {
+    let mut s = Session::sandbox(ClockMode::Manual);
+    let out = s.run("mv /etc/kubernetes/manifests/kube-apiserver.yaml /root/");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    s.world.advance(30);
+    let down = s.run("kubectl get pods");
+    assert!(down.stderr.contains("was refused"), "{}", down.stderr);
+    let gen = s.run("kubectl create deployment web --image=nginx --dry-run=client -o yaml");
+    assert_eq!(gen.code, 0, "{}", gen.stderr);
+    assert!(gen
+        .stdout
+        .starts_with("apiVersion: apps/v1\nkind: Deployment\n"));
+    // Without --dry-run the request needs the server.
+    let real = s.run("kubectl create deployment web --image=nginx");
+    assert!(real.stderr.contains("was refused"), "{}", real.stderr);
+}

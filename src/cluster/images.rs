@@ -132,6 +132,25 @@ pub fn full_name(reference: &str) -> String {
     format!("{repo}:{}", tag.unwrap_or("latest"))
 }
 
+/// The built-in catalogue, parsed on first use: a process that only runs a client-side generator
+/// (`kubectl create deployment --dry-run=client`) never needs it.
+#[derive(Debug, Default)]
+pub struct Lazy(std::sync::OnceLock<Catalog>);
+
+impl Lazy {
+    /// The built-in catalogue, not parsed yet.
+    pub fn builtin() -> Lazy {
+        Lazy::default()
+    }
+}
+
+impl std::ops::Deref for Lazy {
+    type Target = Catalog;
+    fn deref(&self) -> &Catalog {
+        self.0.get_or_init(Catalog::builtin)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

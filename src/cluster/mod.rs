@@ -44,7 +44,7 @@ pub struct Cluster {
     seed: u64,
     /// The simulated time of the cluster, set by the World before each request.
     pub now: DateTime<Utc>,
-    pub images: Arc<images::Catalog>,
+    pub images: Arc<images::Lazy>,
     next_service_ip: u32,
     next_node_port: u32,
     /// The resourceVersion counter when the store last settled: no write since means only the
@@ -115,7 +115,7 @@ pub fn safe_encode(mut n: u64, len: usize) -> String {
 
 impl Cluster {
     /// An empty cluster (no nodes, no namespaces): the World's default builder fills it.
-    pub fn empty(name: &str, now: DateTime<Utc>, images: Arc<images::Catalog>) -> Self {
+    pub fn empty(name: &str, now: DateTime<Utc>, images: Arc<images::Lazy>) -> Self {
         Cluster {
             name: name.to_string(),
             objects: BTreeMap::new(),

@@ -372,7 +372,7 @@ mod tests {
         let mut c = Cluster::empty(
             "t",
             now,
-            std::sync::Arc::new(super::super::images::Catalog::builtin()),
+            std::sync::Arc::new(super::super::images::Lazy::builtin()),
         );
         for (ns, team) in [("prod", "a"), ("dev", "b"), ("kube-system", "")] {
             c.create(

@@ -116,7 +116,7 @@ mod tests {
         Cluster::empty(
             "t",
             now,
-            std::sync::Arc::new(crate::cluster::images::Catalog::builtin()),
+            std::sync::Arc::new(crate::cluster::images::Lazy::builtin()),
         )
     }
 

@@ -142,26 +142,73 @@ pub fn verb_flags(verb: &str) -> Vec<FlagSpec> {
 }
 
 /// Whether `kubectl ARGS...` (without the leading `kubectl`) is a client-side generator that
-/// neither reads nor changes cluster state beyond the kubeconfig: `create deployment|namespace`
-/// with `--dry-run=client` (or bare `--dry-run`), as the real kubectl builds them without asking
-/// the API server. The shell runs such a line on a World whose boot is still pending.
+/// neither reads nor changes cluster state beyond the kubeconfig. The shell runs such a line on a
+/// World whose boot is still pending.
 pub fn client_side(args: &[String]) -> bool {
     let (Some(verb), rest) = super::verb_of(args) else {
         return false;
     };
+    verb == "create" && offline_generator(&rest)
+}
+
+/// Whether `kubectl create ARGS...` builds its object without asking the API server: with
+/// `--dry-run=client` (or bare `--dry-run`), the generators that kubectl v1.32 runs with no server
+/// at all (deployment, namespace, configmap, secret, service, job, cronjob, serviceaccount,
+/// role and cluster role bindings, quota, poddisruptionbudget, priorityclass, ingress). `role`,
+/// `clusterrole`, `job --from` and `-f` need the server's discovery or objects; flags that read
+/// files are left to a booted World too.
+pub fn offline_generator(rest: &[String]) -> bool {
     let dry_client = rest
         .iter()
         .any(|a| a == "--dry-run=client" || a == "--dry-run");
     let sub = rest.iter().find(|a| !a.starts_with('-'));
-    verb == "create"
-        && dry_client
+    dry_client
         && matches!(
             sub.map(String::as_str),
-            Some("deployment" | "deploy" | "namespace" | "ns")
+            Some(
+                "deployment"
+                    | "deploy"
+                    | "namespace"
+                    | "ns"
+                    | "configmap"
+                    | "cm"
+                    | "secret"
+                    | "service"
+                    | "svc"
+                    | "job"
+                    | "cronjob"
+                    | "cj"
+                    | "serviceaccount"
+                    | "sa"
+                    | "rolebinding"
+                    | "clusterrolebinding"
+                    | "quota"
+                    | "resourcequota"
+                    | "poddisruptionbudget"
+                    | "pdb"
+                    | "priorityclass"
+                    | "pc"
+                    | "ingress"
+                    | "ing"
+            )
         )
-        && !rest
+        && !rest.iter().any(|a| {
+            [
+                "-f",
+                "--filename",
+                "-k",
+                "--kustomize",
+                "--from",
+                "--from-file",
+                "--from-env-file",
+                "--cert",
+                "--key",
+            ]
             .iter()
-            .any(|a| a.starts_with("-f") || a.starts_with("--filename") || a.starts_with("-k"))
+            .any(|f| {
+                a == f || a.starts_with(&format!("{f}=")) || (f.len() == 2 && a.starts_with(f))
+            })
+        })
 }
 
 /// Runs one verb.
