@@ -126,10 +126,15 @@ fn main() {
     );
 
     // Profiling aid: `KUBEDOJO_SCALE_LOOP="kubectl get pods -A" cargo bench --bench scale` runs that
-    // command line in a loop on the settled 10,000-pod session (attach `perf record -p PID`).
+    // command line in a loop on the settled 10,000-pod session (attach `perf record -p PID`);
+    // KUBEDOJO_SCALE_RUNS sets how many times (200).
     if let Ok(line) = std::env::var("KUBEDOJO_SCALE_LOOP") {
         println!("looping {line:?} in pid {}", std::process::id());
-        bench(&line, 200, || {
+        let runs = std::env::var("KUBEDOJO_SCALE_RUNS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(200);
+        bench(&line, runs, || {
             let _ = s.run(&line);
         });
         return;

@@ -745,6 +745,10 @@ pub fn snapshot_objects(text: &str) -> Option<Vec<Value>> {
 
 /// The staticPodPath a kubelet configuration names, if any.
 fn static_path(config: &str) -> Option<String> {
+    // The kubeadm default, checked on every settle for every node: no need to parse it.
+    if config == KUBELET_CONFIG {
+        return Some("/etc/kubernetes/manifests".into());
+    }
     let v = serde_yaml::from_str::<Value>(config).ok()?;
     v.get("staticPodPath")
         .and_then(Value::as_str)

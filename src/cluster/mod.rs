@@ -32,7 +32,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Objects of one resource type, keyed by (namespace, name); cluster-scoped objects use "" as namespace.
-type Bucket = BTreeMap<(String, String), Value>;
+/// Objects are shared (`Arc`), so cloning a cluster (a session snapshot) copies no object, and a
+/// write replaces the object it changes.
+type Bucket = BTreeMap<(String, String), Arc<Value>>;
 
 /// One Kubernetes cluster.
 #[derive(Debug, Clone)]
@@ -50,8 +52,14 @@ pub struct Cluster {
     /// The resourceVersion counter when the store last settled: no write since means only the
     /// time-driven controllers (kubelet, node lifecycle) have anything to do.
     settled_rv: u64,
-    /// Pods whose status cannot change with time alone (uid -> resourceVersion when found so).
-    pub(crate) kubelet_stable: std::collections::HashMap<String, u64>,
+    /// Whether a write since the last full settle changed anything a controller reads: writes of
+    /// only Events and Leases (the kubelets' heartbeats) need the time-driven controllers alone,
+    /// not a pass of every controller over the whole store.
+    noisy: bool,
+    /// The pods the kubelets still have to look at, by (namespace, name): every write of a pod
+    /// puts it here, and the kubelet takes it out once its status cannot change with time alone,
+    /// so a steady cluster's kubelet pass visits no pod.
+    pub(crate) kubelet_todo: std::collections::BTreeSet<(String, String)>,
     /// Where the Event for (namespace, kind, name, reason, message) was last recorded, so a
     /// repeated event is found without scanning every Event (verified on use: it may be stale).
     event_index: std::collections::HashMap<(String, String, String, String, String), String>,
@@ -76,6 +84,17 @@ pub struct Agent {
 
 /// Seconds without a kubelet heartbeat before the node controller marks a node NotReady.
 pub const NODE_GRACE_SECS: i64 = 40;
+
+/// Writes that no controller's full pass needs to see: Events, and the Leases the kubelets
+/// renew (the node lifecycle controller, which reads them, runs with the time-driven ones).
+fn quiet(plural: &str) -> bool {
+    plural == "events" || plural == "leases"
+}
+
+/// The object of a shared slot: moved out when nothing else holds it, else copied.
+fn unshare(o: Arc<Value>) -> Value {
+    Arc::try_unwrap(o).unwrap_or_else(|o| (*o).clone())
+}
 
 /// Formats a timestamp as the API does (`2024-05-01T10:00:00Z`).
 pub fn timestamp(t: DateTime<Utc>) -> String {
@@ -127,7 +146,8 @@ impl Cluster {
             next_service_ip: 2,
             next_node_port: 0,
             settled_rv: 0,
-            kubelet_stable: std::collections::HashMap::new(),
+            noisy: true,
+            kubelet_todo: std::collections::BTreeSet::new(),
             event_index: std::collections::HashMap::new(),
             terminating: BTreeMap::new(),
             agents: BTreeMap::new(),
@@ -269,7 +289,7 @@ impl Cluster {
         let ns = if rt.namespaced { namespace } else { "" };
         self.bucket(rt)
             .and_then(|b| b.get(&(ns.to_string(), name.to_string())))
-            .cloned()
+            .map(|o| (**o).clone())
             .ok_or_else(|| ApiError::not_found(&rt.qualified_plural(), name))
     }
 
@@ -278,6 +298,7 @@ impl Cluster {
         self.objects
             .get(plural)?
             .get(&(namespace.to_string(), name.to_string()))
+            .map(|o| &**o)
     }
 
     /// Lists objects of a type, in one namespace or all (`None`), filtered by a label selector.
@@ -308,10 +329,10 @@ impl Cluster {
             Some(ns) => b
                 .range((ns.to_string(), String::new())..)
                 .take_while(|((n, _), _)| n == ns)
-                .map(|(_, o)| o)
+                .map(|(_, o)| &**o)
                 .filter(|o| keep(o))
                 .collect(),
-            None => b.values().filter(|o| keep(o)).collect(),
+            None => b.values().map(|o| &**o).filter(|o| keep(o)).collect(),
         }
     }
 
@@ -319,7 +340,16 @@ impl Cluster {
     pub fn list_all(&self, plural: &str) -> Vec<&Value> {
         self.objects
             .get(plural)
-            .map(|b| b.values().collect())
+            .map(|b| b.values().map(|o| &**o).collect())
+            .unwrap_or_default()
+    }
+
+    /// Every object of a type, shared (no object is copied): for controllers that write while
+    /// they walk a list.
+    pub fn list_shared(&self, plural: &str) -> Vec<Arc<Value>> {
+        self.objects
+            .get(plural)
+            .map(|b| b.values().cloned().collect())
             .unwrap_or_default()
     }
 
@@ -329,7 +359,7 @@ impl Cluster {
             Some(b) => b
                 .range((namespace.to_string(), String::new())..)
                 .take_while(|((ns, _), _)| ns == namespace)
-                .map(|(_, v)| v)
+                .map(|(_, v)| &**v)
                 .collect(),
             None => Vec::new(),
         }
@@ -428,7 +458,14 @@ impl Cluster {
     /// Stores an object under its key, noting whether it is terminating.
     fn store(&mut self, plural: &'static str, key: (String, String), obj: Value) {
         self.note_terminating(plural, &key, Some(&obj));
-        self.objects.entry(plural).or_default().insert(key, obj);
+        if plural == "pods" {
+            self.kubelet_todo.insert(key.clone());
+        }
+        self.noisy |= !quiet(plural);
+        self.objects
+            .entry(plural)
+            .or_default()
+            .insert(key, Arc::new(obj));
     }
 
     /// Keeps `terminating` in step with the object now stored under `key` (`None`: removed).
@@ -610,11 +647,13 @@ impl Cluster {
             String::new()
         };
         self.next_rv += 1;
+        self.noisy |= !quiet(rt.plural);
         let key = (ns.clone(), name.to_string());
         let removed = self
             .objects
             .get_mut(rt.plural)
             .and_then(|b| b.remove(&key))
+            .map(unshare)
             .ok_or_else(|| ApiError::not_found(&rt.qualified_plural(), name))?;
         self.note_terminating(rt.plural, &key, None);
         if rt.plural == crd::CRDS {
@@ -644,16 +683,24 @@ impl Cluster {
     }
 
     fn settle_as_controllers(&mut self) -> usize {
-        if self.next_rv == self.settled_rv && !controllers::reconcile_timed(self) {
-            return 1;
+        if self.next_rv == self.settled_rv || !self.noisy {
+            // Nothing a controller reads changed since the last settle: only the time-driven
+            // controllers may have work, and a full pass is needed only if they write something.
+            controllers::reconcile_timed(self);
+            if !self.noisy {
+                self.settled_rv = self.next_rv;
+                return 1;
+            }
         }
         for i in 0..30 {
             if !controllers::reconcile_all(self) {
                 self.settled_rv = self.next_rv;
+                self.noisy = false;
                 return i + 1;
             }
         }
         self.settled_rv = self.next_rv;
+        self.noisy = false;
         30
     }
 
@@ -703,7 +750,7 @@ impl Cluster {
     pub fn dump(&self) -> Vec<Value> {
         self.objects
             .values()
-            .flat_map(|b| b.values().cloned())
+            .flat_map(|b| b.values().map(|o| (**o).clone()))
             .collect()
     }
 
@@ -735,7 +782,7 @@ impl Cluster {
                 object::namespace(&o).to_string(),
                 object::name(&o).to_string(),
             );
-            map.entry(rt.plural).or_default().insert(key, o);
+            map.entry(rt.plural).or_default().insert(key, Arc::new(o));
         }
         self.terminating.clear();
         for (plural, b) in &map {
@@ -751,7 +798,12 @@ impl Cluster {
         self.objects = map;
         self.next_rv += 1;
         self.settled_rv = 0;
-        self.kubelet_stable.clear();
+        self.noisy = true;
+        self.kubelet_todo = self
+            .objects
+            .get("pods")
+            .map(|b| b.keys().cloned().collect())
+            .unwrap_or_default();
     }
 
     /// A counter that moves on every write (the store's resourceVersion).
@@ -836,6 +888,7 @@ impl Cluster {
     /// Removes an object without cascading (controllers use it).
     pub fn remove_raw(&mut self, plural: &str, namespace: &str, name: &str) -> Option<Value> {
         self.next_rv += 1;
+        self.noisy |= !quiet(plural);
         let key = (namespace.to_string(), name.to_string());
         if let Some(set) = self.terminating.get_mut(plural) {
             set.remove(&key);
@@ -843,7 +896,13 @@ impl Cluster {
                 self.terminating.remove(plural);
             }
         }
-        self.objects.get_mut(plural)?.remove(&key)
+        self.objects.get_mut(plural)?.remove(&key).map(unshare)
+    }
+
+    /// The pods the kubelets will look at on their next pass (see `kubelet_todo`): in a steady
+    /// cluster only those whose status still changes with time (a crash loop's back-off, say).
+    pub fn kubelet_pending(&self) -> Vec<(String, String)> {
+        self.kubelet_todo.iter().cloned().collect()
     }
 
     /// Number of stored objects of a type.

@@ -9,44 +9,33 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
 pub fn reconcile(c: &mut Cluster) -> bool {
-    // Only pods that can still change: skip those found stable at their current resourceVersion.
-    let pods: Vec<Value> = c
-        .list_all("pods")
-        .into_iter()
-        .filter(|p| !object::str_at(p, "spec.nodeName").is_empty())
-        // A stopped kubelet reports nothing: its pods keep their last status.
-        .filter(|p| {
-            c.agents
-                .get(object::str_at(p, "spec.nodeName"))
-                .is_none_or(|a| a.kubelet)
-        })
-        .filter(|p| {
-            c.kubelet_stable.get(object::str_at(p, "metadata.uid")) != Some(&Cluster::rv_of(p))
-        })
-        .cloned()
-        .collect();
+    // Only pods that can still change: those written since the kubelet last found them stable.
+    let keys: Vec<(String, String)> = c.kubelet_todo.iter().cloned().collect();
     let mut changed = false;
     let mut used_ips = UsedIps::default();
-    for pod in pods {
-        let uid = object::str_at(&pod, "metadata.uid").to_string();
-        let ns = object::namespace(&pod).to_string();
-        let name = object::name(&pod).to_string();
+    for key in keys {
+        let Some(pod) = c.peek("pods", &key.0, &key.1) else {
+            c.kubelet_todo.remove(&key);
+            continue;
+        };
+        let node = object::str_at(pod, "spec.nodeName");
+        if node.is_empty() {
+            // Not bound yet: the binding writes the pod, which brings it back here.
+            c.kubelet_todo.remove(&key);
+            continue;
+        }
+        // A stopped kubelet reports nothing: its pods keep their last status.
+        if c.agents.get(node).is_some_and(|a| !a.kubelet) {
+            continue;
+        }
+        let pod = pod.clone();
         let (ch, stable) = reconcile_pod(c, pod, &mut used_ips);
         changed |= ch;
         if stable {
-            let rv = c.peek("pods", &ns, &name).map(Cluster::rv_of).unwrap_or(0);
-            c.kubelet_stable.insert(uid, rv);
+            c.kubelet_todo.remove(&key);
         } else {
-            c.kubelet_stable.remove(&uid);
+            c.kubelet_todo.insert(key);
         }
-    }
-    if c.kubelet_stable.len() > 4 * c.count("pods") + 64 {
-        let live: std::collections::HashSet<String> = c
-            .list_all("pods")
-            .iter()
-            .map(|p| object::str_at(p, "metadata.uid").to_string())
-            .collect();
-        c.kubelet_stable.retain(|k, _| live.contains(k));
     }
     changed
 }

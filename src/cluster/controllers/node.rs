@@ -34,43 +34,88 @@ fn health(
     }
 }
 
+/// What a node condition of type `t` should say when the Ready condition is (status, reason, message).
+fn wanted(
+    t: &str,
+    status: &'static str,
+    reason: &'static str,
+    message: &'static str,
+) -> (&'static str, &'static str, &'static str) {
+    if t == "Ready" {
+        (status, reason, message)
+    } else if status == "Unknown" {
+        (
+            "Unknown",
+            "NodeStatusUnknown",
+            "Kubelet stopped posting node status.",
+        )
+    } else {
+        match t {
+            "MemoryPressure" => (
+                "False",
+                "KubeletHasSufficientMemory",
+                "kubelet has sufficient memory available",
+            ),
+            "DiskPressure" => (
+                "False",
+                "KubeletHasNoDiskPressure",
+                "kubelet has no disk pressure",
+            ),
+            _ => (
+                "False",
+                "KubeletHasSufficientPID",
+                "kubelet has sufficient PID available",
+            ),
+        }
+    }
+}
+
+/// Whether a node's conditions and health taints already say what [`sync_health`] would write
+/// (checked without copying the node: the common case on every settle).
+fn in_line(node: &Value, status: &'static str, message: &'static str, taint: Option<&str>) -> bool {
+    let conds_ok = object::array(node, "status.conditions").iter().all(|cond| {
+        let t = cond.get("type").and_then(Value::as_str).unwrap_or("");
+        let (want, _, _) = wanted(t, status, "", message);
+        cond.get("status").and_then(Value::as_str) == Some(want)
+    });
+    let taints = object::array(node, "spec.taints");
+    let key_of = |t: &Value| {
+        t.get("key")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let stale = taints.iter().any(|t| {
+        let k = key_of(t);
+        (k == UNREACHABLE || k == NOT_READY) && Some(k.as_str()) != taint
+    });
+    let missing = taint.is_some_and(|key| {
+        ["NoSchedule", "NoExecute"].iter().any(|effect| {
+            !taints.iter().any(|t| {
+                t.get("key").and_then(Value::as_str) == Some(key)
+                    && t.get("effect").and_then(Value::as_str) == Some(*effect)
+            })
+        })
+    });
+    // An empty taint list is removed by a write, so it counts as a change.
+    let empty_list =
+        object::get(node, "spec.taints").is_some_and(|t| t.as_array().is_some_and(Vec::is_empty));
+    conds_ok && !stale && !missing && !empty_list
+}
+
 /// Brings a node's conditions and health taints in line with its agents; true when it changed.
 fn sync_health(c: &mut Cluster, node: &Value) -> bool {
     let name = object::name(node).to_string();
     let (status, reason, message, taint) = health(c, &name);
     let now = timestamp(c.now);
+    if in_line(node, status, message, taint) {
+        return false;
+    }
     let mut n = node.clone();
     if let Some(Value::Array(conds)) = object::get_mut(&mut n, "status.conditions") {
         for cond in conds.iter_mut() {
-            let is_ready = cond.get("type").and_then(Value::as_str) == Some("Ready");
-            let (want_status, want_reason, want_msg) = if is_ready {
-                (status, reason, message)
-            } else if status == "Unknown" {
-                (
-                    "Unknown",
-                    "NodeStatusUnknown",
-                    "Kubelet stopped posting node status.",
-                )
-            } else {
-                let t = cond.get("type").and_then(Value::as_str).unwrap_or("");
-                match t {
-                    "MemoryPressure" => (
-                        "False",
-                        "KubeletHasSufficientMemory",
-                        "kubelet has sufficient memory available",
-                    ),
-                    "DiskPressure" => (
-                        "False",
-                        "KubeletHasNoDiskPressure",
-                        "kubelet has no disk pressure",
-                    ),
-                    _ => (
-                        "False",
-                        "KubeletHasSufficientPID",
-                        "kubelet has sufficient PID available",
-                    ),
-                }
-            };
+            let t = cond.get("type").and_then(Value::as_str).unwrap_or("");
+            let (want_status, want_reason, want_msg) = wanted(t, status, reason, message);
             if cond.get("status").and_then(Value::as_str) != Some(want_status) {
                 cond["status"] = json!(want_status);
                 cond["reason"] = json!(want_reason);
@@ -171,7 +216,7 @@ fn mark_pods_not_ready(c: &mut Cluster) -> bool {
 
 pub fn reconcile(c: &mut Cluster) -> bool {
     let mut changed = false;
-    let nodes: Vec<Value> = c.list_all("nodes").into_iter().cloned().collect();
+    let nodes = c.list_shared("nodes");
     let now = c.now;
     for node in &nodes {
         if sync_health(c, node) {
@@ -179,7 +224,7 @@ pub fn reconcile(c: &mut Cluster) -> bool {
         }
     }
     changed |= mark_pods_not_ready(c);
-    let nodes: Vec<Value> = c.list_all("nodes").into_iter().cloned().collect();
+    let nodes = c.list_shared("nodes");
     for node in &nodes {
         let cordoned = object::get(node, "spec.unschedulable")
             .and_then(Value::as_bool)
@@ -189,7 +234,7 @@ pub fn reconcile(c: &mut Cluster) -> bool {
             .iter()
             .any(|t| t.get("key").and_then(Value::as_str) == Some(UNSCHEDULABLE));
         if cordoned != has {
-            let mut n = node.clone();
+            let mut n = (**node).clone();
             let mut list: Vec<Value> = taints
                 .iter()
                 .filter(|t| t.get("key").and_then(Value::as_str) != Some(UNSCHEDULABLE))
