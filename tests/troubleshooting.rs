@@ -226,3 +226,43 @@ fn a_new_drop_in_counts_as_a_unit_change() {
         "{status}"
     );
 }
+
+#[test]
+fn componentstatuses_follow_the_control_planes_static_pods() {
+    let mut s = session();
+    let out = s.run("kubectl get cs");
+    assert_eq!(
+        out.stderr,
+        "Warning: v1 ComponentStatus is deprecated in v1.19+\n"
+    );
+    assert_eq!(
+        out.stdout,
+        "NAME                 STATUS    MESSAGE   ERROR\ncontroller-manager   Healthy   ok        \netcd-0               Healthy   ok        \nscheduler            Healthy   ok        \n"
+    );
+    s.run("mv /etc/kubernetes/manifests/kube-scheduler.yaml /root/");
+    s.world.advance(30);
+    let out = s.run("kubectl get componentstatuses scheduler --no-headers");
+    assert_eq!(
+        out.stdout,
+        "scheduler   Unhealthy   Get \"https://127.0.0.1:10259/healthz\": dial tcp 127.0.0.1:10259: connect: connection refused   \n"
+    );
+    let out = s.run("kubectl get cs etcd-0 -o jsonpath='{.conditions[0].message}'");
+    assert_eq!(out.stdout, "ok");
+    let out = s.run("kubectl get cs kube-proxy");
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            1,
+            "Warning: v1 ComponentStatus is deprecated in v1.19+\nError from server: Component not found: kube-proxy\n"
+        )
+    );
+    let out = s.run("kubectl delete cs scheduler");
+    assert!(
+        out.stderr.ends_with("Error from server (MethodNotAllowed): the server does not allow this method on the requested resource\n"),
+        "{out:?}"
+    );
+    s.run("mv /root/kube-scheduler.yaml /etc/kubernetes/manifests/");
+    s.world.advance(30);
+    let out = s.run("kubectl get cs scheduler --no-headers");
+    assert_eq!(out.stdout, "scheduler   Healthy   ok    \n");
+}
