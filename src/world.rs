@@ -196,6 +196,9 @@ pub struct World {
     pub attach_enabled: bool,
     /// The container the last kubectl command asked to attach to.
     pub attach: Option<Attach>,
+    /// How much of the last kubectl command's stderr it wrote before its first stdout (its
+    /// warnings): the shell keeps that order when both streams go to one file or pipe.
+    pub stderr_lead: usize,
     /// The boot settles of a World made with [`World::standard_deferred`] that have not run yet:
     /// the times the standard boot settles at, in order. Empty once booted.
     pending_boot: Vec<DateTime<Utc>>,
@@ -264,6 +267,7 @@ impl World {
             volumes: BTreeMap::new(),
             attach_enabled: false,
             attach: None,
+            stderr_lead: 0,
             pending_boot: Vec::new(),
         }
     }
