@@ -62,6 +62,10 @@ pub struct Host {
     /// Why the kubelet exits as soon as systemd starts it (a broken unit, flag or config file),
     /// found when it was last started; systemd keeps restarting it while the unit is active.
     pub kubelet_error: Option<kubelet_start::StartError>,
+    /// kubelet.service's unit file and drop-ins as systemd loaded them at boot or the last
+    /// `systemctl daemon-reload` (see [`kubelet_start::unit_files`]): a (re)start runs this
+    /// definition, not an edit made on disk since.
+    pub loaded_units: Vec<(String, String)>,
 }
 
 impl Host {
@@ -77,9 +81,22 @@ impl Host {
         self.services.get("kubelet").is_some_and(|s| s.active) && self.kubelet_error.is_none()
     }
 
-    /// systemd (re)starts the kubelet: it stays up unless something it needs is broken.
+    /// systemd (re)starts the kubelet from its loaded unit definition: it stays up unless
+    /// something it needs is broken.
     pub fn start_kubelet(&mut self) {
-        self.kubelet_error = kubelet_start::check(&self.fs);
+        self.kubelet_error = kubelet_start::check(&self.loaded_units, &self.fs);
+    }
+
+    /// Whether kubelet.service's unit files changed on disk (by hand or by a package) since
+    /// systemd loaded them: systemctl then warns to run `systemctl daemon-reload`.
+    pub fn units_changed(&self) -> bool {
+        self.packages.units_changed || self.loaded_units != kubelet_start::unit_files(&self.fs)
+    }
+
+    /// `systemctl daemon-reload`: systemd loads the unit files as they are on disk now.
+    pub fn daemon_reload(&mut self) {
+        self.loaded_units = kubelet_start::unit_files(&self.fs);
+        self.packages.units_changed = false;
     }
 }
 
@@ -178,6 +195,9 @@ pub struct World {
     pub attach_enabled: bool,
     /// The container the last kubectl command asked to attach to.
     pub attach: Option<Attach>,
+    /// How much of the last kubectl command's stderr it wrote before its first stdout (its
+    /// warnings): the shell keeps that order when both streams go to one file or pipe.
+    pub stderr_lead: usize,
     /// The boot settles of a World made with [`World::standard_deferred`] that have not run yet:
     /// the times the standard boot settles at, in order. Empty once booted.
     pending_boot: Vec<DateTime<Utc>>,
@@ -278,6 +298,7 @@ impl World {
             volumes: BTreeMap::new(),
             attach_enabled: false,
             attach: None,
+            stderr_lead: 0,
             pending_boot: Vec::new(),
             pending_fill: Vec::new(),
         }
@@ -384,11 +405,13 @@ impl World {
                     },
                 );
             }
+            let loaded_units = kubelet_start::unit_files(&fs);
             self.hosts.insert(
                 n.clone(),
                 Host {
                     name: n.clone(),
                     cluster: spec.name.clone(),
+                    loaded_units,
                     fs,
                     services,
                     packages: packages::Packages::kubeadm_node(CLUSTER_RELEASE),

@@ -164,3 +164,105 @@ fn a_force_delete_removes_a_pod_stuck_terminating_on_a_dead_node() {
         "Error from server (NotFound): pods \"stuck\" not found\n"
     );
 }
+
+const RELOAD_WARNING: &str = "Warning: The unit file, source configuration file or drop-ins of kubelet.service changed on disk. Run 'systemctl daemon-reload' to reload units.\n";
+
+#[test]
+fn a_hand_edited_kubelet_drop_in_takes_effect_only_after_daemon_reload() {
+    let mut s = session();
+    s.run("ssh node01");
+    let out = s.run(
+        "sed -i 's#ExecStart=/usr/bin/kubelet #ExecStart=/usr/local/bin/kubelet #' /usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    // systemd still runs the definition it loaded: the restart warns and the kubelet stays up.
+    let out = s.run("systemctl restart kubelet");
+    assert_eq!(out.stderr, RELOAD_WARNING);
+    assert_eq!(out.code, 0);
+    assert_eq!(s.run("systemctl is-active kubelet").stdout, "active\n");
+    let out = s.run("systemctl status kubelet");
+    assert!(out.stdout.contains("active (running)"), "{out:?}");
+    assert_eq!(out.stderr, RELOAD_WARNING);
+    // After daemon-reload the next restart runs the edited unit, and fails on the wrong binary.
+    let out = s.run("systemctl daemon-reload");
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let out = s.run("systemctl restart kubelet");
+    assert_eq!(out.stderr, "");
+    assert_eq!(s.run("systemctl is-active kubelet").stdout, "activating\n");
+    let out = s.run("systemctl status kubelet");
+    assert!(
+        out.stdout
+            .contains("ExecStart=/usr/local/bin/kubelet (code=exited, status=203/EXEC)"),
+        "{out:?}"
+    );
+    assert_eq!(out.stderr, "");
+}
+
+#[test]
+fn an_environment_file_is_read_at_every_start_without_daemon_reload() {
+    let mut s = session();
+    s.run("ssh node01");
+    s.run("echo 'KUBELET_EXTRA_ARGS=--node-ipp=10.0.0.1' > /etc/default/kubelet");
+    let out = s.run("systemctl restart kubelet");
+    assert_eq!(out.stderr, "", "an EnvironmentFile is not a unit file");
+    assert_eq!(s.run("systemctl is-active kubelet").stdout, "activating\n");
+    let log = s.run("journalctl -u kubelet").stdout;
+    assert!(log.contains("unknown flag: --node-ipp"), "{log}");
+}
+
+#[test]
+fn a_new_drop_in_counts_as_a_unit_change() {
+    let mut s = session();
+    s.run("ssh node01");
+    s.run("printf '[Service]\\nEnvironment=\"KUBELET_EXTRA_ARGS=--v=4\"\\n' > /etc/systemd/system/kubelet.service.d/20-verbose.conf");
+    let out = s.run("systemctl stop kubelet");
+    assert_eq!(out.stderr, RELOAD_WARNING);
+    s.run("systemctl daemon-reload");
+    let out = s.run("systemctl start kubelet");
+    assert_eq!(out.stderr, "");
+    let status = s.run("systemctl status kubelet").stdout;
+    assert!(
+        status.contains("    Drop-In: /usr/lib/systemd/system/kubelet.service.d\n             └─10-kubeadm.conf\n             /etc/systemd/system/kubelet.service.d\n             └─20-verbose.conf\n"),
+        "{status}"
+    );
+}
+
+#[test]
+fn componentstatuses_follow_the_control_planes_static_pods() {
+    let mut s = session();
+    let out = s.run("kubectl get cs");
+    assert_eq!(
+        out.stderr,
+        "Warning: v1 ComponentStatus is deprecated in v1.19+\n"
+    );
+    assert_eq!(
+        out.stdout,
+        "NAME                 STATUS    MESSAGE   ERROR\ncontroller-manager   Healthy   ok        \netcd-0               Healthy   ok        \nscheduler            Healthy   ok        \n"
+    );
+    s.run("mv /etc/kubernetes/manifests/kube-scheduler.yaml /root/");
+    s.world.advance(30);
+    let out = s.run("kubectl get componentstatuses scheduler --no-headers");
+    assert_eq!(
+        out.stdout,
+        "scheduler   Unhealthy   Get \"https://127.0.0.1:10259/healthz\": dial tcp 127.0.0.1:10259: connect: connection refused   \n"
+    );
+    let out = s.run("kubectl get cs etcd-0 -o jsonpath='{.conditions[0].message}'");
+    assert_eq!(out.stdout, "ok");
+    let out = s.run("kubectl get cs kube-proxy");
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            1,
+            "Warning: v1 ComponentStatus is deprecated in v1.19+\nError from server: Component not found: kube-proxy\n"
+        )
+    );
+    let out = s.run("kubectl delete cs scheduler");
+    assert!(
+        out.stderr.ends_with("Error from server (MethodNotAllowed): the server does not allow this method on the requested resource\n"),
+        "{out:?}"
+    );
+    s.run("mv /root/kube-scheduler.yaml /etc/kubernetes/manifests/");
+    s.world.advance(30);
+    let out = s.run("kubectl get cs scheduler --no-headers");
+    assert_eq!(out.stdout, "scheduler   Healthy   ok    \n");
+}

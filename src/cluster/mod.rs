@@ -3,6 +3,7 @@
 
 pub mod admission;
 pub mod api;
+pub mod componentstatus;
 pub mod connect;
 pub mod container;
 pub mod controllers;
@@ -287,10 +288,14 @@ impl Cluster {
 
     fn get_raw(&self, rt: &ResourceType, namespace: &str, name: &str) -> Result<Value, ApiError> {
         let ns = if rt.namespaced { namespace } else { "" };
-        self.bucket(rt)
+        let found = self
+            .bucket(rt)
             .and_then(|b| b.get(&(ns.to_string(), name.to_string())))
-            .map(|o| (**o).clone())
-            .ok_or_else(|| ApiError::not_found(&rt.qualified_plural(), name))
+            .map(|o| (**o).clone());
+        found.ok_or_else(|| match rt.plural {
+            componentstatus::COMPONENT_STATUSES => componentstatus::not_found(name),
+            _ => ApiError::not_found(&rt.qualified_plural(), name),
+        })
     }
 
     /// Borrows one object without cloning (controllers and printers use this).
@@ -379,6 +384,9 @@ impl Cluster {
     /// Creates an object already known to fit its kind's types (controllers' own objects).
     fn create_decoded(&mut self, mut obj: Value, dry_run: bool) -> Result<Value, ApiError> {
         let rt = self.type_of(&obj)?;
+        if rt.plural == componentstatus::COMPONENT_STATUSES {
+            return Err(componentstatus::method_not_allowed());
+        }
         let ns = if rt.namespaced {
             let ns = object::namespace(&obj);
             let ns = if ns.is_empty() {
@@ -548,6 +556,9 @@ impl Cluster {
     /// Replaces an object (PUT). A set `metadata.resourceVersion` must match the stored one.
     pub fn update(&mut self, mut obj: Value, dry_run: bool) -> Result<Value, ApiError> {
         let rt = self.type_of(&obj)?;
+        if rt.plural == componentstatus::COMPONENT_STATUSES {
+            return Err(componentstatus::method_not_allowed());
+        }
         if crd::is_builtin(rt) {
             decode::strict(rt, &obj)?;
         } else {
@@ -641,6 +652,9 @@ impl Cluster {
         name: &str,
     ) -> Result<Value, ApiError> {
         self.authorize("delete", rt, namespace, name)?;
+        if rt.plural == componentstatus::COMPONENT_STATUSES {
+            return Err(componentstatus::method_not_allowed());
+        }
         let ns = if rt.namespaced {
             namespace.to_string()
         } else {
@@ -678,6 +692,7 @@ impl Cluster {
         // The controllers act as themselves, not as the requester of the last command.
         let requester = self.requester.take();
         let rounds = self.settle_as_controllers();
+        self.refresh_component_statuses();
         self.requester = requester;
         rounds
     }
@@ -748,9 +763,11 @@ impl Cluster {
     /// A counter that grows with every write to the store.
     /// Every stored object (what an etcd snapshot holds).
     pub fn dump(&self) -> Vec<Value> {
+        // ComponentStatuses are the API server's live answers, not stored objects.
         self.objects
-            .values()
-            .flat_map(|b| b.values().map(|o| (**o).clone()))
+            .iter()
+            .filter(|(plural, _)| **plural != componentstatus::COMPONENT_STATUSES)
+            .flat_map(|(_, b)| b.values().map(|o| (**o).clone()))
             .collect()
     }
 

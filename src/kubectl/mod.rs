@@ -53,6 +53,9 @@ pub struct Ctx<'a> {
     /// Whether `-n` was given explicitly.
     pub explicit_namespace: bool,
     pub out: Output,
+    /// How much of `out.stderr` was written before anything on stdout (warnings kubectl prints
+    /// before its output), so a shell merging the two streams keeps the order they were written in.
+    pub stderr_lead: usize,
 }
 
 impl<'a> Ctx<'a> {
@@ -94,6 +97,9 @@ impl<'a> Ctx<'a> {
         self.out.stderr.push_str(msg);
         if !msg.ends_with('\n') {
             self.out.stderr.push('\n');
+        }
+        if self.out.stdout.is_empty() {
+            self.stderr_lead = self.out.stderr.len();
         }
     }
 
@@ -421,7 +427,9 @@ pub fn context<'a>(
         namespace
     };
     let record = parsed.has("record");
+    let notice = "Flag --record has been deprecated, --record will be removed in the future\n";
     Ok(Ctx {
+        stderr_lead: if record { notice.len() } else { 0 },
         world,
         inv,
         path: path.to_string(),
@@ -432,9 +440,7 @@ pub fn context<'a>(
         // pflag prints a deprecated flag's notice whenever it is used.
         out: if record {
             Output {
-                stderr:
-                    "Flag --record has been deprecated, --record will be removed in the future\n"
-                        .into(),
+                stderr: notice.into(),
                 ..Output::default()
             }
         } else {

@@ -143,6 +143,7 @@ pub fn headers(kind: &str, wide: bool) -> Vec<String> {
         "Endpoints" => (&["NAME", "ENDPOINTS", "AGE"], &[]),
         "EndpointSlice" => (&["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], &[]),
         "Lease" => (&["NAME", "HOLDER", "AGE"], &[]),
+        "ComponentStatus" => (&["NAME", "STATUS", "MESSAGE", "ERROR"], &[]),
         "NetworkPolicy" => (&["NAME", "POD-SELECTOR", "AGE"], &[]),
         "Event" => (&["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], &[]),
         "ResourceQuota" => (&["NAME", "AGE", "REQUEST", "LIMIT"], &[]),
@@ -529,6 +530,21 @@ pub fn row(obj: &Value, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<Strin
             ]
         }
         "Lease" => vec![s(name), s(object::str_at(obj, "spec.holderIdentity")), age],
+        "ComponentStatus" => {
+            // kubectl's printer: the Healthy condition's status, message and error.
+            let healthy = object::array(obj, "conditions")
+                .iter()
+                .find(|c| c.get("type").and_then(Value::as_str) == Some("Healthy"))
+                .cloned()
+                .unwrap_or_default();
+            let field = |k: &str| s(healthy.get(k).and_then(Value::as_str).unwrap_or(""));
+            let status = match healthy.get("status").and_then(Value::as_str) {
+                Some("True") => "Healthy",
+                Some(_) => "Unhealthy",
+                None => "Unknown",
+            };
+            vec![s(name), status.into(), field("message"), field("error")]
+        }
         "Endpoints" => {
             let mut eps = Vec::new();
             for subset in object::array(obj, "subsets") {

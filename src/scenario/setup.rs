@@ -82,6 +82,10 @@ pub fn build_world(s: &Scenario, clock: Clock) -> Result<World, String> {
                 .map_err(|e| format!("setup.files {path}: {e}"))?;
         }
     }
+    // The hosts booted with the files the setup gives them: systemd loaded those unit files.
+    for h in w.hosts.values_mut() {
+        h.daemon_reload();
+    }
     w.settle();
     Ok(w)
 }

@@ -59,6 +59,9 @@ pub struct Env<'a> {
     pub input: Option<(String, usize)>,
     /// How many command lists are running inside each other.
     lists: usize,
+    /// How much of the last dispatched command's stderr it wrote before its stdout (see
+    /// [`World::stderr_lead`]).
+    stderr_lead: usize,
 }
 
 /// A command's standard input, and whether its standard output is the terminal.
@@ -84,6 +87,7 @@ impl<'a> Env<'a> {
             aborted: false,
             input: None,
             lists: 0,
+            stderr_lead: 0,
         }
     }
 
@@ -298,7 +302,7 @@ fn run_command(env: &mut Env, cmd: &Command, stdin: &str, tty: bool) -> Output {
             let tty = tty && r.sinks[0] == Sink::Stdout;
             let out = run_list(env, list, r.stdin.as_deref().unwrap_or(stdin), tty);
             env.sh.restore(saved);
-            route(env, out, &r.sinks)
+            route(env, out, &r.sinks, 0)
         }
         Command::Function(name, body) => {
             env.sh.functions.insert(name.clone(), (**body).clone());
@@ -312,7 +316,7 @@ fn run_command(env: &mut Env, cmd: &Command, stdin: &str, tty: bool) -> Output {
             };
             let tty = tty && r.sinks[0] == Sink::Stdout;
             let out = run_compound(env, c, r.stdin.as_deref().unwrap_or(stdin), tty);
-            route(env, out, &r.sinks)
+            route(env, out, &r.sinks, 0)
         }
     }
 }
@@ -362,6 +366,7 @@ fn run_simple(env: &mut Env, s: &Simple, stdin: &str, tty: bool) -> Output {
         for (n, v) in assigns {
             env.sh.vars.insert(n, v);
         }
+        env.stderr_lead = 0;
         let out = dispatch(env, &args, &Io { stdin, tty });
         for (n, old) in saved {
             match old {
@@ -371,8 +376,10 @@ fn run_simple(env: &mut Env, s: &Simple, stdin: &str, tty: bool) -> Output {
         }
         out
     };
+    // Expansion errors were printed before the command ran, and so were its leading warnings.
+    let lead = pre.len() + std::mem::take(&mut env.stderr_lead);
     out.stderr.insert_str(0, &pre);
-    route(env, out, &r.sinks)
+    route(env, out, &r.sinks, lead)
 }
 
 /// Runs one command by name: builtins, kubectl, the host's tools.
@@ -407,8 +414,10 @@ pub fn dispatch(env: &mut Env, args: &[String], io: &Io) -> Output {
         }
         env.world.attach_enabled = true;
         env.world.attach = None;
+        env.world.stderr_lead = 0;
         let out = crate::kubectl::run(env.world, rest, inv);
         env.world.attach_enabled = false;
+        env.stderr_lead = std::mem::take(&mut env.world.stderr_lead);
         if let Some(a) = env.world.attach.take() {
             return super::container::attach(env, a, io, out);
         }

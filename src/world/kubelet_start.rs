@@ -29,11 +29,42 @@ impl StartError {
     }
 }
 
-/// The drop-in folders systemd reads for kubelet.service, in the order it applies them.
-const DROP_IN_DIRS: &[&str] = &[
-    "/usr/lib/systemd/system/kubelet.service.d",
-    "/etc/systemd/system/kubelet.service.d",
+/// The folders systemd finds kubelet.service in, highest precedence first (`/lib` is `/usr/lib` on
+/// Ubuntu; both spellings are looked at).
+const UNIT_DIRS: &[&str] = &[
+    "/etc/systemd/system",
+    "/run/systemd/system",
+    "/usr/local/lib/systemd/system",
+    "/usr/lib/systemd/system",
+    "/lib/systemd/system",
 ];
+
+/// The unit file and drop-ins of kubelet.service on disk, as systemd would load them now: the
+/// unit fragment of the highest-precedence folder holding one, then every `*.conf` of the
+/// `kubelet.service.d` folders sorted by file name (a name in `/etc` masks the same name lower
+/// down). Each is `(path, text)`. This is what `systemctl daemon-reload` loads; the unit's
+/// `EnvironmentFile=`s are not part of it (systemd reads them at every start).
+pub fn unit_files(fs: &Vfs) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = Vec::new();
+    if let Some((path, text)) = UNIT_DIRS.iter().find_map(|d| {
+        let path = format!("{d}/kubelet.service");
+        fs.read(&path).ok().map(|t| (path, t.to_string()))
+    }) {
+        files.push((path, text));
+    }
+    let mut drop_ins: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for dir in UNIT_DIRS.iter().rev() {
+        let dir = format!("{dir}/kubelet.service.d");
+        for n in fs.list(&dir).unwrap_or_default() {
+            let path = format!("{dir}/{n}");
+            if let (true, Ok(t)) = (n.ends_with(".conf"), fs.read(&path)) {
+                drop_ins.insert(n, (path, t.to_string()));
+            }
+        }
+    }
+    files.extend(drop_ins.into_values());
+    files
+}
 
 /// Flags the kubelet v1.32 accepts that kubeadm setups and exam tasks use (the rest are refused
 /// as the real one refuses an unknown flag).
@@ -77,32 +108,13 @@ const FLAGS: &[&str] = &[
     "v",
 ];
 
-/// The command line systemd would run for kubelet.service on this host: the last `ExecStart=` of
-/// the unit and its drop-ins, with `$VARS` from `Environment=` and `EnvironmentFile=`.
-pub fn command_line(fs: &Vfs) -> Vec<String> {
-    let mut texts: Vec<String> = Vec::new();
-    for unit in [
-        "/usr/lib/systemd/system/kubelet.service",
-        "/lib/systemd/system/kubelet.service",
-        "/etc/systemd/system/kubelet.service",
-    ] {
-        if let Ok(t) = fs.read(unit) {
-            texts.push(t.to_string());
-            break;
-        }
-    }
-    for dir in DROP_IN_DIRS {
-        let mut names = fs.list(dir).unwrap_or_default();
-        names.sort();
-        for n in names.iter().filter(|n| n.ends_with(".conf")) {
-            if let Ok(t) = fs.read(&format!("{dir}/{n}")) {
-                texts.push(t.to_string());
-            }
-        }
-    }
+/// The command line systemd would run for kubelet.service on this host, from the unit files it
+/// has loaded (`units`, see [`unit_files`]): the last `ExecStart=` of the unit and its drop-ins,
+/// with `$VARS` from `Environment=` and from the `EnvironmentFile=`s as they are on disk now.
+pub fn command_line(units: &[(String, String)], fs: &Vfs) -> Vec<String> {
     let mut env: BTreeMap<String, String> = BTreeMap::new();
     let mut exec = String::from(KUBELET_BINARY);
-    for text in &texts {
+    for (_, text) in units {
         for line in text.lines().map(str::trim) {
             if let Some(v) = line.strip_prefix("Environment=") {
                 let v = v.trim_matches('"');
@@ -139,9 +151,9 @@ pub fn command_line(fs: &Vfs) -> Vec<String> {
 }
 
 /// What keeps the kubelet of a host from running, if anything, as it would be found when systemd
-/// starts it now.
-pub fn check(fs: &Vfs) -> Option<StartError> {
-    let argv = command_line(fs);
+/// starts it now from the unit files it has loaded (`units`).
+pub fn check(units: &[(String, String)], fs: &Vfs) -> Option<StartError> {
+    let argv = command_line(units, fs);
     let binary = argv.first().cloned().unwrap_or_default();
     if binary != KUBELET_BINARY && fs.read(&binary).is_err() {
         return Some(StartError::Exec { binary });
@@ -230,8 +242,8 @@ mod tests {
     #[test]
     fn a_kubeadm_node_starts_its_kubelet() {
         let fs = node();
-        assert_eq!(check(&fs), None);
-        let argv = command_line(&fs);
+        assert_eq!(check(&unit_files(&fs), &fs), None);
+        let argv = command_line(&unit_files(&fs), &fs);
         assert_eq!(argv[0], "/usr/bin/kubelet", "{argv:?}");
         assert!(
             argv.contains(&"--config=/var/lib/kubelet/config.yaml".to_string()),
@@ -254,7 +266,7 @@ mod tests {
             );
         let _ = fs.write(crate::world::node_files::DROP_IN, &text);
         assert_eq!(
-            check(&fs),
+            check(&unit_files(&fs), &fs),
             Some(StartError::Exec {
                 binary: "/usr/local/bin/kubelet".into()
             })
@@ -269,7 +281,7 @@ mod tests {
             .unwrap_or("")
             .replace("pki/ca.crt", "pki/CA.crt");
         let _ = fs.write("/var/lib/kubelet/config.yaml", &text);
-        let found = check(&fs);
+        let found = check(&unit_files(&fs), &fs);
         assert!(
             matches!(&found, Some(StartError::Exit { err }) if err.contains("unable to load client CA file /etc/kubernetes/pki/CA.crt")),
             "{found:?}"
@@ -280,10 +292,49 @@ mod tests {
             "KUBELET_EXTRA_ARGS=--node-ipp=10.0.0.1\n",
         );
         assert_eq!(
-            check(&fs),
+            check(&unit_files(&fs), &fs),
             Some(StartError::Exit {
                 err: "failed to parse kubelet flag: unknown flag: --node-ipp".into()
             })
         );
+    }
+
+    #[test]
+    fn systemd_applies_drop_ins_by_name_and_etc_masks_usr_lib() {
+        let mut fs = node();
+        let _ = fs.write(
+            "/etc/systemd/system/kubelet.service.d/20-extra.conf",
+            "[Service]\nEnvironment=\"KUBELET_EXTRA_ARGS=--node-ip=10.0.0.9\"\n",
+        );
+        let paths: Vec<String> = unit_files(&fs).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(
+            paths,
+            [
+                "/usr/lib/systemd/system/kubelet.service",
+                "/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf",
+                "/etc/systemd/system/kubelet.service.d/20-extra.conf",
+            ]
+        );
+        let _ = fs.write(
+            "/etc/systemd/system/kubelet.service.d/10-kubeadm.conf",
+            "[Service]\nExecStart=\nExecStart=/usr/bin/kubelet --v=2\n",
+        );
+        let units = unit_files(&fs);
+        assert_eq!(
+            units[1].0,
+            "/etc/systemd/system/kubelet.service.d/10-kubeadm.conf"
+        );
+        assert_eq!(command_line(&units, &fs), ["/usr/bin/kubelet", "--v=2"]);
+    }
+
+    #[test]
+    fn environment_files_are_read_at_start_from_the_disk() {
+        let mut fs = node();
+        let units = unit_files(&fs);
+        let _ = fs.write(
+            "/etc/default/kubelet",
+            "KUBELET_EXTRA_ARGS=--node-ip=10.0.0.9\n",
+        );
+        assert!(command_line(&units, &fs).contains(&"--node-ip=10.0.0.9".to_string()));
     }
 }

@@ -80,6 +80,13 @@ pub fn run(ctx: &mut Ctx<'_>) {
         Err(e) => return ctx.error(&e),
     };
     let field_selector = ctx.flags.get("field-selector").map(String::from);
+    // The API server's deprecation warning, once per kind (kubectl deduplicates warnings).
+    if reqs
+        .iter()
+        .any(|r| r.rt.plural == crate::cluster::componentstatus::COMPONENT_STATUSES)
+    {
+        ctx.warn("Warning: v1 ComponentStatus is deprecated in v1.19+");
+    }
     let Some(cluster) = ctx.cluster_ref() else {
         return ctx.error("cluster not reachable");
     };

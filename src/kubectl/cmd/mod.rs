@@ -101,6 +101,7 @@ fn with_ctx(
             }
             f(&mut ctx);
             let out = std::mem::take(&mut ctx.out);
+            ctx.world.stderr_lead = ctx.stderr_lead.min(out.stderr.len());
             // `--as` lasts one command.
             for c in ctx.world.clusters.values_mut() {
                 c.requester = None;

@@ -22,12 +22,25 @@ pub(super) struct Redirected {
     pub(super) stdin: Option<String>,
 }
 
-pub(super) fn route(env: &mut Env, out: Output, sinks: &[Sink; 2]) -> Output {
+/// Sends a command's output where its descriptors point. `lead` bytes of its stderr were written
+/// before its stdout (warnings, expansion errors): when both descriptors share one sink, the merged
+/// text keeps that write order (`2>&1`, `&>`, `|&`); the rest of stderr came after the output.
+pub(super) fn route(env: &mut Env, out: Output, sinks: &[Sink; 2], lead: usize) -> Output {
     let mut res = Output {
         code: out.code,
         ..Output::default()
     };
-    for (text, sink) in [(out.stdout, &sinks[0]), (out.stderr, &sinks[1])] {
+    let lead = (0..=lead.min(out.stderr.len()))
+        .rev()
+        .find(|i| out.stderr.is_char_boundary(*i))
+        .unwrap_or(0);
+    let pieces = if sinks[0] == sinks[1] {
+        let (first, rest) = out.stderr.split_at(lead);
+        vec![(format!("{first}{}{rest}", out.stdout), &sinks[0])]
+    } else {
+        vec![(out.stdout, &sinks[0]), (out.stderr, &sinks[1])]
+    };
+    for (text, sink) in pieces {
         if text.is_empty() {
             continue;
         }

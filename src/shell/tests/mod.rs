@@ -390,3 +390,33 @@ fn subshells_keep_their_changes_to_themselves() {
         "/root\n[]\n2\n"
     );
 }
+
+#[test]
+fn merged_streams_keep_the_order_kubectl_wrote_them_in() {
+    let (mut sh, mut w) = setup();
+    // Warnings come before the output they warn about...
+    let o = run(&mut sh, &mut w, "kubectl get cs 2>&1 | head -2");
+    assert_eq!(
+        o.stdout,
+        "Warning: v1 ComponentStatus is deprecated in v1.19+\nNAME                 STATUS    MESSAGE   ERROR\n"
+    );
+    run(&mut sh, &mut w, "kubectl get cs scheduler &> /tmp/cs.txt");
+    let o = run(&mut sh, &mut w, "head -1 /tmp/cs.txt");
+    assert_eq!(
+        o.stdout,
+        "Warning: v1 ComponentStatus is deprecated in v1.19+\n"
+    );
+    let o = run(&mut sh, &mut w, "kubectl get cs etcd-0 |& wc -l");
+    assert_eq!(o.stdout.trim(), "3");
+    // ...while an error met after printing found objects follows them.
+    let o = run(
+        &mut sh,
+        &mut w,
+        "kubectl -n kube-system get pods etcd-controlplane nosuch --no-headers 2>&1 | cut -c1-17",
+    );
+    assert_eq!(o.stdout, "etcd-controlplane\nError from server\n");
+    // Separate destinations are untouched.
+    let o = run(&mut sh, &mut w, "kubectl get cs etcd-0 2>/dev/null");
+    assert!(o.stdout.starts_with("NAME"), "{o:?}");
+    assert_eq!(o.stderr, "");
+}

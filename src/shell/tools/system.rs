@@ -41,18 +41,29 @@ fn status_text(env: &Env, name: &str, s: &Service) -> String {
         (true, None) => format!("active (running) since {since}"),
         (false, _) => format!("inactive (dead) since {since}"),
     };
+    let loaded = host
+        .filter(|_| name == "kubelet")
+        .map(|h| h.loaded_units.as_slice())
+        .unwrap_or_default();
+    // Ubuntu's systemd names the package's unit by its /lib path.
+    let fragment = loaded
+        .first()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| !p.ends_with(".conf") && !p.starts_with("/usr/lib/"))
+        .map_or_else(
+            || format!("/lib/systemd/system/{name}.service"),
+            String::from,
+        );
     let mut text = format!(
-        "{dot} {name}.service - {}\n     Loaded: loaded (/lib/systemd/system/{name}.service; {enabled}; vendor preset: enabled)\n",
+        "{dot} {name}.service - {}\n     Loaded: loaded ({fragment}; {enabled}; vendor preset: enabled)\n",
         description(name)
     );
-    if name == "kubelet" {
-        text.push_str("    Drop-In: /usr/lib/systemd/system/kubelet.service.d\n             └─10-kubeadm.conf\n");
-    }
+    text.push_str(&drop_in_lines(loaded));
     text.push_str(&format!(
         "     Active: {active}\n       Docs: https://kubernetes.io/docs/\n"
     ));
     if let (Some(err), Some(h)) = (failing, host) {
-        let argv = crate::world::kubelet_start::command_line(&h.fs);
+        let argv = crate::world::kubelet_start::command_line(&h.loaded_units, &h.fs);
         let exec = match err {
             crate::world::kubelet_start::StartError::Exec { binary } => binary.clone(),
             _ => argv.join(" "),
@@ -61,6 +72,30 @@ fn status_text(env: &Env, name: &str, s: &Service) -> String {
         text.push_str(&format!(
             "    Process: 2345 ExecStart={exec} (code=exited, status={status})\n   Main PID: 2345 (code=exited, status={status})\n"
         ));
+    }
+    text
+}
+
+/// The `Drop-In:` lines of `systemctl status`: each folder of the loaded drop-ins, with its files.
+fn drop_in_lines(loaded: &[(String, String)]) -> String {
+    let drop_ins: Vec<(&str, &str)> = loaded
+        .iter()
+        .filter(|(p, _)| p.ends_with(".conf"))
+        .filter_map(|(p, _)| p.rsplit_once('/'))
+        .collect();
+    let mut text = String::new();
+    for (i, (dir, file)) in drop_ins.iter().enumerate() {
+        if i == 0 || drop_ins[i - 1].0 != *dir {
+            let label = if i == 0 {
+                "    Drop-In: "
+            } else {
+                "             "
+            };
+            text.push_str(&format!("{label}{dir}\n"));
+        }
+        let last = drop_ins.get(i + 1).is_none_or(|(d, _)| d != dir);
+        let glyph = if last { "└─" } else { "├─" };
+        text.push_str(&format!("             {glyph}{file}\n"));
     }
     text
 }
@@ -75,7 +110,7 @@ pub fn systemctl(env: &mut Env, args: &[String], _io: &Io) -> Output {
     if verb.as_str() == "daemon-reload" {
         let host = env.sh.host.clone();
         if let Some(h) = env.world.hosts.get_mut(&host) {
-            h.packages.units_changed = false;
+            h.daemon_reload();
         }
         return Output::default();
     }
@@ -118,6 +153,9 @@ pub fn systemctl(env: &mut Env, args: &[String], _io: &Io) -> Output {
         match verb.as_str() {
             "status" => {
                 out.stdout.push_str(&status_text(env, &name, &svc));
+                if name == "kubelet" {
+                    warn_units_changed(env, &host, &mut out);
+                }
                 let failing = name == "kubelet"
                     && env
                         .world
@@ -165,7 +203,12 @@ pub fn systemctl(env: &mut Env, args: &[String], _io: &Io) -> Output {
                     );
                 }
             }
-            "stop" => next.active = false,
+            "stop" => {
+                next.active = false;
+                if name == "kubelet" {
+                    warn_units_changed(env, &host, &mut out);
+                }
+            }
             "enable" => {
                 next.enabled = true;
                 next.active |= now;
@@ -203,15 +246,21 @@ pub fn systemctl(env: &mut Env, args: &[String], _io: &Io) -> Output {
     out
 }
 
-/// A (re)started kubelet runs the binary its package installed; systemd warns when the unit files
-/// changed on disk without a `daemon-reload`.
+/// systemctl's warning when kubelet.service's unit files changed on disk (a hand edit of the
+/// unit or a drop-in, or a package upgrade) since systemd loaded them.
+fn warn_units_changed(env: &Env, host: &str, out: &mut Output) {
+    if env.world.hosts.get(host).is_some_and(|h| h.units_changed()) {
+        out.stderr.push_str("Warning: The unit file, source configuration file or drop-ins of kubelet.service changed on disk. Run 'systemctl daemon-reload' to reload units.\n");
+    }
+}
+
+/// A (re)started kubelet runs the binary its package installed, with the unit definition systemd
+/// has loaded; systemd warns when the unit files changed on disk without a `daemon-reload`.
 fn restart_kubelet(env: &mut Env, host: &str, out: &mut Output, restarts: bool) {
+    warn_units_changed(env, host, out);
     let Some(h) = env.world.hosts.get_mut(host) else {
         return;
     };
-    if h.packages.units_changed {
-        out.stderr.push_str("Warning: The unit file, source configuration file or drop-ins of kubelet.service changed on disk. Run 'systemctl daemon-reload' to reload units.\n");
-    }
     if !restarts {
         return;
     }
