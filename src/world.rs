@@ -187,6 +187,9 @@ pub struct World {
     /// Per cluster, the etcd data directory its store was last loaded from (the etcd manifest's
     /// `etcd-data` hostPath): pointing it at a restored snapshot rolls the cluster back.
     etcd_data: BTreeMap<String, String>,
+    /// The etcd manifest last read per cluster (its fingerprint) and the data directory it names,
+    /// so a settle does not parse an unchanged manifest again.
+    etcd_manifest_seen: BTreeMap<String, (u64, Option<String>)>,
     /// What containers wrote that outlives one command: emptyDir volumes (by pod uid and volume),
     /// PersistentVolumes without a host path, and each container's own root file system.
     pub volumes: BTreeMap<String, Vfs>,
@@ -295,6 +298,7 @@ impl World {
             images: Arc::new(crate::cluster::images::Lazy::builtin()),
             static_seen: BTreeMap::new(),
             etcd_data: BTreeMap::new(),
+            etcd_manifest_seen: BTreeMap::new(),
             volumes: BTreeMap::new(),
             attach_enabled: false,
             attach: None,
@@ -482,7 +486,17 @@ impl World {
             .fs
             .read("/etc/kubernetes/manifests/etcd.yaml")
             .unwrap_or("");
-        let Some(dir) = etcd_data_dir(manifest) else {
+        let print = fnv(manifest.as_bytes());
+        let dir = match self.etcd_manifest_seen.get(cluster) {
+            Some((p, dir)) if *p == print => dir.clone(),
+            _ => {
+                let dir = etcd_data_dir(manifest);
+                self.etcd_manifest_seen
+                    .insert(cluster.to_string(), (print, dir.clone()));
+                dir
+            }
+        };
+        let Some(dir) = dir else {
             return;
         };
         let seen = self

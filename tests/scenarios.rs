@@ -37,6 +37,13 @@ fn every_reference_solution_scores_full_marks() {
                 }
             };
             let ran = s.run_solution();
+            // The store's indexes (what controllers look up instead of scanning) must agree with
+            // the objects after every scenario's setup and solution.
+            for c in s.world.clusters.values() {
+                if let Err(e) = c.check_indexes() {
+                    failures.push(format!("{} seed {seed}: {e}", l.scenario.id));
+                }
+            }
             let Some(r) = s.grade() else { continue };
             if !r.full_marks() {
                 let failed: Vec<String> = r

@@ -62,23 +62,20 @@ fn owned_by(obj: &Value, uid: &str) -> bool {
 impl Cluster {
     /// The (plural, namespace, name) of every object with an ownerReference to `uid`.
     pub fn dependents_of(&self, namespace: &str, uid: &str) -> Vec<(&'static str, String, String)> {
-        let mut out = Vec::new();
-        for plural in DEPENDENT_KINDS {
-            let objs = if namespace.is_empty() {
-                self.list_all(plural)
-            } else {
-                self.list_ns(plural, namespace)
-            };
-            for o in objs {
-                if owned_by(o, uid) {
-                    out.push((
-                        *plural,
-                        object::namespace(o).to_string(),
-                        object::name(o).to_string(),
-                    ));
-                }
-            }
-        }
+        // From the store's index of owners, in the order of DEPENDENT_KINDS, then store order.
+        let mut out: Vec<(&'static str, String, String)> = self
+            .index
+            .dependents_of(uid)
+            .filter(|(plural, ns, _)| {
+                DEPENDENT_KINDS.contains(plural) && (namespace.is_empty() || ns == namespace)
+            })
+            .filter(|(plural, ns, name)| {
+                self.peek(plural, ns, name)
+                    .is_some_and(|o| owned_by(o, uid))
+            })
+            .cloned()
+            .collect();
+        out.sort_by_key(|(plural, _, _)| DEPENDENT_KINDS.iter().position(|p| p == plural));
         out
     }
 

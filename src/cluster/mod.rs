@@ -13,6 +13,7 @@ pub mod defaults;
 pub mod deletion;
 pub mod dns;
 pub mod images;
+mod index;
 pub mod netpol;
 pub mod object;
 pub mod openapi;
@@ -67,6 +68,9 @@ pub struct Cluster {
     /// The stored objects that carry a `deletionTimestamp`, by plural then (namespace, name), kept
     /// up to date by every write so the deletion controller visits only them, not the whole store.
     terminating: BTreeMap<&'static str, std::collections::BTreeSet<(String, String)>>,
+    /// Live uids, dependents by owner, uncontrolled and unscheduled pods (see `index`), kept up
+    /// to date by every write.
+    pub(crate) index: index::Indexes,
     /// What each node's host runs: the World reports it before every settle.
     pub agents: BTreeMap<String, Agent>,
     /// Who the request being served comes from when it is not the cluster's admin (kubectl's
@@ -151,6 +155,7 @@ impl Cluster {
             kubelet_todo: std::collections::BTreeSet::new(),
             event_index: std::collections::HashMap::new(),
             terminating: BTreeMap::new(),
+            index: index::Indexes::default(),
             agents: BTreeMap::new(),
             requester: None,
         }
@@ -470,10 +475,33 @@ impl Cluster {
             self.kubelet_todo.insert(key.clone());
         }
         self.noisy |= !quiet(plural);
-        self.objects
-            .entry(plural)
-            .or_default()
-            .insert(key, Arc::new(obj));
+        let bucket = self.objects.entry(plural).or_default();
+        let old = bucket.insert(key.clone(), Arc::new(obj));
+        let new = bucket.get(&key).map(|o| &**o);
+        self.index.update(plural, &key, old.as_deref(), new);
+    }
+
+    /// Whether the indexes kept up by every write agree with indexes built afresh from the store
+    /// (tests check this after realistic work): `Err` says what is stale.
+    pub fn check_indexes(&self) -> Result<(), String> {
+        let fresh = index::Indexes::rebuild(
+            self.objects
+                .iter()
+                .flat_map(|(p, b)| b.iter().map(move |(k, o)| (*p, k, &**o))),
+        );
+        match self.index.differs_from(&fresh) {
+            None => Ok(()),
+            Some(why) => Err(format!("cluster {}: {why}", self.name)),
+        }
+    }
+
+    /// The indexes built afresh from the whole store (after a bulk change).
+    fn rebuild_index(&mut self) {
+        self.index = index::Indexes::rebuild(
+            self.objects
+                .iter()
+                .flat_map(|(p, b)| b.iter().map(move |(k, o)| (*p, k, &**o))),
+        );
     }
 
     /// Keeps `terminating` in step with the object now stored under `key` (`None`: removed).
@@ -670,6 +698,7 @@ impl Cluster {
             .map(unshare)
             .ok_or_else(|| ApiError::not_found(&rt.qualified_plural(), name))?;
         self.note_terminating(rt.plural, &key, None);
+        self.index.update(rt.plural, &key, Some(&removed), None);
         if rt.plural == crd::CRDS {
             self.definition_deleted(&removed);
         }
@@ -682,6 +711,7 @@ impl Cluster {
                 set.retain(|(ons, _)| ons != name);
             }
             self.terminating.retain(|_, set| !set.is_empty());
+            self.rebuild_index();
         }
         Ok(removed)
     }
@@ -813,6 +843,7 @@ impl Cluster {
             }
         }
         self.objects = map;
+        self.rebuild_index();
         self.next_rv += 1;
         self.settled_rv = 0;
         self.noisy = true;
@@ -913,7 +944,10 @@ impl Cluster {
                 self.terminating.remove(plural);
             }
         }
-        self.objects.get_mut(plural)?.remove(&key).map(unshare)
+        let plural: &'static str = self.objects.get_key_value(plural)?.0;
+        let removed = self.objects.get_mut(plural)?.remove(&key).map(unshare)?;
+        self.index.update(plural, &key, Some(&removed), None);
+        Some(removed)
     }
 
     /// The pods the kubelets will look at on their next pass (see `kubelet_todo`): in a steady

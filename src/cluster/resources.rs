@@ -111,9 +111,11 @@ pub fn holds_resources(pod: &Value) -> bool {
 
 /// The pods bound to a node that still hold resources.
 pub fn pods_on<'a>(c: &'a Cluster, node: &str) -> Vec<&'a Value> {
-    c.list_all("pods")
-        .into_iter()
-        .filter(|p| object::str_at(p, "spec.nodeName") == node && holds_resources(p))
+    c.index
+        .placed
+        .iter()
+        .filter(|(_, placed)| placed.node == node)
+        .filter_map(|((ns, name), _)| c.peek("pods", ns, name))
         .collect()
 }
 

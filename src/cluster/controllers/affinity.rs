@@ -15,14 +15,14 @@ pub struct Placed {
 
 /// Every pod bound to a node that still exists, with the node's labels.
 pub fn placed(c: &Cluster, nodes: &[Value]) -> Vec<Placed> {
-    placed_where(c, nodes, |_| true)
+    placed_where(c, nodes, false)
 }
 
 /// The placed pods that carry required pod anti-affinity terms: the only placed pods `filter`
 /// looks at for a pod that has no inter-pod affinity terms of its own (see `has_pod_terms`).
 /// Cloning every placed pod is what makes scheduling thousands of plain pods quadratic.
 pub fn placed_with_anti(c: &Cluster, nodes: &[Value]) -> Vec<Placed> {
-    placed_where(c, nodes, has_required_anti)
+    placed_where(c, nodes, true)
 }
 
 /// Whether a pod carries required pod anti-affinity terms (which constrain later pods).
@@ -47,17 +47,19 @@ pub fn has_pod_terms(pod: &Value) -> bool {
 const REQUIRED_ANTI: &str =
     "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution";
 
-fn placed_where(c: &Cluster, nodes: &[Value], keep: fn(&Value) -> bool) -> Vec<Placed> {
+fn placed_where(c: &Cluster, nodes: &[Value], anti_only: bool) -> Vec<Placed> {
     let labels: BTreeMap<&str, BTreeMap<String, String>> = nodes
         .iter()
         .map(|n| (object::name(n), object::labels(n)))
         .collect();
-    c.list_all("pods")
-        .into_iter()
-        .filter(|p| keep(p) && crate::cluster::resources::holds_resources(p))
-        .filter_map(|p| {
-            let n = object::str_at(p, "spec.nodeName");
-            labels.get(n).map(|l| Placed {
+    // The store indexes the bound pods that hold resources, and which carry anti-affinity.
+    c.index
+        .placed
+        .iter()
+        .filter(|(_, placed)| placed.anti || !anti_only)
+        .filter_map(|((ns, name), placed)| {
+            let l = labels.get(placed.node.as_str())?;
+            c.peek("pods", ns, name).map(|p| Placed {
                 pod: p.clone(),
                 node_labels: l.clone(),
             })

@@ -1,7 +1,7 @@
 //! The DaemonSet controller: one pod on every node the pod template can run on.
 
+use super::controller_ref;
 use super::scheduler::{node_fits, Fit};
-use super::{controller_ref, controller_uid, pod_ready};
 use crate::cluster::{object, Cluster};
 use serde_json::{json, Value};
 
@@ -17,11 +17,12 @@ pub fn reconcile(c: &mut Cluster) -> bool {
     for ds in sets {
         let ns = object::namespace(&ds).to_string();
         let uid = object::str_at(&ds, "metadata.uid").to_string();
-        let pods: Vec<Value> = c
-            .list_ns("pods", &ns)
-            .into_iter()
-            .filter(|p| controller_uid(p) == Some(uid.as_str()))
-            .cloned()
+        // The store indexes each controller's pods with the node each runs on.
+        let covered: std::collections::HashSet<String> = c
+            .index
+            .controlled_pods(&uid)
+            .filter(|((pns, _), _)| *pns == ns)
+            .map(|(_, brief)| brief.node.clone())
             .collect();
         let mut template_pod =
             json!({"spec": object::get(&ds, "spec.template.spec").cloned().unwrap_or(json!({}))});
@@ -39,10 +40,7 @@ pub fn reconcile(c: &mut Cluster) -> bool {
                 continue;
             }
             desired += 1;
-            if pods
-                .iter()
-                .any(|p| object::str_at(p, "spec.nodeName") == node_name)
-            {
+            if covered.contains(&node_name) {
                 continue;
             }
             let name = format!("{}-{}", object::name(&ds), c.random_suffix(5));
@@ -91,13 +89,13 @@ pub fn reconcile(c: &mut Cluster) -> bool {
                 changed = true;
             }
         }
-        let pods: Vec<&Value> = c
-            .list_ns("pods", &ns)
-            .into_iter()
-            .filter(|p| controller_uid(p) == Some(uid.as_str()))
-            .collect();
-        let current = pods.len() as i64;
-        let ready = pods.iter().filter(|p| pod_ready(p)).count() as i64;
+        let (current, ready) = c
+            .index
+            .controlled_pods(&uid)
+            .filter(|((pns, _), _)| *pns == ns)
+            .fold((0i64, 0i64), |(n, r), (_, brief)| {
+                (n + 1, r + i64::from(brief.ready))
+            });
         let mut nds = ds.clone();
         {
             let st = object::map_mut(&mut nds, "status");

@@ -2,45 +2,28 @@
 
 use crate::cluster::{object, Cluster};
 use serde_json::Value;
-use std::collections::HashSet;
 
-use crate::cluster::deletion::{DeleteOptions, DEPENDENT_KINDS as OWNED_KINDS};
+use crate::cluster::deletion::DeleteOptions;
 
 pub fn reconcile(c: &mut Cluster) -> bool {
-    // Borrowed, not copied: the set holds every pod's uid on a large cluster.
-    let mut uids: HashSet<&str> = HashSet::new();
-    for plural in [
-        "deployments",
-        "replicasets",
-        "daemonsets",
-        "statefulsets",
-        "jobs",
-        "cronjobs",
-        "nodes",
-        "services",
-        "pods",
-    ] {
-        for o in c.list_all(plural) {
-            uids.insert(object::str_at(o, "metadata.uid"));
-        }
-    }
+    // Only the dependents the store's index lists (an owner of theirs went, or was never
+    // stored), not every object: a dependent is collected once none of its owners is stored.
+    let todo = std::mem::take(&mut c.index.gc_todo);
     let mut doomed: Vec<(&'static str, String, String)> = Vec::new();
-    for plural in OWNED_KINDS {
-        for o in c.list_all(plural) {
-            let refs = object::array(o, "metadata.ownerReferences");
-            if refs.is_empty() {
-                continue;
-            }
-            let all_gone = refs
-                .iter()
-                .all(|r| !uids.contains(r.get("uid").and_then(Value::as_str).unwrap_or("")));
-            if all_gone {
-                doomed.push((
-                    plural,
-                    object::namespace(o).to_string(),
-                    object::name(o).to_string(),
-                ));
-            }
+    for (plural, ns, name) in todo {
+        let Some(o) = c.peek(plural, &ns, &name) else {
+            continue;
+        };
+        let refs = object::array(o, "metadata.ownerReferences");
+        if refs.is_empty() {
+            continue;
+        }
+        let all_gone = refs.iter().all(|r| {
+            !c.index
+                .is_live(r.get("uid").and_then(Value::as_str).unwrap_or(""))
+        });
+        if all_gone {
+            doomed.push((plural, ns, name));
         }
     }
     let mut changed = false;
@@ -53,9 +36,13 @@ pub fn reconcile(c: &mut Cluster) -> bool {
             if c.peek(plural, &ns, &name)
                 .is_some_and(|p| object::get(p, "metadata.deletionTimestamp").is_none())
             {
-                changed |= c
-                    .delete_with(rt, &ns, &name, DeleteOptions::default())
-                    .is_ok();
+                match c.delete_with(rt, &ns, &name, DeleteOptions::default()) {
+                    Ok(_) => changed = true,
+                    // Left for the next pass, as a full scan would find it again.
+                    Err(_) => {
+                        c.index.gc_todo.insert((plural, ns, name));
+                    }
+                }
             }
         } else {
             changed |= c.remove_raw(plural, &ns, &name).is_some();

@@ -44,10 +44,13 @@ fn reconcile_one(c: &mut Cluster, rs: &Value) -> bool {
     let selector =
         Selector::from_label_selector(object::get(rs, "spec.selector").unwrap_or(&Value::Null));
     let mut changed = false;
-    // Adopt orphans that match.
+    // Adopt orphans that match (the store indexes the pods without a controller).
     let orphans: Vec<Value> = c
-        .list_ns("pods", &ns)
-        .into_iter()
+        .index
+        .uncontrolled_pods
+        .range((ns.clone(), String::new())..)
+        .take_while(|(pns, _)| *pns == ns)
+        .filter_map(|(pns, name)| c.peek("pods", pns, name))
         .filter(|p| {
             controller_uid(p).is_none()
                 && !selector.is_empty()
@@ -71,11 +74,17 @@ fn reconcile_one(c: &mut Cluster, rs: &Value) -> bool {
         changed = true;
     }
     // What the controller needs of its pods (not copies of them: a large ReplicaSet has thousands).
+    // The store indexes each controller's pods with what this needs of them.
     let mut pods: Vec<Owned> = c
-        .list_ns("pods", &ns)
-        .into_iter()
-        .filter(|p| controller_uid(p) == Some(uid.as_str()) && !pod_inactive(p))
-        .map(Owned::of)
+        .index
+        .controlled_pods(&uid)
+        .filter(|((pns, _), brief)| *pns == ns && !brief.inactive)
+        .map(|((_, name), brief)| Owned {
+            name: name.clone(),
+            scheduled: !brief.node.is_empty(),
+            ready: brief.ready,
+            created: brief.created.clone(),
+        })
         .collect();
     let want = object::i64_at(rs, "spec.replicas").unwrap_or(1).max(0) as usize;
     let rsname = object::name(rs).to_string();

@@ -221,15 +221,13 @@ fn node_usage(c: &Cluster, nodes: &[Value]) -> Vec<NodeUse> {
         .map(|(i, n)| (object::name(n), i))
         .collect();
     let mut usage = vec![NodeUse::default(); nodes.len()];
-    for p in c.list_all("pods") {
-        let Some(&i) = index.get(object::str_at(p, "spec.nodeName")) else {
+    // The store indexes each bound pod's requests (in store order, so the sums are the same).
+    for placed in c.index.placed.values() {
+        let Some(&i) = index.get(placed.node.as_str()) else {
             continue;
         };
-        if !resources::holds_resources(p) {
-            continue;
-        }
-        for (k, v) in resources::pod_requests(p).values {
-            *usage[i].requested.values.entry(k).or_default() += v;
+        for (k, v) in &placed.requests.values {
+            *usage[i].requested.values.entry(k.clone()).or_default() += v;
         }
         usage[i].pods += 1;
     }
@@ -237,9 +235,12 @@ fn node_usage(c: &Cluster, nodes: &[Value]) -> Vec<NodeUse> {
 }
 
 pub fn reconcile(c: &mut Cluster) -> bool {
+    // The store indexes the pods without a node that are not being deleted.
     let pending: Vec<Value> = c
-        .list_all("pods")
-        .into_iter()
+        .index
+        .unscheduled
+        .iter()
+        .filter_map(|(ns, name)| c.peek("pods", ns, name))
         .filter(|p| {
             object::str_at(p, "spec.nodeName").is_empty()
                 && object::get(p, "metadata.deletionTimestamp").is_none()

@@ -4,7 +4,6 @@ use super::output::{is_machine, name_of, render};
 use crate::cluster::selector::Selector;
 use crate::cluster::{object, schema};
 use crate::kubectl::flags::{flag, rep, val, FlagSpec};
-use crate::kubectl::printers::table;
 use crate::kubectl::resources::{self, Request};
 use crate::kubectl::{errors, tables, Ctx};
 use serde_json::Value;
@@ -209,31 +208,39 @@ pub fn run(ctx: &mut Ctx<'_>) {
             if ctx.flags.is_set("show-labels") {
                 headers.push("LABELS".into());
             }
+            let show_labels = ctx.flags.is_set("show-labels");
+            let show_kind = multi_kind || ctx.flags.is_set("show-kind");
+            let namespace_column = all_ns && rt.namespaced;
             let rows: Vec<Vec<String>> = items
                 .iter()
                 .map(|o| {
-                    let name = if multi_kind || ctx.flags.is_set("show-kind") {
+                    let name = if show_kind {
                         name_of(o)
                     } else {
                         object::name(o).to_string()
                     };
-                    let mut r = match custom {
+                    let cells = match custom {
                         Some(def) => {
                             crate::kubectl::custom::row(def, rt.version, o, &name, now, wide)
                         }
                         None => tables::row(o, &name, now, wide),
                     };
-                    if all_ns && rt.namespaced {
-                        r.insert(0, object::namespace(o).to_string());
-                    }
+                    let mut r = Vec::with_capacity(cells.len() + 2 + label_cols.len());
                     if watch_events {
-                        r.insert(0, "ADDED".into());
+                        r.push("ADDED".to_string());
+                    }
+                    if namespace_column {
+                        r.push(object::namespace(o).to_string());
+                    }
+                    r.extend(cells);
+                    if label_cols.is_empty() && !show_labels {
+                        return r;
                     }
                     let labels = object::labels(o);
                     for l in &label_cols {
                         r.push(labels.get(l).cloned().unwrap_or_default());
                     }
-                    if ctx.flags.is_set("show-labels") {
+                    if show_labels {
                         let l: Vec<String> =
                             labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
                         r.push(if l.is_empty() {
@@ -258,9 +265,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
             };
             // kubectl flushes its tabwriter and forgets the remembered widths at each new
             // resource type, so every table is aligned on its own.
-            text.push_str(&crate::kubectl::printers::tabwriter::layout(&table::tsv(
-                h, &rows,
-            )));
+            text.push_str(&crate::kubectl::printers::tabwriter::layout_rows(h, rows));
         }
         ctx.print(&text);
     }

@@ -9,7 +9,7 @@ pub fn render(headers: &[String], rows: &[Vec<String>]) -> String {
 
 /// Renders rows, with or without a header (`--no-headers`), through kubectl's tabwriter.
 pub fn render_into(out: &mut String, headers: Option<&[String]>, rows: &[Vec<String>]) {
-    out.push_str(&super::tabwriter::layout(&tsv(headers, rows)));
+    out.push_str(&super::tabwriter::layout_rows(headers, rows.to_vec()));
 }
 
 /// The rows as tab-separated lines, for callers that lay several tables out with one tabwriter
