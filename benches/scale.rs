@@ -134,9 +134,12 @@ fn main() {
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(200);
+        let mut last = String::new();
         bench(&line, runs, || {
-            let _ = s.run(&line);
+            last = s.run(&line).stdout;
         });
+        let head: String = last.chars().take(400).collect();
+        println!("its last output ({} bytes) begins:\n{head}", last.len());
         return;
     }
     let tick = bench(

@@ -14,6 +14,7 @@ pub mod deletion;
 pub mod dns;
 pub mod images;
 mod index;
+pub mod memo;
 pub mod netpol;
 pub mod object;
 pub mod openapi;
@@ -71,6 +72,8 @@ pub struct Cluster {
     /// Live uids, dependents by owner, uncontrolled and unscheduled pods (see `index`), kept up
     /// to date by every write.
     pub(crate) index: index::Indexes,
+    /// Values kubectl computes from stored objects, per stored version (see `memo`).
+    pub memo: memo::Memo,
     /// What each node's host runs: the World reports it before every settle.
     pub agents: BTreeMap<String, Agent>,
     /// Who the request being served comes from when it is not the cluster's admin (kubectl's
@@ -156,6 +159,7 @@ impl Cluster {
             event_index: std::collections::HashMap::new(),
             terminating: BTreeMap::new(),
             index: index::Indexes::default(),
+            memo: memo::Memo::default(),
             agents: BTreeMap::new(),
             requester: None,
         }
@@ -309,6 +313,14 @@ impl Cluster {
             .get(plural)?
             .get(&(namespace.to_string(), name.to_string()))
             .map(|o| &**o)
+    }
+
+    /// An object, shared with the store (no copy): for controllers that write while they hold it.
+    pub fn peek_shared(&self, plural: &str, namespace: &str, name: &str) -> Option<Arc<Value>> {
+        self.objects
+            .get(plural)?
+            .get(&(namespace.to_string(), name.to_string()))
+            .cloned()
     }
 
     /// Lists objects of a type, in one namespace or all (`None`), filtered by a label selector.

@@ -204,20 +204,12 @@ pub fn headers(kind: &str, wide: bool) -> Vec<String> {
 /// The cells of one object's row; `name` is what the NAME column shows (it may carry a `kind/` prefix).
 pub fn row(obj: &Value, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<String> {
     let kind = object::kind(obj);
+    if kind == "Pod" {
+        return pod_row(obj, &pod_state(obj), name, now, wide);
+    }
     let age = age(obj, now);
     let i = |p: &str| object::i64_at(obj, p).unwrap_or(0);
     let mut r: Vec<String> = match kind {
-        "Pod" => {
-            let (ready, total, status, restarts) = pod_columns(obj, now);
-            let mut r = vec![s(name), format!("{ready}/{total}"), status, restarts, age];
-            if wide {
-                r.push(or_none(s(object::str_at(obj, "status.podIP"))));
-                r.push(or_none(s(object::str_at(obj, "spec.nodeName"))));
-                r.push(or_none(s(object::str_at(obj, "status.nominatedNodeName"))));
-                r.push("<none>".into());
-            }
-            r
-        }
         "Deployment" => {
             let mut r = vec![
                 s(name),
@@ -883,11 +875,68 @@ fn selector_text(obj: &Value) -> String {
     or_none(sel.to_string())
 }
 
+/// What a pod's `get` row shows that does not depend on the time: READY, total, STATUS, the
+/// restart count and when the last restart was, and when the pod was created.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodState {
+    pub name: String,
+    pub namespace: String,
+    pub ready: usize,
+    pub total: usize,
+    pub reason: String,
+    pub restarts: i64,
+    pub last_restart: Option<DateTime<Utc>>,
+    pub created: Option<DateTime<Utc>>,
+}
+
 /// READY, total, STATUS and RESTARTS of a pod, with kubectl's rules for the status reason.
-///
-/// Every `get pods` row runs this, so it looks up `spec`, `status` and `metadata` once and reads
-/// the fields below them directly (`get pods -A` on 10,000 pods is a benchmark).
 pub fn pod_columns(pod: &Value, now: DateTime<Utc>) -> (usize, usize, String, String) {
+    let st = pod_state(pod);
+    let restarts = restarts_text(&st, now);
+    (st.ready, st.total, st.reason, restarts)
+}
+
+/// RESTARTS as kubectl prints it: the count, and how long ago the last one was.
+fn restarts_text(st: &PodState, now: DateTime<Utc>) -> String {
+    match st.last_restart {
+        Some(t) if st.restarts > 0 => format!("{} ({} ago)", st.restarts, human_duration(now - t)),
+        _ => st.restarts.to_string(),
+    }
+}
+
+/// A pod's row cells (`get pods`, `-o wide` too) from its state.
+pub fn pod_row(
+    pod: &Value,
+    st: &PodState,
+    name: &str,
+    now: DateTime<Utc>,
+    wide: bool,
+) -> Vec<String> {
+    let age = match st.created {
+        Some(t) => human_duration(now - t),
+        None => "<unknown>".into(),
+    };
+    let mut r = vec![
+        s(name),
+        format!("{}/{}", st.ready, st.total),
+        st.reason.clone(),
+        restarts_text(st, now),
+        age,
+    ];
+    if wide {
+        r.push(or_none(s(object::str_at(pod, "status.podIP"))));
+        r.push(or_none(s(object::str_at(pod, "spec.nodeName"))));
+        r.push(or_none(s(object::str_at(pod, "status.nominatedNodeName"))));
+        r.push("<none>".into());
+    }
+    r
+}
+
+/// A pod's [`PodState`], with kubectl's rules for the status reason.
+///
+/// Every `get pods` row needs this, so it looks up `spec`, `status` and `metadata` once and
+/// reads the fields below them directly (`get pods -A` on 10,000 pods is a benchmark).
+pub fn pod_state(pod: &Value) -> PodState {
     fn field<'a>(m: Option<&'a Value>, key: &str) -> Option<&'a Value> {
         m.and_then(|m| m.get(key))
     }
@@ -991,14 +1040,20 @@ pub fn pod_columns(pod: &Value, now: DateTime<Utc>) -> (usize, usize, String, St
             };
         }
     }
-    if field(pod.get("metadata"), "deletionTimestamp").is_some() {
+    let metadata = pod.get("metadata");
+    if field(metadata, "deletionTimestamp").is_some() {
         reason = s("Terminating");
     }
-    let restarts = match last_restart {
-        Some(t) if restarts > 0 => format!("{restarts} ({} ago)", human_duration(now - t)),
-        _ => restarts.to_string(),
-    };
-    (ready, total, reason, restarts)
+    PodState {
+        name: s(text(metadata, "name")),
+        namespace: s(text(metadata, "namespace")),
+        ready,
+        total,
+        reason,
+        restarts,
+        last_restart,
+        created: parse_timestamp(text(metadata, "creationTimestamp")),
+    }
 }
 
 /// `status.phase`, or `Terminating` once the object is being deleted (kubectl's PV, PVC and

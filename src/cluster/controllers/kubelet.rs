@@ -14,11 +14,12 @@ pub fn reconcile(c: &mut Cluster) -> bool {
     let mut changed = false;
     let mut used_ips = UsedIps::default();
     for key in keys {
-        let Some(pod) = c.peek("pods", &key.0, &key.1) else {
+        // Shared, not copied: the pass copies only the pod it is about to rewrite.
+        let Some(pod) = c.peek_shared("pods", &key.0, &key.1) else {
             c.kubelet_todo.remove(&key);
             continue;
         };
-        let node = object::str_at(pod, "spec.nodeName");
+        let node = object::str_at(&pod, "spec.nodeName");
         if node.is_empty() {
             // Not bound yet: the binding writes the pod, which brings it back here.
             c.kubelet_todo.remove(&key);
@@ -28,8 +29,7 @@ pub fn reconcile(c: &mut Cluster) -> bool {
         if c.agents.get(node).is_some_and(|a| !a.kubelet) {
             continue;
         }
-        let pod = pod.clone();
-        let (ch, stable) = reconcile_pod(c, pod, &mut used_ips);
+        let (ch, stable) = reconcile_pod(c, &pod, &mut used_ips);
         changed |= ch;
         if stable {
             c.kubelet_todo.remove(&key);
@@ -94,14 +94,14 @@ fn secs_between(a: DateTime<Utc>, b: DateTime<Utc>) -> i64 {
 }
 
 /// Updates one pod's status; returns (changed, stable) where stable means time alone cannot change it.
-fn reconcile_pod(c: &mut Cluster, pod: Value, used_ips: &mut UsedIps) -> (bool, bool) {
-    let node = object::str_at(&pod, "spec.nodeName").to_string();
-    let host_network = object::get(&pod, "spec.hostNetwork")
+fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (bool, bool) {
+    let node = object::str_at(pod, "spec.nodeName").to_string();
+    let host_network = object::get(pod, "spec.hostNetwork")
         .and_then(Value::as_bool)
         .unwrap_or(false);
     let mut np = pod.clone();
     let now = c.now;
-    let t0 = match parse_timestamp(object::str_at(&pod, "status.startTime")) {
+    let t0 = match parse_timestamp(object::str_at(pod, "status.startTime")) {
         Some(t) => t,
         None => {
             object::set(&mut np, "status.startTime", json!(timestamp(now)));
@@ -126,7 +126,7 @@ fn reconcile_pod(c: &mut Cluster, pod: Value, used_ips: &mut UsedIps) -> (bool, 
         st.insert("podIPs".into(), json!([{"ip": ip}]));
     }
     let elapsed = secs_between(t0, now).max(0);
-    let policy = object::str_at(&pod, "spec.restartPolicy").to_string();
+    let policy = object::str_at(pod, "spec.restartPolicy").to_string();
     let policy = if policy.is_empty() {
         "Always".to_string()
     } else {
@@ -144,7 +144,7 @@ fn reconcile_pod(c: &mut Cluster, pod: Value, used_ips: &mut UsedIps) -> (bool, 
     let mut init_done = true;
     let mut init_failed = false;
     let mut init_statuses = Vec::new();
-    for ic in object::array(&pod, "spec.initContainers") {
+    for ic in object::array(pod, "spec.initContainers") {
         let image = ic.get("image").and_then(Value::as_str).unwrap_or("");
         let prog = runtime::program(ic, &catalog);
         let image_ok = catalog.resolve(image).is_some();
@@ -180,7 +180,7 @@ fn reconcile_pod(c: &mut Cluster, pod: Value, used_ips: &mut UsedIps) -> (bool, 
     let mut all_done = true;
     let mut any_failed = false;
     let mut all_started = true;
-    let containers = object::array(&pod, "spec.containers");
+    let containers = object::array(pod, "spec.containers");
     for ct in containers {
         let image = ct.get("image").and_then(Value::as_str).unwrap_or("");
         let image_ok = catalog.resolve(image).is_some();
@@ -244,7 +244,7 @@ fn reconcile_pod(c: &mut Cluster, pod: Value, used_ips: &mut UsedIps) -> (bool, 
             }
         }
         if let Some(why) = &liveness_failure {
-            let old_restarts = object::array(&pod, "status.containerStatuses")
+            let old_restarts = object::array(pod, "status.containerStatuses")
                 .iter()
                 .find(|s| s.get("name") == ct.get("name"))
                 .and_then(|s| s.get("restartCount"))
@@ -252,21 +252,21 @@ fn reconcile_pod(c: &mut Cluster, pod: Value, used_ips: &mut UsedIps) -> (bool, 
                 .unwrap_or(0);
             let killed =
                 matches!(snap.state, State::Terminated { .. }) || snap.restarts > old_restarts;
-            let was_running = object::array(&pod, "status.containerStatuses")
+            let was_running = object::array(pod, "status.containerStatuses")
                 .iter()
                 .find(|s| s.get("name") == ct.get("name"))
                 .is_some_and(|s| s.get("state").and_then(|st| st.get("running")).is_some());
             if killed && (was_running || snap.restarts > old_restarts) {
                 let cname = ct.get("name").and_then(Value::as_str).unwrap_or("");
                 c.record_event(
-                    &pod,
+                    pod,
                     "Warning",
                     "Unhealthy",
                     &format!("Liveness probe failed: {why}"),
                     "kubelet",
                 );
                 c.record_event(
-                    &pod,
+                    pod,
                     "Normal",
                     "Killing",
                     &format!("Container {cname} failed liveness probe, will be restarted"),
@@ -278,7 +278,7 @@ fn reconcile_pod(c: &mut Cluster, pod: Value, used_ips: &mut UsedIps) -> (bool, 
         if image_ok
             && !matches!(&snap.state, State::Waiting { reason, .. } if reason == "ContainerCreating")
         {
-            if let Some(msg) = config_error(c, &pod, ct) {
+            if let Some(msg) = config_error(c, pod, ct) {
                 snap = Snapshot {
                     state: State::Waiting {
                         reason: "CreateContainerConfigError".into(),
@@ -301,16 +301,13 @@ fn reconcile_pod(c: &mut Cluster, pod: Value, used_ips: &mut UsedIps) -> (bool, 
         let ready = running_long_enough && probe_failure.is_none();
         if let Some(why) = &probe_failure {
             let msg = format!("Readiness probe failed: {why}");
-            let seen = c
-                .list_ns("events", object::namespace(&pod))
-                .iter()
-                .any(|e| {
-                    object::str_at(e, "involvedObject.uid") == object::str_at(&pod, "metadata.uid")
-                        && object::str_at(e, "reason") == "Unhealthy"
-                        && object::str_at(e, "message") == msg
-                });
+            let seen = c.list_ns("events", object::namespace(pod)).iter().any(|e| {
+                object::str_at(e, "involvedObject.uid") == object::str_at(pod, "metadata.uid")
+                    && object::str_at(e, "reason") == "Unhealthy"
+                    && object::str_at(e, "message") == msg
+            });
             if !seen {
-                c.record_event(&pod, "Warning", "Unhealthy", &msg, "kubelet");
+                c.record_event(pod, "Warning", "Unhealthy", &msg, "kubelet");
             }
         }
         all_ready &= ready;
@@ -322,7 +319,7 @@ fn reconcile_pod(c: &mut Cluster, pod: Value, used_ips: &mut UsedIps) -> (bool, 
         if let State::Terminated { code, .. } = snap.state {
             any_failed |= code != 0 && snap.done;
         }
-        emit_events(c, &pod, ct, &snap, &prog, image_ok);
+        emit_events(c, pod, ct, &snap, &prog, image_ok);
         statuses.push(status_json(ct, &snap, t0, ready, image_ok));
     }
     let phase = if init_failed {
@@ -349,7 +346,7 @@ fn reconcile_pod(c: &mut Cluster, pod: Value, used_ips: &mut UsedIps) -> (bool, 
         if !init_statuses.is_empty() {
             st.insert("initContainerStatuses".into(), Value::Array(init_statuses));
         }
-        st.insert("qosClass".into(), json!(super::scheduler::qos_class(&pod)));
+        st.insert("qosClass".into(), json!(super::scheduler::qos_class(pod)));
     }
     let _ = ts;
     let ready_str = if all_ready && init_done && phase == "Running" {
@@ -370,7 +367,7 @@ fn reconcile_pod(c: &mut Cluster, pod: Value, used_ips: &mut UsedIps) -> (bool, 
     if init_done {
         set_condition(&mut np, "Initialized", "True", None, None, &t(start), false);
     } else {
-        let names: Vec<&str> = object::array(&pod, "spec.initContainers")
+        let names: Vec<&str> = object::array(pod, "spec.initContainers")
             .iter()
             .filter_map(|c| c.get("name").and_then(Value::as_str))
             .collect();
@@ -438,7 +435,7 @@ fn reconcile_pod(c: &mut Cluster, pod: Value, used_ips: &mut UsedIps) -> (bool, 
     sort_conditions(&mut np);
     let stable = matches!(phase, "Succeeded" | "Failed")
         || (phase == "Running" && init_done && all_forever_ready);
-    if np != pod {
+    if np != *pod {
         c.put_status("pods", np);
         return (true, stable);
     }

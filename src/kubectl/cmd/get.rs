@@ -214,23 +214,43 @@ pub fn run(ctx: &mut Ctx<'_>) {
             let rows: Vec<Vec<String>> = items
                 .iter()
                 .map(|o| {
-                    let name = if show_kind {
-                        name_of(o)
-                    } else {
-                        object::name(o).to_string()
+                    // A pod's row is remembered per stored version: listing thousands of
+                    // unchanged pods reads each one's JSON tree once.
+                    let pod = (custom.is_none() && rt.plural == "pods" && rt.group.is_empty())
+                        .then(|| {
+                            cluster.memo.fetch(
+                                o,
+                                || {
+                                    cluster.peek_shared(
+                                        "pods",
+                                        object::namespace(o),
+                                        object::name(o),
+                                    )
+                                },
+                                tables::pod_state,
+                            )
+                        });
+                    let name = match &pod {
+                        _ if show_kind => name_of(o),
+                        Some(p) => p.name.clone(),
+                        None => object::name(o).to_string(),
                     };
-                    let cells = match custom {
-                        Some(def) => {
+                    let cells = match (custom, &pod) {
+                        (Some(def), _) => {
                             crate::kubectl::custom::row(def, rt.version, o, &name, now, wide)
                         }
-                        None => tables::row(o, &name, now, wide),
+                        (None, Some(p)) => tables::pod_row(o, p, &name, now, wide),
+                        (None, None) => tables::row(o, &name, now, wide),
                     };
                     let mut r = Vec::with_capacity(cells.len() + 2 + label_cols.len());
                     if watch_events {
                         r.push("ADDED".to_string());
                     }
                     if namespace_column {
-                        r.push(object::namespace(o).to_string());
+                        r.push(match &pod {
+                            Some(p) => p.namespace.clone(),
+                            None => object::namespace(o).to_string(),
+                        });
                     }
                     r.extend(cells);
                     if label_cols.is_empty() && !show_labels {
