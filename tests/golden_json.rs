@@ -340,3 +340,44 @@ fn objects_from_files_and_the_server_are_printed_sorted() {
         out.stdout
     );
 }
+
+#[test]
+fn a_generator_that_creates_prints_the_servers_answer_in_struct_order() {
+    // Without a dry run kubectl's typed client decodes the created object into the Go type too:
+    // `kind` first, the server's metadata in ObjectMeta's order, and the (empty) status.
+    let mut s = Session::sandbox(ClockMode::Manual);
+    let out = s.run("kubectl create deployment web --image=nginx -o json");
+    assert_eq!(out.stderr, "");
+    let text = &out.stdout;
+    assert!(text.starts_with("{\n    \"kind\": \"Deployment\",\n    \"apiVersion\": \"apps/v1\",\n    \"metadata\": {\n        \"name\": \"web\",\n        \"namespace\": \"default\",\n        \"uid\": \""), "{text}");
+    let order = [
+        "\"uid\"",
+        "\"resourceVersion\"",
+        "\"generation\"",
+        "\"creationTimestamp\"",
+        "\"labels\"",
+    ];
+    let at: Vec<usize> = order.iter().filter_map(|k| text.find(k)).collect();
+    assert_eq!(at.len(), order.len(), "{text}");
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
+    assert!(text.ends_with("    \"status\": {}\n}\n"), "{text}");
+    // A version 4 UID with the RFC 4122 variant, as the API server makes them.
+    let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+    let uid = v["metadata"]["uid"].as_str().unwrap_or("");
+    let groups: Vec<&str> = uid.split('-').collect();
+    assert_eq!(
+        groups.iter().map(|g| g.len()).collect::<Vec<_>>(),
+        [8, 4, 4, 4, 12],
+        "{uid}"
+    );
+    assert!(
+        groups[2].starts_with('4') && groups[3].starts_with(['8', '9', 'a', 'b']),
+        "{uid}"
+    );
+    // What kubectl reads back (get) or creates from a file is unstructured: sorted keys.
+    let got = s.run("kubectl get deployment web -o json").stdout;
+    assert!(
+        got.starts_with("{\n    \"apiVersion\": \"apps/v1\",\n    \"kind\": \"Deployment\","),
+        "{got}"
+    );
+}

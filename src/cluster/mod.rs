@@ -180,12 +180,14 @@ impl Cluster {
         let a = self.next_random();
         let b = self.next_random();
         let hex = format!("{a:016x}{b:016x}");
+        // Version 4 (random), RFC 4122 variant: the fourth group starts with 8, 9, a or b.
+        let variant = ["8", "9", "a", "b"][(b >> 62) as usize & 3];
         format!(
-            "{}-{}-4{}-{}-{}",
+            "{}-{}-4{}-{variant}{}-{}",
             &hex[0..8],
             &hex[8..12],
             &hex[13..16],
-            &hex[16..20],
+            &hex[17..20],
             &hex[20..32]
         )
     }

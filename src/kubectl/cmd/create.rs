@@ -1,7 +1,7 @@
 //! `kubectl create` (`-f FILE` and the subcommands deployment, namespace, configmap).
 
 use super::generate;
-use super::output::{is_machine, name_of, render, render_generated};
+use super::output::{is_machine, name_of, render_generated};
 use super::{dry_run, DryRun};
 use crate::cluster::object;
 use crate::kubectl::flags::{flag, rep, val, FlagSpec};
@@ -57,11 +57,9 @@ pub fn submit(ctx: &mut Ctx<'_>, mut obj: Value, verb: &str) -> Option<Value> {
     };
     let output = ctx.flags.get("output").unwrap_or("").to_string();
     if is_machine(&output) {
-        let text = if dr == DryRun::Client {
-            render_generated(&output, &result)
-        } else {
-            render(&output, std::slice::from_ref(&result), true, false)
-        };
+        // The generators' typed clients decode the server's answer into the Go type too, so
+        // `-o json` keeps the struct's field order with or without a dry run.
+        let text = render_generated(&output, &result);
         match text {
             Ok(s) => ctx.print(&s),
             Err(e) => ctx.error(&e),

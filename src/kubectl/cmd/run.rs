@@ -1,7 +1,7 @@
 //! `kubectl run`.
 
 use super::generate::{run_pod, RunOptions};
-use super::output::{is_machine, name_of, render, render_generated};
+use super::output::{is_machine, name_of, render_generated};
 use super::{dry_run, DryRun};
 use crate::cluster::{container, object};
 use crate::kubectl::flags::{flag, rep, val, FlagSpec};
@@ -177,11 +177,8 @@ pub fn run(ctx: &mut Ctx<'_>) {
         // documents it writes the separator twice.
         let mut text = String::new();
         for (i, o) in created.iter().enumerate() {
-            let rendered = if dr == DryRun::Client {
-                render_generated(&output, o)
-            } else {
-                render(&output, std::slice::from_ref(o), true, false)
-            };
+            // Typed, as the server's answer is decoded into the Go type: see `create::submit`.
+            let rendered = render_generated(&output, o);
             match rendered {
                 Ok(s) => {
                     if i > 0 && output == "yaml" {
