@@ -404,17 +404,15 @@ fn kubectl(sh: &Shell, world: &World, args: &[String], word: &str) -> Vec<String
             .filter(|f| f.starts_with(word))
             .collect();
     }
+    let kc = shell_kubeconfig(sh, world);
     let ns = namespace.unwrap_or_else(|| {
-        world
-            .kubeconfig
-            .current_context()
-            .map_or("default".to_string(), |c| c.namespace.clone())
+        kc.current_context()
+            .map(|c| c.namespace.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "default".to_string())
     });
     let names = |plural: &str, prefix: &str| -> Vec<String> {
-        let Some(c) = world
-            .current_cluster_name()
-            .and_then(|n| world.clusters.get(&n))
-        else {
+        let Some(c) = shell_cluster(sh, world, &kc).and_then(|n| world.clusters.get(&n)) else {
             return Vec::new();
         };
         let scoped = RESOURCES
@@ -437,10 +435,9 @@ fn kubectl(sh: &Shell, world: &World, args: &[String], word: &str) -> Vec<String
         "" => filter(KUBECTL_VERBS.iter().copied(), word),
         "config" => match rest {
             [] => filter(CONFIG_SUBS.iter().copied(), word),
-            ["use-context" | "delete-context" | "rename-context" | "set-context"] => filter(
-                world.kubeconfig.contexts.iter().map(|c| c.name.as_str()),
-                word,
-            ),
+            ["use-context" | "delete-context" | "rename-context" | "set-context"] => {
+                filter(kc.contexts.iter().map(|c| c.name.as_str()), word)
+            }
             _ => Vec::new(),
         },
         "create" if rest.is_empty() => filter(CREATE_SUBS.iter().copied(), word),
@@ -530,13 +527,34 @@ fn resource_words(word: &str) -> Vec<String> {
     filter(v.into_iter(), word)
 }
 
+/// The kubeconfig kubectl would read in this shell (`KUBECONFIG`, else ~/.kube/config on its host).
+fn shell_kubeconfig(sh: &Shell, world: &World) -> crate::world::KubeConfig {
+    world
+        .load_kubeconfig(
+            &crate::world::Sources {
+                host: &sh.host,
+                cwd: &sh.cwd,
+                explicit: None,
+                env: sh.vars.get("KUBECONFIG").map(String::as_str),
+            },
+            false,
+        )
+        .map(|l| l.merged)
+        .unwrap_or_default()
+}
+
+/// The World cluster the current context of `kc` reaches from the shell's host.
+fn shell_cluster(sh: &Shell, world: &World, kc: &crate::world::KubeConfig) -> Option<String> {
+    let ctx = kc.current_context()?;
+    let entry = kc.cluster(&ctx.cluster)?;
+    world.cluster_for_server(&entry.server, &sh.host).ok()
+}
+
 fn flag_values(sh: &Shell, world: &World, flag: &str, word: &str) -> Vec<String> {
     match flag {
         "n" | "namespace" => {
-            let Some(c) = world
-                .current_cluster_name()
-                .and_then(|n| world.clusters.get(&n))
-            else {
+            let kc = shell_kubeconfig(sh, world);
+            let Some(c) = shell_cluster(sh, world, &kc).and_then(|n| world.clusters.get(&n)) else {
                 return Vec::new();
             };
             c.list_all("namespaces")
@@ -547,7 +565,10 @@ fn flag_values(sh: &Shell, world: &World, flag: &str, word: &str) -> Vec<String>
                 .collect()
         }
         "context" => filter(
-            world.kubeconfig.contexts.iter().map(|c| c.name.as_str()),
+            shell_kubeconfig(sh, world)
+                .contexts
+                .iter()
+                .map(|c| c.name.as_str()),
             word,
         ),
         "o" | "output" => filter(OUTPUTS.iter().copied(), word),
