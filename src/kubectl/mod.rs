@@ -401,12 +401,14 @@ pub fn context<'a>(
     let mut context = match kc.context(&ctx_name) {
         Some(c) => c.clone(),
         None if ctx_name.is_empty() => crate::world::Context::default(),
-        None => return Err(Output::err(
-            format!(
+        None => {
+            return Err(Output::err(
+                format!(
                 "Error in configuration: context was not found for specified context: {ctx_name}\n"
             ),
-            1,
-        )),
+                1,
+            ))
+        }
     };
     // `--user` and `--cluster` are the command's own flags for some verbs (`create rolebinding
     // --user`); elsewhere they pick the kubeconfig entry.

@@ -98,7 +98,9 @@ fn run_inner(
         Some("get-contexts") => {
             let headers: Vec<String> = ["CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"].iter().map(|s| s.to_string()).collect();
             if p.get("output") == Some("name") {
-                return Output::ok(kc.contexts.iter().map(|c| format!("{}\n", c.name)).collect::<String>());
+                let mut names: Vec<&str> = kc.contexts.iter().map(|c| c.name.as_str()).collect();
+                names.sort();
+                return Output::ok(names.iter().map(|n| format!("{n}\n")).collect::<String>());
             }
             let filter = args.get(1);
             if let Some(f) = filter {
@@ -106,9 +108,10 @@ fn run_inner(
                     return Output::err(format!("error: context {f} not found\n"), 1);
                 }
             }
-            let rows: Vec<Vec<String>> = kc
-                .contexts
-                .iter()
+            let mut sorted: Vec<&crate::world::Context> = kc.contexts.iter().collect();
+            sorted.sort_by(|a, b| a.name.cmp(&b.name));
+            let rows: Vec<Vec<String>> = sorted
+                .into_iter()
                 .filter(|c| filter.is_none_or(|f| &c.name == f))
                 .map(|c| {
                     vec![if c.name == kc.current { "*".into() } else { String::new() }, c.name.clone(), c.cluster.clone(), c.user.clone(), c.namespace.clone()]
@@ -202,15 +205,20 @@ fn view(
         }
     }
     let text = shown.to_yaml(p.is_set("raw") || p.is_set("flatten"));
+    let value = || serde_yaml::from_str::<serde_json::Value>(&text).unwrap_or_default();
     match p.get("output") {
-        Some("json") => match serde_yaml::from_str::<serde_json::Value>(&text) {
-            Ok(v) => Output::ok(format!(
-                "{}\n",
-                serde_json::to_string_pretty(&v).unwrap_or_default()
-            )),
-            Err(e) => Output::err(format!("error: {e}\n"), 1),
-        },
-        _ => Output::ok(text),
+        None | Some("yaml") => Output::ok(text),
+        Some("json") => Output::ok(format!(
+            "{}\n",
+            serde_json::to_string_pretty(&value()).unwrap_or_default()
+        )),
+        Some(o) if o.starts_with("jsonpath=") => {
+            match crate::kubectl::printers::jsonpath::render(&o["jsonpath=".len()..], &value()) {
+                Ok(s) => Output::ok(s),
+                Err(e) => Output::err(format!("error: {e}\n"), 1),
+            }
+        }
+        Some(o) => Output::err(format!("error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml\n"), 1),
     }
 }
 
