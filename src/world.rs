@@ -126,6 +126,23 @@ pub struct Attach {
     pub remove: bool,
     /// Whether `kubectl run` made the pod (it prints how to attach again when the session ends).
     pub run: bool,
+    /// `kubectl cp`: instead of `command`, the `tar` the real kubectl runs in the container.
+    pub copy: Option<Copy>,
+}
+
+/// What `kubectl cp` asks the container's `tar` to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Copy {
+    /// `tar -xmf - -C DIR`: unpack the local file or folder named `base` at the container path
+    /// `dest` (inside it when it is a folder). Each entry is a path relative to the copied file or
+    /// folder (empty for a single file) and its content (`None` for a folder).
+    In {
+        dest: String,
+        base: String,
+        entries: Vec<(String, Option<String>)>,
+    },
+    /// `tar cf - SRC`: the container path `src` to the absolute host path `dest`.
+    Out { src: String, dest: String },
 }
 
 /// Everything an attempt runs in.
