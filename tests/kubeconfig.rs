@@ -447,3 +447,57 @@ fn config_view_and_load_errors_match_the_real_kubectl() {
         assert_eq!(got.stderr, want, "{bad}");
     }
 }
+
+#[test]
+fn config_set_edits_one_field_by_its_path() {
+    let mut s = session();
+    assert_eq!(
+        ok(
+            &mut s,
+            "kubectl config set contexts.kubernetes-admin@kubernetes.namespace kube-system"
+        ),
+        "Property \"contexts.kubernetes-admin@kubernetes.namespace\" set.\n"
+    );
+    assert!(ok(&mut s, "kubectl get pods").contains("etcd-controlplane"));
+    ok(
+        &mut s,
+        "kubectl config set clusters.lab.server https://172.30.1.2:6443",
+    );
+    ok(&mut s, "kubectl config set contexts.lab.cluster lab");
+    ok(
+        &mut s,
+        "kubectl config set contexts.lab.user kubernetes-admin",
+    );
+    ok(&mut s, "kubectl config set current-context lab");
+    assert_eq!(
+        ok(&mut s, "kubectl get ns default -o name"),
+        "namespace/default\n"
+    );
+    assert_eq!(
+        s.run("kubectl config set clusters.lab.insecure-skip-tls-verify maybe")
+            .stderr,
+        "error: strconv.ParseBool: parsing \"maybe\": invalid syntax\n"
+    );
+    assert_eq!(
+        s.run("kubectl config set users.x.client-key-data %%")
+            .stderr,
+        "error: error decoding input value: illegal base64 data at input byte 0\n"
+    );
+    assert_eq!(
+        s.run("kubectl config set foo bar").stderr,
+        "error: unable to parse foo after [] at api.Config\n"
+    );
+    assert_eq!(
+        s.run("kubectl --kubeconfig /tmp/new config set-context --current --namespace=x")
+            .stderr,
+        "error: no current context is set\n"
+    );
+    let out = s.run("kubectl config set contexts.lab");
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (1, "error: Unexpected args: [contexts.lab]\n")
+    );
+    assert!(out
+        .stdout
+        .starts_with("Set an individual value in a kubeconfig file."));
+}

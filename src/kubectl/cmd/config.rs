@@ -22,6 +22,7 @@ pub const FLAGS: &[FlagSpec] = &[
     val("certificate-authority", None),
     flag("embed-certs", None),
     flag("insecure-skip-tls-verify", None),
+    flag("set-raw-bytes", None),
 ];
 
 /// `kubectl config ...` runs even when no context is set, so it takes the World directly. A
@@ -120,6 +121,9 @@ fn run_inner(
             Output::ok(table::render(&headers, &rows))
         }
         Some("set-context") => {
+            if p.is_set("current") && kc.current.is_empty() {
+                return Output::err("error: no current context is set\n", 1);
+            }
             let target = if p.is_set("current") { Some(kc.current.clone()) } else { args.get(1).cloned() };
             let Some(target) = target else {
                 return Output::err("error: you must specify a non-empty context name or --current\nSee 'kubectl config set-context -h' for help and examples\n", 1);
@@ -160,6 +164,139 @@ fn run_inner(
         Some(other) => Output::err(format!("error: unknown command \"{other}\" for \"kubectl config\"\n"), 1),
         None => Output::ok("Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".\n\nAvailable Commands:\n  current-context   Display the current-context\n  delete-cluster    Delete the specified cluster from the kubeconfig\n  delete-context    Delete the specified context from the kubeconfig\n  delete-user       Delete the specified user from the kubeconfig\n  get-clusters      Display clusters defined in the kubeconfig\n  get-contexts      Describe one or many contexts\n  get-users         Display users defined in the kubeconfig\n  rename-context    Rename a context from the kubeconfig file\n  set-cluster       Set a cluster entry in kubeconfig\n  set-context       Set a context entry in kubeconfig\n  set-credentials   Set a user entry in kubeconfig\n  unset             Unset an individual value in a kubeconfig file\n  use-context       Set the current-context in a kubeconfig file\n  view              Display merged kubeconfig settings or a specified kubeconfig file\n\nUsage:\n  kubectl config SUBCOMMAND [options]\n"),
     }
+}
+
+/// `kubectl config set PROPERTY VALUE`: one field of the kubeconfig by its dotted path
+/// (`contexts.NAME.namespace`); an entry that does not exist yet is created. Binary fields
+/// (`...-data`) take base64 unless `raw`.
+fn set_property(kc: &mut KubeConfig, prop: &str, value: &str, raw: bool) -> Result<(), String> {
+    use base64::Engine;
+    let data = |v: &str| -> Result<String, String> {
+        if raw {
+            return Ok(v.to_string());
+        }
+        base64::engine::general_purpose::STANDARD
+            .decode(v.as_bytes())
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map_err(|e| {
+                let at = match e {
+                    base64::DecodeError::InvalidByte(i, _)
+                    | base64::DecodeError::InvalidLastSymbol(i, _) => i,
+                    base64::DecodeError::InvalidLength(n) => n,
+                    base64::DecodeError::InvalidPadding => v.len(),
+                };
+                format!("error decoding input value: illegal base64 data at input byte {at}")
+            })
+    };
+    let boolean = |v: &str| -> Result<bool, String> {
+        match v {
+            "1" | "t" | "T" | "true" | "TRUE" | "True" => Ok(true),
+            "0" | "f" | "F" | "false" | "FALSE" | "False" => Ok(false),
+            _ => Err(format!(
+                "strconv.ParseBool: parsing \"{v}\": invalid syntax"
+            )),
+        }
+    };
+    // client-go's message for a field it does not know names the map it was looking in.
+    let map_error = |names: Vec<&str>| {
+        let entries: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{n}:0xc0000{:05x}", 0x1a000 + i * 0x50))
+            .collect();
+        format!("can't set a map to a value: map[{}]", entries.join(" "))
+    };
+    let parts: Vec<&str> = prop.splitn(3, '.').collect();
+    match parts.as_slice() {
+        ["current-context"] => kc.current = value.to_string(),
+        ["contexts", name, field] => {
+            if !matches!(*field, "cluster" | "user" | "namespace") {
+                return Err(map_error(
+                    kc.contexts.iter().map(|c| c.name.as_str()).collect(),
+                ));
+            }
+            if kc.context(name).is_none() {
+                kc.contexts.push(crate::world::Context {
+                    name: name.to_string(),
+                    ..Default::default()
+                });
+            }
+            if let Some(c) = kc.contexts.iter_mut().find(|c| c.name == *name) {
+                match *field {
+                    "cluster" => c.cluster = value.to_string(),
+                    "user" => c.user = value.to_string(),
+                    _ => c.namespace = value.to_string(),
+                }
+            }
+        }
+        ["clusters", name, field] => {
+            if !matches!(
+                *field,
+                "server"
+                    | "certificate-authority"
+                    | "certificate-authority-data"
+                    | "insecure-skip-tls-verify"
+            ) {
+                return Err(map_error(
+                    kc.clusters.iter().map(|c| c.name.as_str()).collect(),
+                ));
+            }
+            let mut entry =
+                kc.cluster(name)
+                    .cloned()
+                    .unwrap_or_else(|| crate::world::ClusterEntry {
+                        name: name.to_string(),
+                        ..Default::default()
+                    });
+            match *field {
+                "server" => entry.server = value.to_string(),
+                "certificate-authority" => entry.certificate_authority = value.to_string(),
+                "certificate-authority-data" => entry.certificate_authority_data = data(value)?,
+                _ => entry.insecure_skip_tls_verify = boolean(value)?,
+            }
+            kc.clusters.retain(|c| c.name != *name);
+            kc.clusters.push(entry);
+        }
+        ["users", name, field] => {
+            let known = [
+                "token",
+                "client-certificate",
+                "client-key",
+                "client-certificate-data",
+                "client-key-data",
+                "username",
+                "password",
+            ];
+            if !known.contains(field) {
+                return Err(map_error(
+                    kc.users.iter().map(|u| u.name.as_str()).collect(),
+                ));
+            }
+            let mut entry = kc
+                .user(name)
+                .cloned()
+                .unwrap_or_else(|| crate::world::AuthInfo {
+                    name: name.to_string(),
+                    ..Default::default()
+                });
+            match *field {
+                "token" => entry.token = value.to_string(),
+                "client-certificate" => entry.client_certificate = value.to_string(),
+                "client-key" => entry.client_key = value.to_string(),
+                "client-certificate-data" => entry.client_certificate_data = data(value)?,
+                "client-key-data" => entry.client_key_data = data(value)?,
+                "username" => entry.username = value.to_string(),
+                _ => entry.password = value.to_string(),
+            }
+            kc.users.retain(|u| u.name != *name);
+            kc.users.push(entry);
+        }
+        [first, ..] if !matches!(*first, "contexts" | "clusters" | "users") => {
+            return Err(format!("unable to parse {prop} after [] at api.Config"));
+        }
+        _ => return Err(format!("unable to parse {prop} after [] at api.Config")),
+    }
+    Ok(())
 }
 
 /// `kubectl config view`: the merged kubeconfig; `--minify` keeps the current context's entries,
@@ -279,6 +416,12 @@ fn entries(
             }
             if let Some(t) = p.get("token") {
                 entry.token = t.to_string();
+            }
+            if let Some(u) = p.get("username") {
+                entry.username = u.to_string();
+            }
+            if let Some(pw) = p.get("password") {
+                entry.password = pw.to_string();
             }
             match kc.users.iter_mut().find(|u| u.name == name) {
                 Some(u) => *u = entry,
@@ -410,6 +553,21 @@ fn entries(
                 "NAME\n{}",
                 names.iter().map(|n| format!("{n}\n")).collect::<String>()
             ))
+        }
+        "set" => {
+            let (Some(prop), Some(value), None) = (args.get(1), args.get(2), args.get(3)) else {
+                let mut out =
+                    Output::ok(crate::kubectl::cmd::help::for_command("kubectl config set"));
+                out.stderr = format!("error: Unexpected args: [{}]\n", args[1..].join(" "));
+                out.code = 1;
+                return Some(out);
+            };
+            Some(
+                match set_property(kc, prop, value, p.is_set("set-raw-bytes")) {
+                    Ok(()) => Output::ok(format!("Property \"{prop}\" set.\n")),
+                    Err(e) => Output::err(format!("error: {e}\n"), 1),
+                },
+            )?
         }
         "unset" => {
             let Some(prop) = name else {
