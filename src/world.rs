@@ -9,12 +9,14 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 mod kubeconfig;
+mod kubeconfig_files;
 pub mod kubelet_start;
 pub mod node_files;
 pub mod packages;
 pub mod system;
 
-pub use kubeconfig::KUBECONFIG_PATH;
+pub use kubeconfig::{AuthInfo, ClusterEntry, Context, KubeConfig, KUBECONFIG_PATH};
+pub use kubeconfig_files::{Loaded, Sources};
 
 /// The simulated clock: manual (tests, `kubedojo sh`, `check`) or following wall time (the TUI).
 #[derive(Debug, Clone)]
@@ -107,53 +109,6 @@ pub struct Service {
     pub enabled: bool,
 }
 
-/// One kubeconfig context.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Context {
-    pub name: String,
-    pub cluster: String,
-    pub user: String,
-    pub namespace: String,
-}
-
-/// A kubeconfig user (`users:`): client certificate and key, as file paths or embedded data.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct AuthInfo {
-    pub name: String,
-    pub client_certificate: String,
-    pub client_key: String,
-    /// PEM text embedded with `--embed-certs` (shown base64-encoded as `client-certificate-data`).
-    pub client_certificate_data: String,
-    pub client_key_data: String,
-    pub token: String,
-}
-
-/// A kubeconfig cluster (`clusters:`): the API server's URL and the CA to trust.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ClusterEntry {
-    pub name: String,
-    pub server: String,
-    pub certificate_authority: String,
-    pub certificate_authority_data: String,
-}
-
-/// The learner's kubeconfig.
-#[derive(Debug, Clone, Default)]
-pub struct KubeConfig {
-    pub contexts: Vec<Context>,
-    pub current: String,
-    /// Users added with `kubectl config set-credentials`; the setup's admin users are implicit.
-    pub users: Vec<AuthInfo>,
-    /// Clusters added with `kubectl config set-cluster`; the setup's clusters are implicit.
-    pub clusters: Vec<ClusterEntry>,
-}
-
-impl KubeConfig {
-    pub fn current_context(&self) -> Option<&Context> {
-        self.contexts.iter().find(|c| c.name == self.current)
-    }
-}
-
 /// A terminal attached to a container (`kubectl exec`, `kubectl run -i`): kubectl found and checked
 /// the container; the shell runs `command` in its userland.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -171,13 +126,29 @@ pub struct Attach {
     pub remove: bool,
     /// Whether `kubectl run` made the pod (it prints how to attach again when the session ends).
     pub run: bool,
+    /// `kubectl cp`: instead of `command`, the `tar` the real kubectl runs in the container.
+    pub copy: Option<Copy>,
+}
+
+/// What `kubectl cp` asks the container's `tar` to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Copy {
+    /// `tar -xmf - -C DIR`: unpack the local file or folder named `base` at the container path
+    /// `dest` (inside it when it is a folder). Each entry is a path relative to the copied file or
+    /// folder (empty for a single file) and its content (`None` for a folder).
+    In {
+        dest: String,
+        base: String,
+        entries: Vec<(String, Option<String>)>,
+    },
+    /// `tar cf - SRC`: the container path `src` to the absolute host path `dest`.
+    Out { src: String, dest: String },
 }
 
 /// Everything an attempt runs in.
 #[derive(Debug, Clone)]
 pub struct World {
     pub clusters: BTreeMap<String, Cluster>,
-    pub kubeconfig: KubeConfig,
     pub hosts: BTreeMap<String, Host>,
     pub clock: Clock,
     pub images: Arc<crate::cluster::images::Lazy>,
@@ -292,7 +263,6 @@ impl World {
     pub fn empty(clock: Clock) -> Self {
         World {
             clusters: BTreeMap::new(),
-            kubeconfig: KubeConfig::default(),
             hosts: BTreeMap::new(),
             clock,
             images: Arc::new(crate::cluster::images::Lazy::builtin()),
@@ -423,28 +393,13 @@ impl World {
                 },
             );
         }
-        self.kubeconfig.contexts.push(Context {
-            name: spec.context.clone(),
-            cluster: spec.name.clone(),
-            user: format!("kubernetes-admin-{}", spec.name)
-                .replace("kubernetes-admin-kubernetes", "kubernetes-admin"),
-            namespace: spec.namespace.clone(),
-        });
-        if self.kubeconfig.current.is_empty() {
-            self.kubeconfig.current = spec.context.clone();
-        }
-        self.sync_kubeconfig_file();
+        self.add_admin_context(spec);
         // Let the cluster come up at boot time (the control plane's static pods start first, then the
         // controllers and the scheduler do their work), then bring it to now.
         for secs in [0, 5, 10, 20] {
             self.pending_boot.push(boot + Duration::seconds(secs));
         }
         self.pending_boot.push(now);
-    }
-
-    /// The cluster of the current context.
-    pub fn current_cluster_name(&self) -> Option<String> {
-        self.kubeconfig.current_context().map(|c| c.cluster.clone())
     }
 
     /// Runs every cluster's kubelets and controllers at the clock's time.

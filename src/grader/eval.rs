@@ -628,7 +628,7 @@ fn evaluate_one(world: &World, t: &Target<'_>, a: &Assertion) -> Finding {
             authenticates_as,
         } => {
             let r = (|| {
-                let kc = &world.kubeconfig;
+                let kc = world.home_kubeconfig();
                 let ctx = kc
                     .contexts
                     .iter()

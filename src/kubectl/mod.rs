@@ -23,6 +23,20 @@ pub struct Invocation<'a> {
     pub host: &'a str,
     pub cwd: &'a str,
     pub stdin: &'a str,
+    /// The `KUBECONFIG` environment variable, when set.
+    pub kubeconfig_env: Option<&'a str>,
+}
+
+impl<'a> Invocation<'a> {
+    /// Where this process looks for its kubeconfig, given its `--kubeconfig` flag.
+    pub fn sources(&self, explicit: Option<&'a str>) -> crate::world::Sources<'a> {
+        crate::world::Sources {
+            host: self.host,
+            cwd: self.cwd,
+            explicit,
+            env: self.kubeconfig_env,
+        }
+    }
 }
 
 /// Flags every command takes.
@@ -238,35 +252,42 @@ pub fn run(world: &mut World, args: &[String], inv: Invocation<'_>) -> Output {
     cmd::dispatch(world, &verb, &rest, inv)
 }
 
-/// The user name the API server sees for a kubeconfig user whose files are on `host`; Err says
-/// why its credentials do not authenticate (kubectl's message).
+/// The user name the API server sees for a user of the learner's default kubeconfig whose files
+/// are on `host`; Err says why its credentials do not authenticate (kubectl's message).
 pub fn user_identity(world: &World, user: &str, host: &str) -> Result<String, String> {
-    let Some(u) = world.kubeconfig.users.iter().find(|u| u.name == user) else {
+    let kc = world.home_kubeconfig();
+    let Some(u) = kc.user(user) else {
         return Err(format!("user {user} has no credentials in the kubeconfig"));
     };
     let inv = Invocation {
         host,
         cwd: "/root",
         stdin: "",
+        kubeconfig_env: None,
     };
-    identify(world, u, &inv)
+    let cluster = world.current_cluster_name();
+    identify(world, u, &inv, cluster.as_deref())
         .map(|i| i.name)
         .map_err(|o| o.stderr.trim_end().to_string())
 }
 
+const UNAUTHORIZED: &str = "error: You must be logged in to the server (Unauthorized)\n";
+
 /// Who the API server sees for a kubeconfig user: the CN and O of its client certificate (read from
-/// the file or the embedded data), or the service account of its token. Errors are kubectl's.
+/// the file or the embedded data), the service account of its token, or anonymous without
+/// credentials. Errors are kubectl's.
 fn identify(
     world: &World,
     u: &crate::world::AuthInfo,
     inv: &Invocation<'_>,
+    cluster: Option<&str>,
 ) -> Result<crate::cluster::rbac::UserInfo, Output> {
     use crate::cluster::rbac::UserInfo;
     let read = |path: &str, what: &str| -> Result<String, Output> {
         world
             .hosts
             .get(inv.host)
-            .and_then(|h| h.fs.read(path).ok())
+            .and_then(|h| h.fs.read(&crate::vfs::normalize(inv.cwd, path)).ok())
             .map(String::from)
             .ok_or_else(|| {
                 Output::err(
@@ -275,23 +296,21 @@ fn identify(
                 )
             })
     };
+    let anonymous =
+        || UserInfo::impersonated("system:anonymous", &["system:unauthenticated".into()]);
     if !u.token.is_empty() {
-        return Ok(match u.token.rsplit_once('.') {
-            Some((_, sa)) if sa.starts_with("system:serviceaccount:") => {
-                UserInfo::impersonated(sa, &[])
-            }
-            _ => UserInfo::impersonated("system:anonymous", &["system:unauthenticated".into()]),
-        });
+        return token_identity(world, cluster, &u.token)
+            .ok_or_else(|| Output::err(UNAUTHORIZED, 1));
     }
     let cert = if !u.client_certificate_data.is_empty() {
         u.client_certificate_data.clone()
     } else if !u.client_certificate.is_empty() {
         read(&u.client_certificate, "client-cert")?
+    } else if !u.username.is_empty() {
+        // The API server has no basic authentication.
+        return Err(Output::err(UNAUTHORIZED, 1));
     } else {
-        return Ok(UserInfo::impersonated(
-            "system:anonymous",
-            &["system:unauthenticated".into()],
-        ));
+        return Ok(anonymous());
     };
     let key = if !u.client_key_data.is_empty() {
         u.client_key_data.clone()
@@ -323,15 +342,37 @@ fn identify(
     }
     let expired = cert.not_after().is_some_and(|t| t < world.now());
     if cert.get("issuer") != "/CN=kubernetes" || expired {
-        return Err(Output::err(
-            "error: You must be logged in to the server (Unauthorized)\n",
-            1,
-        ));
+        return Err(Output::err(UNAUTHORIZED, 1));
     }
     Ok(UserInfo::impersonated(
         &cert.common_name(),
         &cert.organizations(),
     ))
+}
+
+/// The service account a bearer token (as `kubectl create token` issues it) authenticates as:
+/// signed by this World, not expired, and for a service account that still exists.
+fn token_identity(
+    world: &World,
+    cluster: Option<&str>,
+    token: &str,
+) -> Option<crate::cluster::rbac::UserInfo> {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut parts = token.split('.');
+    let (_, payload, sig) = (parts.next()?, parts.next()?, parts.next()?);
+    let claims: serde_json::Value =
+        serde_json::from_slice(&b64.decode(payload.as_bytes()).ok()?).ok()?;
+    let sub = claims.get("sub")?.as_str()?;
+    let (ns, sa) = crate::cluster::rbac::service_account_of(sub)?;
+    let iat = claims.get("iat")?.as_i64()?;
+    let exp = claims.get("exp")?.as_i64()?;
+    if b64.encode(format!("{ns}/{sa}/{iat}")) != sig || exp < world.now().timestamp() {
+        return None;
+    }
+    let c = world.clusters.get(cluster?)?;
+    c.peek("serviceaccounts", ns, sa)?;
+    Some(crate::cluster::rbac::UserInfo::impersonated(sub, &[]))
 }
 
 /// Builds a Ctx once the command's flags parsed; `None` (with the error in `out`) when they did not.
@@ -346,35 +387,68 @@ pub fn context<'a>(
     all.extend_from_slice(GLOBAL);
     let parsed = flags::parse(argv, &all)
         .map_err(|e| Output::err(format!("error: {e}\nSee '{path} --help' for usage.\n"), 1))?;
-    let ctx_name = parsed
-        .get("context")
-        .map(String::from)
-        .unwrap_or_else(|| world.kubeconfig.current.clone());
-    let Some(context) = world
-        .kubeconfig
-        .contexts
-        .iter()
-        .find(|c| c.name == ctx_name)
-        .cloned()
-    else {
-        let msg = if parsed.get("context").is_some() {
-            format!("error: context \"{ctx_name}\" does not exist\n")
-        } else {
-            "error: current-context is not set\nThe connection to the server localhost:8080 was refused - did you specify the right host or port?\n".to_string()
-        };
-        return Err(Output::err(msg, 1));
-    };
-    let mut context = context;
-    match world.resolve_cluster(&context.cluster) {
-        Some(name) => context.cluster = name,
-        None => {
-            return Err(Output::err("The connection to the server localhost:8080 was refused - did you specify the right host or port?\n", 1));
-        }
-    }
     // A generator that kubectl runs without the server (`create deployment --dry-run=client`)
     // works while the API server is down, as the real one does.
     let offline = path.starts_with("kubectl create ") && cmd::offline_generator(argv);
-    if let Some(c) = world.clusters.get(&context.cluster).filter(|_| !offline) {
+    let loaded = world
+        .load_kubeconfig(&inv.sources(parsed.get("kubeconfig")), true)
+        .map_err(|e| Output::err(format!("{e}\n"), 1))?;
+    let kc = &loaded.merged;
+    let ctx_name = parsed
+        .get("context")
+        .map(String::from)
+        .unwrap_or_else(|| kc.current.clone());
+    let mut context = match kc.context(&ctx_name) {
+        Some(c) => c.clone(),
+        None if ctx_name.is_empty() => crate::world::Context::default(),
+        None => {
+            return Err(Output::err(
+                format!(
+                "Error in configuration: context was not found for specified context: {ctx_name}\n"
+            ),
+                1,
+            ))
+        }
+    };
+    // `--user` and `--cluster` are the command's own flags for some verbs (`create rolebinding
+    // --user`); elsewhere they pick the kubeconfig entry.
+    let own = |name: &str| specs.iter().any(|s| s.long == name);
+    if let Some(c) = parsed.get("cluster").filter(|_| !own("cluster")) {
+        if kc.cluster(c).is_none() {
+            return Err(Output::err(
+                format!("error: no server found for cluster \"{c}\"\n"),
+                1,
+            ));
+        }
+        context.cluster = c.to_string();
+    }
+    if let Some(u) = parsed.get("user").filter(|_| !own("user")) {
+        if kc.user(u).is_none() {
+            return Err(Output::err(
+                format!("error: auth info \"{u}\" does not exist\n"),
+                1,
+            ));
+        }
+        context.user = u.to_string();
+    }
+    let server = kc
+        .cluster(&context.cluster)
+        .map(|c| c.server.clone())
+        .unwrap_or_default();
+    let auth = kc
+        .user(&context.user)
+        .cloned()
+        .unwrap_or_else(|| crate::world::AuthInfo {
+            name: context.user.clone(),
+            ..Default::default()
+        });
+    let cluster = match world.cluster_for_server(&server, inv.host) {
+        Ok(name) => name,
+        // A client-side generator never connects.
+        Err(_) if offline => String::new(),
+        Err(msg) => return Err(Output::err(format!("{msg}\n"), 1)),
+    };
+    if let Some(c) = world.clusters.get(&cluster).filter(|_| !offline) {
         if !c.component_up("kube-apiserver") || !c.component_up("etcd") {
             let addr = c.server_address();
             return Err(Output::err(format!("The connection to the server {addr} was refused - did you specify the right host or port?\n"), 1));
@@ -393,24 +467,16 @@ pub fn context<'a>(
             1,
         ));
     }
-    if as_user.is_empty() {
-        // A user of the kubeconfig with a client certificate is the certificate's CN (groups:
-        // its O values); the setup's admin users are cluster-admin.
-        let identity = match world
-            .kubeconfig
-            .users
-            .iter()
-            .find(|u| u.name == context.user)
-        {
-            Some(u) => Some(identify(world, u, &inv)?),
-            None => None,
-        };
-        if let (Some(id), Some(c)) = (identity, world.clusters.get_mut(&context.cluster)) {
-            c.requester = Some(id);
+    if as_user.is_empty() && !offline {
+        // A user with a client certificate is the certificate's CN (groups: its O values); the
+        // admin of a kubeadm cluster (kubeadm:cluster-admins) may do anything.
+        let id = identify(world, &auth, &inv, Some(&cluster))?;
+        if let Some(c) = world.clusters.get_mut(&cluster) {
+            c.requester = Some(id).filter(|id| *id != crate::cluster::rbac::UserInfo::admin());
         }
     }
     if !as_user.is_empty() {
-        if let Some(c) = world.clusters.get_mut(&context.cluster) {
+        if let Some(c) = world.clusters.get_mut(&cluster) {
             c.requester = Some(crate::cluster::rbac::UserInfo::impersonated(
                 &as_user, &as_groups,
             ));
@@ -434,7 +500,7 @@ pub fn context<'a>(
         inv,
         path: path.to_string(),
         flags: parsed,
-        cluster: context.cluster,
+        cluster,
         namespace,
         explicit_namespace: explicit,
         // pflag prints a deprecated flag's notice whenever it is used.

@@ -350,9 +350,10 @@ fn exit(env: &mut Env, name: &str, args: &[String]) -> Output {
     };
     env.sh.status = code;
     match env.sh.ssh_stack.pop() {
-        Some((host, cwd)) => {
+        Some((host, cwd, vars)) => {
             let left = std::mem::replace(&mut env.sh.host, host);
             env.sh.cwd = cwd;
+            env.sh.vars = vars;
             env.sh.exit_now = true;
             Output {
                 stdout: format!("logout\nConnection to {left} closed.\n"),
@@ -441,14 +442,18 @@ fn ssh(env: &mut Env, args: &[String], io: &Io) -> Output {
         );
     }
     if !command.is_empty() {
+        // The remote command runs in a new shell: none of this one's variables.
         let saved = env.sh.save();
+        let vars = std::mem::replace(&mut env.sh.vars, super::login_vars());
         env.sh.host = host;
         env.sh.cwd = env.var("HOME");
         let out = exec::run_nested(env, &command.join(" "), io);
         env.sh.restore(saved);
+        env.sh.vars = vars;
         return out;
     }
-    let from = (env.sh.host.clone(), env.sh.cwd.clone());
+    let vars = std::mem::replace(&mut env.sh.vars, super::login_vars());
+    let from = (env.sh.host.clone(), env.sh.cwd.clone(), vars);
     env.sh.ssh_stack.push(from);
     env.sh.host = host;
     env.sh.cwd = env.var("HOME");

@@ -396,25 +396,17 @@ fn kubectl(sh: &Shell, world: &World, args: &[String], word: &str) -> Vec<String
             .collect();
     }
     if word.starts_with('-') {
-        let specs = crate::kubectl::cmd::verb_flags(verb);
-        return specs
-            .iter()
-            .chain(crate::kubectl::GLOBAL.iter())
-            .map(|s| format!("--{}{}", s.long, if s.value { "=" } else { "" }))
-            .filter(|f| f.starts_with(word))
-            .collect();
+        return flag_names(verb, &positional, args, word);
     }
+    let kc = shell_kubeconfig(sh, world);
     let ns = namespace.unwrap_or_else(|| {
-        world
-            .kubeconfig
-            .current_context()
-            .map_or("default".to_string(), |c| c.namespace.clone())
+        kc.current_context()
+            .map(|c| c.namespace.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "default".to_string())
     });
     let names = |plural: &str, prefix: &str| -> Vec<String> {
-        let Some(c) = world
-            .current_cluster_name()
-            .and_then(|n| world.clusters.get(&n))
-        else {
+        let Some(c) = shell_cluster(sh, world, &kc).and_then(|n| world.clusters.get(&n)) else {
             return Vec::new();
         };
         let scoped = RESOURCES
@@ -437,10 +429,9 @@ fn kubectl(sh: &Shell, world: &World, args: &[String], word: &str) -> Vec<String
         "" => filter(KUBECTL_VERBS.iter().copied(), word),
         "config" => match rest {
             [] => filter(CONFIG_SUBS.iter().copied(), word),
-            ["use-context" | "delete-context" | "rename-context" | "set-context"] => filter(
-                world.kubeconfig.contexts.iter().map(|c| c.name.as_str()),
-                word,
-            ),
+            ["use-context" | "delete-context" | "rename-context" | "set-context"] => {
+                filter(kc.contexts.iter().map(|c| c.name.as_str()), word)
+            }
             _ => Vec::new(),
         },
         "create" if rest.is_empty() => filter(CREATE_SUBS.iter().copied(), word),
@@ -530,13 +521,144 @@ fn resource_words(word: &str) -> Vec<String> {
     filter(v.into_iter(), word)
 }
 
+/// kubectl's global flags (`kubectl options`), with their shorthands.
+const GLOBAL_FLAGS: &[(&str, Option<char>)] = &[
+    ("as", None),
+    ("as-group", None),
+    ("as-uid", None),
+    ("cache-dir", None),
+    ("certificate-authority", None),
+    ("client-certificate", None),
+    ("client-key", None),
+    ("cluster", None),
+    ("context", None),
+    ("disable-compression", None),
+    ("insecure-skip-tls-verify", None),
+    ("kubeconfig", None),
+    ("log-flush-frequency", None),
+    ("match-server-version", None),
+    ("namespace", Some('n')),
+    ("password", None),
+    ("profile", None),
+    ("profile-output", None),
+    ("request-timeout", None),
+    ("server", Some('s')),
+    ("tls-server-name", None),
+    ("token", None),
+    ("user", None),
+    ("username", None),
+    ("v", Some('v')),
+    ("vmodule", None),
+    ("warnings-as-errors", None),
+];
+
+/// The flags each command marks required: cobra offers only these while one is missing.
+const REQUIRED_FLAGS: &[(&str, &[&str])] = &[
+    ("kubectl create deployment", &["image"]),
+    ("kubectl create cronjob", &["image", "schedule"]),
+    ("kubectl create clusterrolebinding", &["clusterrole"]),
+    ("kubectl create service externalname", &["external-name"]),
+    ("kubectl run", &["image"]),
+    ("kubectl autoscale", &["max"]),
+    ("kubectl scale", &["replicas"]),
+];
+
+/// The flag names a `-`/`--` word completes to, as kubectl's (cobra's) completion offers them:
+/// the command's own flags (its `--help` options) and the global ones, long names only for
+/// `--`, shorthands too for `-`, and only the missing required flags while there are any.
+fn flag_names(verb: &str, positional: &[&str], args: &[String], word: &str) -> Vec<String> {
+    let rest: Vec<String> = positional.iter().skip(1).map(|s| s.to_string()).collect();
+    let mut path = crate::kubectl::cmd::help::command_path(verb, &rest);
+    if verb == "top" {
+        match positional.get(1).copied() {
+            Some("pod" | "pods" | "po") => path = "kubectl top pod".into(),
+            Some("node" | "nodes" | "no") => path = "kubectl top node".into(),
+            _ => {}
+        }
+    }
+    let own: Vec<(String, Option<char>, bool)> = crate::kubectl::cmd::help::flags_of(&path)
+        .unwrap_or_else(|| {
+            crate::kubectl::cmd::verb_flags(verb)
+                .iter()
+                .map(|f| (f.long.to_string(), f.short, f.repeat))
+                .collect()
+        });
+    let set = |name: &str| {
+        args.iter()
+            .any(|a| a == &format!("--{name}") || a.starts_with(&format!("--{name}=")))
+    };
+    let set_short = |c: Option<char>| {
+        c.is_some_and(|c| {
+            args.iter()
+                .any(|a| !a.starts_with("--") && a.starts_with(&format!("-{c}")))
+        })
+    };
+    if let Some((_, required)) = REQUIRED_FLAGS.iter().find(|(p, _)| *p == path) {
+        let missing: Vec<String> = required
+            .iter()
+            .filter(|f| !set(f))
+            .map(|f| format!("--{f}"))
+            .filter(|f| f.starts_with(word))
+            .collect();
+        if !missing.is_empty() {
+            return missing;
+        }
+    }
+    let mut all: Vec<(String, Option<char>, bool)> = GLOBAL_FLAGS
+        .iter()
+        .map(|(n, s)| (n.to_string(), *s, *n == "as-group"))
+        .chain(own)
+        .collect();
+    all.push(("help".into(), Some('h'), false));
+    let mut out = Vec::new();
+    for (name, short, list) in all {
+        // A flag already given is not offered again, unless it collects several values.
+        if !list && (set(&name) || set_short(short)) {
+            continue;
+        }
+        let long = format!("--{name}");
+        if long.starts_with(word) && !out.contains(&long) {
+            out.push(long);
+        }
+        if let Some(c) = short {
+            let s = format!("-{c}");
+            if word == "-" && !out.contains(&s) {
+                out.push(s);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The kubeconfig kubectl would read in this shell (`KUBECONFIG`, else ~/.kube/config on its host).
+fn shell_kubeconfig(sh: &Shell, world: &World) -> crate::world::KubeConfig {
+    world
+        .load_kubeconfig(
+            &crate::world::Sources {
+                host: &sh.host,
+                cwd: &sh.cwd,
+                explicit: None,
+                env: sh.vars.get("KUBECONFIG").map(String::as_str),
+            },
+            false,
+        )
+        .map(|l| l.merged)
+        .unwrap_or_default()
+}
+
+/// The World cluster the current context of `kc` reaches from the shell's host.
+fn shell_cluster(sh: &Shell, world: &World, kc: &crate::world::KubeConfig) -> Option<String> {
+    let ctx = kc.current_context()?;
+    let entry = kc.cluster(&ctx.cluster)?;
+    world.cluster_for_server(&entry.server, &sh.host).ok()
+}
+
 fn flag_values(sh: &Shell, world: &World, flag: &str, word: &str) -> Vec<String> {
     match flag {
         "n" | "namespace" => {
-            let Some(c) = world
-                .current_cluster_name()
-                .and_then(|n| world.clusters.get(&n))
-            else {
+            let kc = shell_kubeconfig(sh, world);
+            let Some(c) = shell_cluster(sh, world, &kc).and_then(|n| world.clusters.get(&n)) else {
                 return Vec::new();
             };
             c.list_all("namespaces")
@@ -547,7 +669,10 @@ fn flag_values(sh: &Shell, world: &World, flag: &str, word: &str) -> Vec<String>
                 .collect()
         }
         "context" => filter(
-            world.kubeconfig.contexts.iter().map(|c| c.name.as_str()),
+            shell_kubeconfig(sh, world)
+                .contexts
+                .iter()
+                .map(|c| c.name.as_str()),
             word,
         ),
         "o" | "output" => filter(OUTPUTS.iter().copied(), word),
@@ -597,6 +722,68 @@ mod tests {
             vec!["node01", "node02"]
         );
         assert_eq!(c(&sh, &w, "k drain node0").replacement, "node0");
+    }
+
+    #[test]
+    fn flags_complete_as_kubectls_bash_completion_offers_them() {
+        let w = World::standard();
+        let sh = Shell::new("controlplane");
+        let get = c(&sh, &w, "kubectl get pods --").candidates;
+        for f in [
+            "--all-namespaces",
+            "--selector",
+            "--output",
+            "--show-labels",
+            "--kubeconfig",
+            "--help",
+        ] {
+            assert!(get.contains(&f.to_string()), "{f}: {get:?}");
+        }
+        assert!(!get.contains(&"--image".to_string()), "{get:?}");
+        assert!(!get.iter().any(|f| f.ends_with('=')), "{get:?}");
+        // While a required flag is missing, it is the only one offered.
+        assert_eq!(
+            c(&sh, &w, "kubectl create deployment x --").candidates,
+            vec!["--image"]
+        );
+        assert_eq!(
+            c(&sh, &w, "kubectl create deployment x --ima").replacement,
+            "--image "
+        );
+        let deploy = c(&sh, &w, "kubectl create deployment x --image=nginx --").candidates;
+        for f in [
+            "--replicas",
+            "--port",
+            "--dry-run",
+            "--output",
+            "--save-config",
+        ] {
+            assert!(deploy.contains(&f.to_string()), "{f}: {deploy:?}");
+        }
+        // The subcommand's own flags, not every create subcommand's.
+        assert!(
+            !deploy.contains(&"--from-literal".to_string()),
+            "{deploy:?}"
+        );
+        assert!(c(&sh, &w, "k create cm x --")
+            .candidates
+            .contains(&"--from-literal".to_string()));
+        assert_eq!(
+            c(&sh, &w, "k create cronjob x --").candidates,
+            vec!["--image", "--schedule"]
+        );
+        // `-` offers the shorthands too.
+        let short = c(&sh, &w, "k get po -").candidates;
+        assert!(
+            short.contains(&"-A".to_string()) && short.contains(&"-o".to_string()),
+            "{short:?}"
+        );
+        assert!(c(&sh, &w, "k rollout status deploy/x --")
+            .candidates
+            .contains(&"--timeout".to_string()));
+        assert!(c(&sh, &w, "k top pod --")
+            .candidates
+            .contains(&"--containers".to_string()));
     }
 
     #[test]

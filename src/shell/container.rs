@@ -679,6 +679,12 @@ pub fn attach(env: &mut Env, a: Attach, io: &Io, mut out: Output) -> Output {
             return out;
         }
     };
+    if let Some(copy) = a.copy.clone() {
+        let out_of = matches!(copy, crate::world::Copy::Out { .. });
+        let o = merge(out, copy_in_container(env, session, copy));
+        // Copying out, kubectl reads tar's stream and ends with tar's own messages.
+        return if out_of { o } else { finish_run(env, &a, o) };
+    }
     let command = if a.command.is_empty() {
         vec![session.shell.clone()]
     } else {
@@ -713,6 +719,96 @@ pub fn attach(env: &mut Env, a: Attach, io: &Io, mut out: Output) -> Output {
     }
     let o = run_argv(env, session, &command, if a.stdin { io.stdin } else { "" });
     finish_run(env, &a, merge(out, o))
+}
+
+/// The container's side of `kubectl cp`: its `tar` unpacking the copied files (`tar -xmf - -C
+/// DIR`) or packing a path for the host (`tar cf - SRC`), with tar's messages (GNU tar's, or
+/// busybox's). An image without tar cannot be copied to or from.
+fn copy_in_container(env: &mut Env, mut session: Session, copy: crate::world::Copy) -> Output {
+    if session.userland == Userland::None && !session.has("tar") {
+        let mut out = Output::err(not_found_oci("tar"), 126);
+        out.stderr
+            .push_str("command terminated with exit code 126\n");
+        return out;
+    }
+    session.load(env.world);
+    let busybox = session.userland == Userland::Busybox;
+    match copy {
+        crate::world::Copy::Out { src, dest } => {
+            let files: BTreeMap<String, String> = session
+                .fs
+                .walk_files("/")
+                .into_iter()
+                .filter_map(|p| session.fs.read(&p).ok().map(|t| (p.clone(), t.to_string())))
+                .collect();
+            let host = env.sh.host.clone();
+            match env.world.hosts.get_mut(&host) {
+                Some(h) => crate::kubectl::cmd::cp::copy_out(&files, &src, &dest, &mut h.fs),
+                None => Output::default(),
+            }
+        }
+        crate::world::Copy::In {
+            dest,
+            base,
+            entries,
+        } => {
+            // kubectl asks `test -d DEST` first: into a folder, the copy keeps its own name.
+            let root = if session.fs.is_dir(&dest) {
+                format!("{}/{base}", dest.trim_end_matches('/'))
+            } else {
+                dest.clone()
+            };
+            let dir = parent_of(&root).to_string();
+            let name = root.rsplit('/').next().unwrap_or("").to_string();
+            if !session.fs.is_dir(&dir) {
+                return if busybox {
+                    Output::err(
+                        format!(
+                            "tar: can't change directory to '{dir}': No such file or directory\n"
+                        ),
+                        1,
+                    )
+                } else {
+                    Output::err(
+                        format!("tar: {dir}: Cannot open: No such file or directory\ntar: Error is not recoverable: exiting now\n"),
+                        2,
+                    )
+                };
+            }
+            let mut out = Output::default();
+            for (rel, body) in entries {
+                let (path, member) = if rel.is_empty() {
+                    (root.clone(), name.clone())
+                } else {
+                    (format!("{root}/{rel}"), format!("{name}/{rel}"))
+                };
+                let done = match &body {
+                    None => session.fs.mkdir_p(&path),
+                    Some(text) => session
+                        .fs
+                        .mkdir_p(parent_of(&path))
+                        .and_then(|_| session.fs.write(&path, text)),
+                };
+                if let Err(e) = done {
+                    if busybox {
+                        out.stderr
+                            .push_str(&format!("tar: can't open '{member}': {e}\n"));
+                        out.code = 1;
+                        break;
+                    }
+                    out.stderr
+                        .push_str(&format!("tar: {member}: Cannot open: {e}\n"));
+                    out.code = 2;
+                }
+            }
+            if out.code == 2 {
+                out.stderr
+                    .push_str("tar: Exiting with failure status due to previous errors\n");
+            }
+            session.save(env.world);
+            out
+        }
+    }
 }
 
 fn merge(mut out: Output, o: Output) -> Output {

@@ -400,10 +400,12 @@ pub fn dispatch(env: &mut Env, args: &[String], io: &Io) -> Output {
     }
     if name == "kubectl" {
         let (host, cwd) = (env.sh.host.clone(), env.sh.cwd.clone());
+        let kubeconfig = env.sh.vars.get("KUBECONFIG").cloned();
         let inv = crate::kubectl::Invocation {
             host: &host,
             cwd: &cwd,
             stdin: io.stdin,
+            kubeconfig_env: kubeconfig.as_deref(),
         };
         if env.sh.interactive && env.sh.pending_edit.is_none() {
             if let (Some(verb), argv) = crate::kubectl::verb_of(rest) {

@@ -49,8 +49,8 @@ pub struct Shell {
     status: i32,
     /// The file system used when the shell's host is not in the World.
     fallback: Vfs,
-    /// Where `exit` goes back to after `ssh`: (host, cwd) of each hop.
-    ssh_stack: Vec<(String, String)>,
+    /// Where `exit` goes back to after `ssh`: host, cwd and variables of each hop.
+    ssh_stack: Vec<Hop>,
     /// Outputs of `<(...)` in the current line, by their `/dev/fd/N` path.
     fds: BTreeMap<String, String>,
     /// Set by `exit`: the rest of the line is not run.
@@ -73,9 +73,26 @@ pub(crate) struct Saved {
     cwd: String,
     vars: BTreeMap<String, String>,
     aliases: BTreeMap<String, String>,
-    ssh_stack: Vec<(String, String)>,
+    ssh_stack: Vec<Hop>,
     exit_now: bool,
     functions: BTreeMap<String, parser::Compound>,
+}
+
+/// The shell an `ssh` left behind: its host, working directory and variables.
+pub(crate) type Hop = (String, String, BTreeMap<String, String>);
+
+/// The variables a root login shell starts with (a new shell, or one `ssh` opens).
+pub(crate) fn login_vars() -> BTreeMap<String, String> {
+    let mut vars = BTreeMap::new();
+    vars.insert("HOME".to_string(), "/root".to_string());
+    vars.insert("USER".to_string(), "root".to_string());
+    vars.insert("SHELL".to_string(), "/bin/bash".to_string());
+    vars.insert("TERM".to_string(), "xterm".to_string());
+    vars.insert(
+        "PATH".to_string(),
+        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
+    );
+    vars
 }
 
 impl Shell {
@@ -83,15 +100,7 @@ impl Shell {
     pub fn new(host: &str) -> Self {
         let mut aliases = BTreeMap::new();
         aliases.insert("k".to_string(), "kubectl".to_string());
-        let mut vars = BTreeMap::new();
-        vars.insert("HOME".to_string(), "/root".to_string());
-        vars.insert("USER".to_string(), "root".to_string());
-        vars.insert("SHELL".to_string(), "/bin/bash".to_string());
-        vars.insert("TERM".to_string(), "xterm".to_string());
-        vars.insert(
-            "PATH".to_string(),
-            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
-        );
+        let vars = login_vars();
         let mut fallback = Vfs::new();
         for d in ["/root", "/tmp"] {
             let _ = fallback.mkdir_p(d);

@@ -1,9 +1,9 @@
-//! `kubectl config`: contexts of the learner's kubeconfig.
+//! `kubectl config`: the contexts, users and clusters of the kubeconfig file(s) kubectl reads on
+//! the host it runs on, written back to the file each entry came from.
 
 use crate::kubectl::flags::{flag, val, FlagSpec};
 use crate::kubectl::printers::table;
-use crate::kubectl::Ctx;
-use crate::world::World;
+use crate::world::{KubeConfig, World};
 use crate::Output;
 
 pub const FLAGS: &[FlagSpec] = &[
@@ -22,13 +22,31 @@ pub const FLAGS: &[FlagSpec] = &[
     val("certificate-authority", None),
     flag("embed-certs", None),
     flag("insecure-skip-tls-verify", None),
+    flag("set-raw-bytes", None),
 ];
 
-/// `kubectl config ...` runs even when no context is set, so it takes the World directly.
+/// `kubectl config ...` runs even when no context is set, so it takes the World directly. A
+/// `--kubeconfig` file that does not exist yet is an empty kubeconfig (a change creates it).
 pub fn run(world: &mut World, argv: &[String], inv: crate::kubectl::Invocation<'_>) -> Output {
-    let out = run_inner(world, argv, inv);
-    if out.code == 0 {
-        world.sync_kubeconfig_file();
+    let mut specs = FLAGS.to_vec();
+    specs.extend_from_slice(crate::kubectl::GLOBAL);
+    let p = match crate::kubectl::flags::parse(argv, &specs) {
+        Ok(p) => p,
+        Err(e) => {
+            return Output::err(
+                format!("error: {e}\nSee 'kubectl config --help' for usage.\n"),
+                1,
+            )
+        }
+    };
+    let loaded = match world.load_kubeconfig(&inv.sources(p.get("kubeconfig")), false) {
+        Ok(l) => l,
+        Err(e) => return Output::err(format!("{e}\n"), 1),
+    };
+    let mut kc = loaded.merged.clone();
+    let out = run_inner(world, &mut kc, &loaded, &p, inv);
+    if out.code == 0 && kc != loaded.merged {
+        world.save_kubeconfig(inv.host, &loaded, &kc);
     }
     out
 }
@@ -51,23 +69,17 @@ fn read_file(
         })
 }
 
-fn run_inner(world: &mut World, argv: &[String], inv: crate::kubectl::Invocation<'_>) -> Output {
-    let mut specs = FLAGS.to_vec();
-    specs.extend_from_slice(crate::kubectl::GLOBAL);
-    let p = match crate::kubectl::flags::parse(argv, &specs) {
-        Ok(p) => p,
-        Err(e) => {
-            return Output::err(
-                format!("error: {e}\nSee 'kubectl config --help' for usage.\n"),
-                1,
-            )
-        }
-    };
+fn run_inner(
+    world: &World,
+    kc: &mut KubeConfig,
+    loaded: &crate::world::Loaded,
+    p: &crate::kubectl::flags::Parsed,
+    inv: crate::kubectl::Invocation<'_>,
+) -> Output {
     let args = p.args.clone();
-    if let Some(out) = entries(world, &p, &args, inv) {
+    if let Some(out) = entries(world, kc, loaded.file_name(), p, &args, inv) {
         return out;
     }
-    let kc = &mut world.kubeconfig;
     match args.first().map(String::as_str) {
         Some("current-context") => match kc.current_context() {
             Some(c) => Output::ok(format!("{}\n", c.name)),
@@ -87,7 +99,9 @@ fn run_inner(world: &mut World, argv: &[String], inv: crate::kubectl::Invocation
         Some("get-contexts") => {
             let headers: Vec<String> = ["CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"].iter().map(|s| s.to_string()).collect();
             if p.get("output") == Some("name") {
-                return Output::ok(kc.contexts.iter().map(|c| format!("{}\n", c.name)).collect::<String>());
+                let mut names: Vec<&str> = kc.contexts.iter().map(|c| c.name.as_str()).collect();
+                names.sort();
+                return Output::ok(names.iter().map(|n| format!("{n}\n")).collect::<String>());
             }
             let filter = args.get(1);
             if let Some(f) = filter {
@@ -95,18 +109,21 @@ fn run_inner(world: &mut World, argv: &[String], inv: crate::kubectl::Invocation
                     return Output::err(format!("error: context {f} not found\n"), 1);
                 }
             }
-            let rows: Vec<Vec<String>> = kc
-                .contexts
-                .iter()
+            let mut sorted: Vec<&crate::world::Context> = kc.contexts.iter().collect();
+            sorted.sort_by(|a, b| a.name.cmp(&b.name));
+            let rows: Vec<Vec<String>> = sorted
+                .into_iter()
                 .filter(|c| filter.is_none_or(|f| &c.name == f))
                 .map(|c| {
-                    let ns = if c.namespace == "default" { String::new() } else { c.namespace.clone() };
-                    vec![if c.name == kc.current { "*".into() } else { String::new() }, c.name.clone(), c.cluster.clone(), c.user.clone(), ns]
+                    vec![if c.name == kc.current { "*".into() } else { String::new() }, c.name.clone(), c.cluster.clone(), c.user.clone(), c.namespace.clone()]
                 })
                 .collect();
             Output::ok(table::render(&headers, &rows))
         }
         Some("set-context") => {
+            if p.is_set("current") && kc.current.is_empty() {
+                return Output::err("error: no current context is set\n", 1);
+            }
             let target = if p.is_set("current") { Some(kc.current.clone()) } else { args.get(1).cloned() };
             let Some(target) = target else {
                 return Output::err("error: you must specify a non-empty context name or --current\nSee 'kubectl config set-context -h' for help and examples\n", 1);
@@ -139,45 +156,227 @@ fn run_inner(world: &mut World, argv: &[String], inv: crate::kubectl::Invocation
             }
         }
         Some("get-clusters") => {
-            let mut names: Vec<String> = kc.contexts.iter().map(|c| c.cluster.clone()).collect();
-            names.extend(kc.clusters.iter().map(|c| c.name.clone()));
-            names.retain(|n| !n.is_empty());
+            let mut names: Vec<String> = kc.clusters.iter().map(|c| c.name.clone()).collect();
             names.sort();
-            names.dedup();
             Output::ok(format!("NAME\n{}", names.iter().map(|n| format!("{n}\n")).collect::<String>()))
         }
-        Some("view") => {
-            if p.is_set("minify") && world.kubeconfig.current_context().is_none() {
-                return Output::err("error: current-context must exist in order to minify\n", 1);
-            }
-            Output::ok(world.kubeconfig_yaml(p.is_set("minify"), p.is_set("raw") || p.is_set("flatten")))
-        }
+        Some("view") => view(world, kc, p, inv),
         Some(other) => Output::err(format!("error: unknown command \"{other}\" for \"kubectl config\"\n"), 1),
         None => Output::ok("Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".\n\nAvailable Commands:\n  current-context   Display the current-context\n  delete-cluster    Delete the specified cluster from the kubeconfig\n  delete-context    Delete the specified context from the kubeconfig\n  delete-user       Delete the specified user from the kubeconfig\n  get-clusters      Display clusters defined in the kubeconfig\n  get-contexts      Describe one or many contexts\n  get-users         Display users defined in the kubeconfig\n  rename-context    Rename a context from the kubeconfig file\n  set-cluster       Set a cluster entry in kubeconfig\n  set-context       Set a context entry in kubeconfig\n  set-credentials   Set a user entry in kubeconfig\n  unset             Unset an individual value in a kubeconfig file\n  use-context       Set the current-context in a kubeconfig file\n  view              Display merged kubeconfig settings or a specified kubeconfig file\n\nUsage:\n  kubectl config SUBCOMMAND [options]\n"),
     }
 }
 
-/// Unused: config does not go through Ctx.
-pub fn _unused(_: &Ctx<'_>) {}
+/// `kubectl config set PROPERTY VALUE`: one field of the kubeconfig by its dotted path
+/// (`contexts.NAME.namespace`); an entry that does not exist yet is created. Binary fields
+/// (`...-data`) take base64 unless `raw`.
+fn set_property(kc: &mut KubeConfig, prop: &str, value: &str, raw: bool) -> Result<(), String> {
+    use base64::Engine;
+    let data = |v: &str| -> Result<String, String> {
+        if raw {
+            return Ok(v.to_string());
+        }
+        base64::engine::general_purpose::STANDARD
+            .decode(v.as_bytes())
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map_err(|e| {
+                let at = match e {
+                    base64::DecodeError::InvalidByte(i, _)
+                    | base64::DecodeError::InvalidLastSymbol(i, _) => i,
+                    base64::DecodeError::InvalidLength(n) => n,
+                    base64::DecodeError::InvalidPadding => v.len(),
+                };
+                format!("error decoding input value: illegal base64 data at input byte {at}")
+            })
+    };
+    let boolean = |v: &str| -> Result<bool, String> {
+        match v {
+            "1" | "t" | "T" | "true" | "TRUE" | "True" => Ok(true),
+            "0" | "f" | "F" | "false" | "FALSE" | "False" => Ok(false),
+            _ => Err(format!(
+                "strconv.ParseBool: parsing \"{v}\": invalid syntax"
+            )),
+        }
+    };
+    // client-go's message for a field it does not know names the map it was looking in.
+    let map_error = |names: Vec<&str>| {
+        let entries: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{n}:0xc0000{:05x}", 0x1a000 + i * 0x50))
+            .collect();
+        format!("can't set a map to a value: map[{}]", entries.join(" "))
+    };
+    let parts: Vec<&str> = prop.splitn(3, '.').collect();
+    match parts.as_slice() {
+        ["current-context"] => kc.current = value.to_string(),
+        ["contexts", name, field] => {
+            if !matches!(*field, "cluster" | "user" | "namespace") {
+                return Err(map_error(
+                    kc.contexts.iter().map(|c| c.name.as_str()).collect(),
+                ));
+            }
+            if kc.context(name).is_none() {
+                kc.contexts.push(crate::world::Context {
+                    name: name.to_string(),
+                    ..Default::default()
+                });
+            }
+            if let Some(c) = kc.contexts.iter_mut().find(|c| c.name == *name) {
+                match *field {
+                    "cluster" => c.cluster = value.to_string(),
+                    "user" => c.user = value.to_string(),
+                    _ => c.namespace = value.to_string(),
+                }
+            }
+        }
+        ["clusters", name, field] => {
+            if !matches!(
+                *field,
+                "server"
+                    | "certificate-authority"
+                    | "certificate-authority-data"
+                    | "insecure-skip-tls-verify"
+            ) {
+                return Err(map_error(
+                    kc.clusters.iter().map(|c| c.name.as_str()).collect(),
+                ));
+            }
+            let mut entry =
+                kc.cluster(name)
+                    .cloned()
+                    .unwrap_or_else(|| crate::world::ClusterEntry {
+                        name: name.to_string(),
+                        ..Default::default()
+                    });
+            match *field {
+                "server" => entry.server = value.to_string(),
+                "certificate-authority" => entry.certificate_authority = value.to_string(),
+                "certificate-authority-data" => entry.certificate_authority_data = data(value)?,
+                _ => entry.insecure_skip_tls_verify = boolean(value)?,
+            }
+            kc.clusters.retain(|c| c.name != *name);
+            kc.clusters.push(entry);
+        }
+        ["users", name, field] => {
+            let known = [
+                "token",
+                "client-certificate",
+                "client-key",
+                "client-certificate-data",
+                "client-key-data",
+                "username",
+                "password",
+            ];
+            if !known.contains(field) {
+                return Err(map_error(
+                    kc.users.iter().map(|u| u.name.as_str()).collect(),
+                ));
+            }
+            let mut entry = kc
+                .user(name)
+                .cloned()
+                .unwrap_or_else(|| crate::world::AuthInfo {
+                    name: name.to_string(),
+                    ..Default::default()
+                });
+            match *field {
+                "token" => entry.token = value.to_string(),
+                "client-certificate" => entry.client_certificate = value.to_string(),
+                "client-key" => entry.client_key = value.to_string(),
+                "client-certificate-data" => entry.client_certificate_data = data(value)?,
+                "client-key-data" => entry.client_key_data = data(value)?,
+                "username" => entry.username = value.to_string(),
+                _ => entry.password = value.to_string(),
+            }
+            kc.users.retain(|u| u.name != *name);
+            kc.users.push(entry);
+        }
+        [first, ..] if !matches!(*first, "contexts" | "clusters" | "users") => {
+            return Err(format!("unable to parse {prop} after [] at api.Config"));
+        }
+        _ => return Err(format!("unable to parse {prop} after [] at api.Config")),
+    }
+    Ok(())
+}
+
+/// `kubectl config view`: the merged kubeconfig; `--minify` keeps the current context's entries,
+/// `--flatten` embeds the files entries name, and `--raw` (or `--flatten`) shows secrets.
+fn view(
+    world: &World,
+    kc: &KubeConfig,
+    p: &crate::kubectl::flags::Parsed,
+    inv: crate::kubectl::Invocation<'_>,
+) -> Output {
+    let mut shown = kc.clone();
+    if p.is_set("minify") {
+        if kc.current.is_empty() {
+            return Output::err("error: current-context must exist in order to minify\n", 1);
+        }
+        if kc.current_context().is_none() {
+            return Output::err(format!("error: cannot locate context {}\n", kc.current), 1);
+        }
+        shown = kc.minified();
+    }
+    if p.is_set("flatten") {
+        let embed = |path: &mut String, data: &mut String| -> Result<(), String> {
+            if !path.is_empty() {
+                *data = read_file(world, &inv, path)?;
+                path.clear();
+            }
+            Ok(())
+        };
+        for c in &mut shown.clusters {
+            if let Err(e) = embed(
+                &mut c.certificate_authority,
+                &mut c.certificate_authority_data,
+            ) {
+                return Output::err(format!("error: {e}\n"), 1);
+            }
+        }
+        for u in &mut shown.users {
+            if let Err(e) = embed(&mut u.client_certificate, &mut u.client_certificate_data)
+                .and_then(|_| embed(&mut u.client_key, &mut u.client_key_data))
+            {
+                return Output::err(format!("error: {e}\n"), 1);
+            }
+        }
+    }
+    let text = shown.to_yaml(p.is_set("raw") || p.is_set("flatten"));
+    let value = || serde_yaml::from_str::<serde_json::Value>(&text).unwrap_or_default();
+    match p.get("output") {
+        None | Some("yaml") => Output::ok(text),
+        Some("json") => Output::ok(format!(
+            "{}\n",
+            serde_json::to_string_pretty(&value()).unwrap_or_default()
+        )),
+        Some(o) if o.starts_with("jsonpath=") => {
+            match crate::kubectl::printers::jsonpath::render(&o["jsonpath=".len()..], &value()) {
+                Ok(s) => Output::ok(s),
+                Err(e) => Output::err(format!("error: {e}\n"), 1),
+            }
+        }
+        Some(o) => Output::err(format!("error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml\n"), 1),
+    }
+}
 
 /// The subcommands that edit users, clusters and contexts by name; `None` for the others.
 fn entries(
-    world: &mut World,
+    world: &World,
+    kc: &mut KubeConfig,
+    file: &str,
     p: &crate::kubectl::flags::Parsed,
     args: &[String],
     inv: crate::kubectl::Invocation<'_>,
 ) -> Option<Output> {
     let sub = args.first()?.as_str();
     let name = args.get(1).cloned();
-    let file = crate::world::KUBECONFIG_PATH;
     let embed = p.is_set("embed-certs");
     Some(match sub {
         "set-credentials" => {
             let Some(name) = name else {
                 return Some(Output::err("error: you must specify a non-empty user name\nSee 'kubectl config set-credentials -h' for help and examples\n", 1));
             };
-            let mut entry = world
-                .kubeconfig
+            let mut entry = kc
                 .users
                 .iter()
                 .find(|u| u.name == name)
@@ -218,7 +417,12 @@ fn entries(
             if let Some(t) = p.get("token") {
                 entry.token = t.to_string();
             }
-            let kc = &mut world.kubeconfig;
+            if let Some(u) = p.get("username") {
+                entry.username = u.to_string();
+            }
+            if let Some(pw) = p.get("password") {
+                entry.password = pw.to_string();
+            }
             match kc.users.iter_mut().find(|u| u.name == name) {
                 Some(u) => *u = entry,
                 None => kc.users.push(entry),
@@ -229,8 +433,7 @@ fn entries(
             let Some(name) = name else {
                 return Some(Output::err("error: you must specify a non-empty cluster name\nSee 'kubectl config set-cluster -h' for help and examples\n", 1));
             };
-            let mut entry = world
-                .kubeconfig
+            let mut entry = kc
                 .clusters
                 .iter()
                 .find(|c| c.name == name)
@@ -263,7 +466,6 @@ fn entries(
                     entry.certificate_authority = abs;
                 }
             }
-            let kc = &mut world.kubeconfig;
             match kc.clusters.iter_mut().find(|c| c.name == name) {
                 Some(c) => *c = entry,
                 None => kc.clusters.push(entry),
@@ -274,7 +476,6 @@ fn entries(
             let Some(name) = name else {
                 return Some(Output::err("error: Unexpected args: []\nSee 'kubectl config delete-context -h' for help and examples\n", 1));
             };
-            let kc = &mut world.kubeconfig;
             let Some(i) = kc.contexts.iter().position(|c| c.name == name) else {
                 return Some(Output::err(
                     format!("error: cannot delete context {name}, not in {file}\n"),
@@ -293,14 +494,10 @@ fn entries(
             let Some(name) = name else {
                 return Some(Output::err("error: user to delete is required\nSee 'kubectl config delete-user -h' for help and examples\n", 1));
             };
-            let kc = &mut world.kubeconfig;
-            let implicit = kc.contexts.iter().any(|c| c.user == name)
-                && !kc.users.iter().any(|u| u.name == name);
             match kc.users.iter().position(|u| u.name == name) {
                 Some(i) => {
                     kc.users.remove(i);
                 }
-                None if implicit => {}
                 None => {
                     return Some(Output::err(
                         format!("error: cannot delete user {name}, not in {file}\n"),
@@ -314,7 +511,6 @@ fn entries(
             let Some(name) = name else {
                 return Some(Output::err("error: Unexpected args: []\nSee 'kubectl config delete-cluster -h' for help and examples\n", 1));
             };
-            let kc = &mut world.kubeconfig;
             match kc.clusters.iter().position(|c| c.name == name) {
                 Some(i) => {
                     kc.clusters.remove(i);
@@ -332,7 +528,6 @@ fn entries(
             let (Some(old), Some(new)) = (name, args.get(2).cloned()) else {
                 return Some(Output::err("error: Unexpected args: []\nSee 'kubectl config rename-context -h' for help and examples\n", 1));
             };
-            let kc = &mut world.kubeconfig;
             if kc.contexts.iter().any(|c| c.name == new) {
                 return Some(Output::err(
                     format!("error: cannot rename the context \"{old}\", the context \"{new}\" already exists in {file}\n"),
@@ -352,22 +547,32 @@ fn entries(
             Output::ok(format!("Context \"{old}\" renamed to \"{new}\".\n"))
         }
         "get-users" => {
-            let kc = &world.kubeconfig;
-            let mut names: Vec<String> = kc.contexts.iter().map(|c| c.user.clone()).collect();
-            names.extend(kc.users.iter().map(|u| u.name.clone()));
-            names.retain(|n| !n.is_empty());
+            let mut names: Vec<String> = kc.users.iter().map(|u| u.name.clone()).collect();
             names.sort();
-            names.dedup();
             Output::ok(format!(
                 "NAME\n{}",
                 names.iter().map(|n| format!("{n}\n")).collect::<String>()
             ))
         }
+        "set" => {
+            let (Some(prop), Some(value), None) = (args.get(1), args.get(2), args.get(3)) else {
+                let mut out =
+                    Output::ok(crate::kubectl::cmd::help::for_command("kubectl config set"));
+                out.stderr = format!("error: Unexpected args: [{}]\n", args[1..].join(" "));
+                out.code = 1;
+                return Some(out);
+            };
+            Some(
+                match set_property(kc, prop, value, p.is_set("set-raw-bytes")) {
+                    Ok(()) => Output::ok(format!("Property \"{prop}\" set.\n")),
+                    Err(e) => Output::err(format!("error: {e}\n"), 1),
+                },
+            )?
+        }
         "unset" => {
             let Some(prop) = name else {
                 return Some(Output::err("error: unexpected args: []\nSee 'kubectl config unset -h' for help and examples\n", 1));
             };
-            let kc = &mut world.kubeconfig;
             let parts: Vec<&str> = prop.splitn(3, '.').collect();
             let ok = match parts.as_slice() {
                 ["current-context"] => {

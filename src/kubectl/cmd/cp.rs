@@ -87,6 +87,8 @@ fn container_of(ctx: &mut Ctx<'_>, pod: &Value) -> Option<Value> {
     }
 }
 
+/// `kubectl cp`: the real kubectl runs `tar` in the container (`tar -xmf -` to copy in, `tar cf -`
+/// to copy out); the shell runs the container's side (see [`crate::world::Copy`]).
 pub fn cp(ctx: &mut Ctx<'_>) {
     let args = ctx.flags.args.clone();
     if args.len() != 2 {
@@ -97,41 +99,115 @@ pub fn cp(ctx: &mut Ctx<'_>) {
         (Some(_), Some(_)) => ctx.error("one of src or dest must be a local file specification"),
         (None, None) => ctx.error("one of src or dest must be a remote file specification"),
         (None, Some((ns, name))) => {
-            // Reaching the pod first gives the same errors kubectl gives before it streams anything.
-            let Some(pod) = find_pod(ctx, ns, &name) else {
+            let Some(entries) = local_entries(ctx, &src.path) else {
+                return ctx.error(&format!("{} doesn't exist in local filesystem", src.path));
+            };
+            let Some((pod, ct)) = running_container(ctx, ns, &name) else {
                 return;
             };
-            if container_of(ctx, &pod).is_none() {
-                return;
+            if dest.path.is_empty() {
+                return ctx.error("remote path cannot be empty");
             }
-            ctx.error("kubedojo: copying into a container is not simulated (its file system is read-only here); mount a ConfigMap or use a volume instead");
+            let base = crate::vfs::normalize(ctx.inv.cwd, &src.path)
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let copy = crate::world::Copy::In {
+                dest: crate::vfs::normalize("/", &dest.path),
+                base,
+                entries,
+            };
+            attach_copy(ctx, &pod, &ct, copy);
         }
         (Some((ns, name)), None) => {
-            let Some(pod) = find_pod(ctx, ns, &name) else {
+            let Some((pod, ct)) = running_container(ctx, ns, &name) else {
                 return;
             };
-            if object::str_at(&pod, "status.phase") != "Running" {
-                let phase = object::str_at(&pod, "status.phase").to_string();
-                return ctx.error(&format!(
-                    "cannot exec into a container in a completed pod; current phase is {phase}"
-                ));
+            if ctx.world.attach_enabled {
+                let dest = crate::vfs::normalize(ctx.inv.cwd, &dest.path);
+                let copy = crate::world::Copy::Out {
+                    src: src.path.clone(),
+                    dest,
+                };
+                return attach_copy(ctx, &pod, &ct, copy);
             }
-            let Some(ct) = container_of(ctx, &pod) else {
-                return;
-            };
             let Some(c) = ctx.cluster_ref() else { return };
             let files = container::files(c, &pod, &ct);
-            copy_out(ctx, &files, &src.path, &dest.path);
+            let host = ctx.inv.host.to_string();
+            let dest = crate::vfs::normalize(ctx.inv.cwd, &dest.path);
+            let Some(fs) = ctx.world.hosts.get_mut(&host).map(|h| &mut h.fs) else {
+                return;
+            };
+            let out = copy_out(&files, &src.path, &dest, fs);
+            ctx.out.stderr.push_str(&out.stderr);
+            ctx.out.code = out.code;
         }
     }
 }
 
-fn copy_out(
-    ctx: &mut Ctx<'_>,
+/// The pod and container a copy reaches (kubectl's errors when it cannot exec there).
+fn running_container(ctx: &mut Ctx<'_>, ns: Option<String>, name: &str) -> Option<(Value, Value)> {
+    let pod = find_pod(ctx, ns, name)?;
+    if object::str_at(&pod, "status.phase") != "Running" {
+        let phase = object::str_at(&pod, "status.phase").to_string();
+        ctx.error(&format!(
+            "cannot exec into a container in a completed pod; current phase is {phase}"
+        ));
+        return None;
+    }
+    let ct = container_of(ctx, &pod)?;
+    Some((pod, ct))
+}
+
+/// Hands the container's side of a copy to the shell, which runs it in the container's userland.
+fn attach_copy(ctx: &mut Ctx<'_>, pod: &Value, ct: &Value, copy: crate::world::Copy) {
+    if !ctx.world.attach_enabled {
+        return ctx.error("kubedojo: kubectl cp needs the exam shell to reach the container");
+    }
+    ctx.world.attach = Some(crate::world::Attach {
+        cluster: ctx.cluster.clone(),
+        namespace: object::namespace(pod).to_string(),
+        pod: object::name(pod).to_string(),
+        container: object::str_at(ct, "name").to_string(),
+        copy: Some(copy),
+        ..Default::default()
+    });
+}
+
+/// The local file or folder to copy in, as entries relative to it; `None` when it does not exist.
+fn local_entries(ctx: &Ctx<'_>, path: &str) -> Option<Vec<(String, Option<String>)>> {
+    let full = crate::vfs::normalize(ctx.inv.cwd, path);
+    let fs = &ctx.world.hosts.get(ctx.inv.host)?.fs;
+    if fs.is_file(&full) {
+        return Some(vec![(
+            String::new(),
+            Some(fs.read(&full).ok()?.to_string()),
+        )]);
+    }
+    if !fs.is_dir(&full) {
+        return None;
+    }
+    let prefix = if full == "/" { 1 } else { full.len() + 1 };
+    let mut entries = vec![(String::new(), None)];
+    for p in fs.walk(&full) {
+        let rel = p.get(prefix..).unwrap_or("").to_string();
+        let body = fs.read(&p).ok().map(String::from);
+        entries.push((rel, body));
+    }
+    Some(entries)
+}
+
+/// The host side of `tar cf - SRC | tar xf -`: the container's files under `src` (one file, or a
+/// folder's files) written to `dest` on the host (inside it when it is a folder). The output holds
+/// tar's messages.
+pub fn copy_out(
     files: &std::collections::BTreeMap<String, String>,
     src: &str,
-    dest: &str,
-) {
+    dest_full: &str,
+    fs: &mut crate::vfs::Vfs,
+) -> crate::Output {
+    let mut out = crate::Output::default();
     let src_norm = crate::vfs::normalize("/", src);
     let prefix = format!("{}/", src_norm.trim_end_matches('/'));
     let picked: Vec<(String, String)> = match files.get(&src_norm) {
@@ -143,44 +219,40 @@ fn copy_out(
             .collect(),
     };
     if src.starts_with('/') {
-        ctx.warn("tar: Removing leading `/' from member names");
+        out.stderr
+            .push_str("tar: Removing leading `/' from member names\n");
     }
     if picked.is_empty() {
-        return ctx.error(&format!(
-            "tar: {src_norm}: Cannot stat: No such file or directory\ntar: Exiting with failure status due to previous errors"
+        out.stderr.push_str(&format!(
+            "tar: {src_norm}: Cannot stat: No such file or directory\ntar: Exiting with failure status due to previous errors\n"
         ));
+        out.code = 1;
+        return out;
     }
-    let dest_full = crate::vfs::normalize(ctx.inv.cwd, dest);
-    let host_name = ctx.inv.host.to_string();
-    let Some(host) = ctx.world.hosts.get_mut(&host_name) else {
-        return;
-    };
     let single = picked.len() == 1 && picked[0].0.is_empty();
-    let mut failure = None;
     for (rel, body) in picked {
         let target = if single {
-            if host.fs.is_dir(&dest_full) {
+            if fs.is_dir(dest_full) {
                 let base = src_norm.rsplit('/').next().unwrap_or("file");
                 format!("{}/{base}", dest_full.trim_end_matches('/'))
             } else {
-                dest_full.clone()
+                dest_full.to_string()
             }
         } else {
             format!("{}/{rel}", dest_full.trim_end_matches('/'))
         };
         if let Some((dir, _)) = target.rsplit_once('/') {
             if !dir.is_empty() {
-                let _ = host.fs.mkdir_p(dir);
+                let _ = fs.mkdir_p(dir);
             }
         }
-        if let Err(e) = host.fs.write(&target, &body) {
-            failure = Some(format!("open {target}: {e}"));
+        if let Err(e) = fs.write(&target, &body) {
+            out.stderr.push_str(&format!("error: open {target}: {e}\n"));
+            out.code = 1;
             break;
         }
     }
-    if let Some(f) = failure {
-        ctx.error(&f);
-    }
+    out
 }
 
 /// `kubectl port-forward (pod/NAME | svc/NAME | deploy/NAME) [LOCAL:]REMOTE ...`.

@@ -112,6 +112,37 @@ pub fn for_command(path: &str) -> String {
     format!("{summary}\n\nExamples:\n{examples}\n\nUsage:\n  {usage}\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n")
 }
 
+/// The flags a command's verbatim `--help` lists under `Options:` (long name, shorthand, and
+/// whether it collects several values: its default is a list), as kubectl v1.32 has them; `None`
+/// for a command without a verbatim help text.
+pub fn flags_of(path: &str) -> Option<Vec<(String, Option<char>, bool)>> {
+    let text = verbatim(path)?;
+    let options = text.split("\nOptions:\n").nth(1).unwrap_or("");
+    let mut out = Vec::new();
+    for line in options.lines() {
+        let Some(spec) = line.strip_prefix("    -") else {
+            continue;
+        };
+        let spec = format!("-{spec}");
+        let (short, long) = match spec.split_once(", ") {
+            Some((s, l)) => (s.strip_prefix('-').and_then(|c| c.chars().next()), l),
+            None => (None, spec.as_str()),
+        };
+        let Some(long) = long.strip_prefix("--") else {
+            continue;
+        };
+        let name: String = long
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let list = long[name.len()..].starts_with("=[");
+        if !name.is_empty() {
+            out.push((name, short, list));
+        }
+    }
+    Some(out)
+}
+
 /// `--help` of the verbs whose text is kept verbatim from kubectl v1.32 (`assets/help/*.txt`).
 fn verbatim(path: &str) -> Option<&'static str> {
     Some(match path {

@@ -416,6 +416,7 @@ pub fn exec(ctx: &mut Ctx<'_>) {
             tty: ctx.flags.is_set("tty"),
             remove: false,
             run: false,
+            copy: None,
         });
         return;
     }

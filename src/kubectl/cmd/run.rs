@@ -212,6 +212,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
                 tty: ctx.flags.is_set("tty"),
                 remove: ctx.flags.is_set("rm"),
                 run: true,
+                copy: None,
             });
             return;
         }
