@@ -127,6 +127,32 @@ fn requests_made_as_someone_else_are_authorized() {
 }
 
 #[test]
+fn a_delete_is_authorized_before_the_object_is_looked_up() {
+    let mut s = session();
+    ok(&mut s, "kubectl run web --image=nginx");
+    ok(
+        &mut s,
+        "kubectl create clusterrolebinding jane-view --clusterrole=view --user=jane",
+    );
+    // Missing or present, the answer is Forbidden, and nothing starts terminating.
+    for name in ["web", "nosuch"] {
+        let out = s.run(&format!("kubectl delete pod {name} --as jane"));
+        assert_eq!(out.code, 1);
+        assert_eq!(
+            out.stderr,
+            format!("Error from server (Forbidden): pods \"{name}\" is forbidden: User \"jane\" cannot delete resource \"pods\" in API group \"\" in the namespace \"default\"\n")
+        );
+    }
+    let out = ok(
+        &mut s,
+        "kubectl get pod web -o jsonpath={.metadata.deletionTimestamp}",
+    );
+    assert_eq!(out, "");
+    let out = s.run("kubectl delete deploy nosuch --cascade=orphan --as jane");
+    assert!(out.stderr.contains("is forbidden"), "{}", out.stderr);
+}
+
+#[test]
 fn service_accounts_are_matched_with_their_groups() {
     let mut s = session();
     ok(&mut s, "kubectl create ns dev");

@@ -90,6 +90,9 @@ impl Cluster {
         opts: DeleteOptions,
     ) -> Result<Value, ApiError> {
         let ns = if rt.namespaced { namespace } else { "" }.to_string();
+        // The API server authorizes before it looks the object up: a user who may not delete
+        // gets Forbidden, never NotFound, and starts no graceful deletion or orphaning.
+        self.authorize("delete", rt, &ns, name)?;
         let mut obj = self
             .peek(rt.plural, &ns, name)
             .cloned()
