@@ -4,7 +4,68 @@
 
 use kubedojo::session::{ClockMode, Session};
 use kubedojo::world::{ClusterSpec, World};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+/// The system allocator, counting the bytes it holds live, so the bench can tell how much of the
+/// resident size is the World's heap and how much each kind of object takes.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded to the system allocator unchanged; only a counter is added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, passed on as is.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: as above, for `dealloc`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: as above, for `realloc`.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+fn live_mb() -> f64 {
+    LIVE.load(Ordering::Relaxed) as f64 / (1024.0 * 1024.0)
+}
+
+/// Heap bytes of each kind's stored objects, measured as what a deep copy of them allocates.
+fn heap_by_kind(s: &Session) {
+    let mut rows = Vec::new();
+    for c in s.world.clusters.values() {
+        for rt in kubedojo::cluster::schema::RESOURCES {
+            let objs = c.list_all(rt.plural);
+            if objs.is_empty() {
+                continue;
+            }
+            let before = LIVE.load(Ordering::Relaxed);
+            let copies: Vec<serde_json::Value> = objs.iter().map(|o| (*o).clone()).collect();
+            let bytes = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+            drop(copies);
+            rows.push((bytes, rt.plural, objs.len()));
+        }
+    }
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
+    for (bytes, plural, n) in rows.iter().take(8) {
+        println!(
+            "  {plural:<28} {n:>7} objects {:>8.1} MB heap, {:>6} B each",
+            *bytes as f64 / (1024.0 * 1024.0),
+            bytes / n.max(&1)
+        );
+    }
+}
 
 fn time<T>(f: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
@@ -124,6 +185,8 @@ fn main() {
         proc_status("VmRSS:"),
         proc_status("VmHWM:")
     );
+    println!("live heap {:.1} MB; by kind:", live_mb());
+    heap_by_kind(&s);
 
     // Profiling aid: `KUBEDOJO_SCALE_LOOP="kubectl get pods -A" cargo bench --bench scale` runs that
     // command line in a loop on the settled 10,000-pod session (attach `perf record -p PID`);
