@@ -12,6 +12,7 @@ pub mod decode;
 pub mod defaults;
 pub mod deletion;
 pub mod dns;
+mod events;
 pub mod images;
 mod index;
 pub mod memo;
@@ -63,9 +64,8 @@ pub struct Cluster {
     /// puts it here, and the kubelet takes it out once its status cannot change with time alone,
     /// so a steady cluster's kubelet pass visits no pod.
     pub(crate) kubelet_todo: std::collections::BTreeSet<(String, String)>,
-    /// Where the Event for (namespace, kind, name, reason, message) was last recorded, so a
-    /// repeated event is found without scanning every Event (verified on use: it may be stale).
-    event_index: std::collections::HashMap<(String, String, String, String, String), String>,
+    /// The event recorder's caches: repeats, combined messages, throttling (see `events`).
+    events: events::Correlator,
     /// The stored objects that carry a `deletionTimestamp`, by plural then (namespace, name), kept
     /// up to date by every write so the deletion controller visits only them, not the whole store.
     terminating: BTreeMap<&'static str, std::collections::BTreeSet<(String, String)>>,
@@ -156,7 +156,7 @@ impl Cluster {
             settled_rv: 0,
             noisy: true,
             kubelet_todo: std::collections::BTreeSet::new(),
-            event_index: std::collections::HashMap::new(),
+            events: events::Correlator::default(),
             terminating: BTreeMap::new(),
             index: index::Indexes::default(),
             memo: memo::Memo::default(),
@@ -878,73 +878,6 @@ impl Cluster {
         object::str_at(obj, "metadata.resourceVersion")
             .parse()
             .unwrap_or(0)
-    }
-
-    /// Records an Event about an object, as the components do (counts repeated ones).
-    pub fn record_event(
-        &mut self,
-        about: &Value,
-        type_: &str,
-        reason: &str,
-        message: &str,
-        source: &str,
-    ) {
-        let ns = object::namespace(about);
-        let ns = if ns.is_empty() { "default" } else { ns }.to_string();
-        let obj_name = object::name(about).to_string();
-        let kind = object::kind(about).to_string();
-        let ts = timestamp(self.now);
-        // Same event again: bump its count.
-        let key = (
-            ns.clone(),
-            kind.clone(),
-            obj_name.clone(),
-            reason.to_string(),
-            message.to_string(),
-        );
-        let existing = self
-            .event_index
-            .get(&key)
-            .and_then(|n| self.peek("events", &ns, n))
-            .filter(|e| {
-                object::str_at(e, "involvedObject.name") == obj_name
-                    && object::str_at(e, "involvedObject.kind") == kind
-                    && object::str_at(e, "reason") == reason
-                    && object::str_at(e, "message") == message
-            });
-        if let Some(e) = existing {
-            let mut e = e.clone();
-            let count = object::i64_at(&e, "count").unwrap_or(1) + 1;
-            object::set(&mut e, "count", json!(count));
-            object::set(&mut e, "lastTimestamp", json!(ts));
-            self.put_status("events", e);
-            return;
-        }
-        let suffix = format!("{:x}", self.next_random() & 0xffff_ffff_ffff);
-        self.event_index.insert(key, format!("{obj_name}.{suffix}"));
-        let uid = self.new_uid();
-        let ev = json!({
-            "apiVersion": "v1",
-            "kind": "Event",
-            "metadata": {"name": format!("{obj_name}.{suffix}"), "namespace": ns, "uid": uid, "creationTimestamp": ts},
-            "involvedObject": {
-                "apiVersion": object::str_at(about, "apiVersion"),
-                "kind": kind,
-                "name": obj_name,
-                "namespace": ns,
-                "uid": object::str_at(about, "metadata.uid"),
-            },
-            "type": type_,
-            "reason": reason,
-            "message": message,
-            "source": {"component": source},
-            "count": 1,
-            "firstTimestamp": ts,
-            "lastTimestamp": ts,
-            "reportingComponent": source,
-            "reportingInstance": "",
-        });
-        self.put_status("events", ev);
     }
 
     /// Removes an object without cascading (controllers use it).
