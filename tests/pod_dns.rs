@@ -291,3 +291,60 @@ fn a_corefile_that_no_longer_serves_cluster_local_makes_service_names_nxdomain()
     );
     assert_eq!(out.stdout.trim(), "dnsDomain: cluster.local");
 }
+
+#[test]
+fn a_corefile_coredns_cannot_parse_crashes_new_servers_until_it_is_fixed() {
+    let mut s = app();
+    run_ok(&mut s, "kubectl run client --image=busybox -- sleep 3600");
+    s.world.advance(10);
+    run_ok(
+        &mut s,
+        "kubectl -n kube-system get cm coredns -o yaml | sed 's| forward \\. /etc/resolv.conf| proxy . /etc/resolv.conf|' > /tmp/cm.yaml",
+    );
+    run_ok(&mut s, "kubectl replace -f /tmp/cm.yaml");
+    // The running servers fail to reload and keep their configuration: lookups still work.
+    s.world.advance(30);
+    run_ok(&mut s, "kubectl exec client -- nslookup web-svc");
+    // Restarted, they cannot start: CrashLoopBackOff, the parse error in their log, no DNS.
+    run_ok(
+        &mut s,
+        "kubectl -n kube-system delete pod -l k8s-app=kube-dns",
+    );
+    s.world.advance(20);
+    let out = run_ok(
+        &mut s,
+        "kubectl -n kube-system get pods -l k8s-app=kube-dns --no-headers",
+    );
+    assert_eq!(
+        out.stdout.matches("CrashLoopBackOff").count(),
+        2,
+        "{}",
+        out.stdout
+    );
+    let out = run_ok(&mut s, "kubectl -n kube-system logs deploy/coredns");
+    assert_eq!(
+        out.stdout,
+        "/etc/coredns/Corefile:13 - Error during parsing: Unknown directive 'proxy'\n"
+    );
+    let out = s.run("kubectl exec client -- nslookup web-svc");
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    // Fixed, they come up at their next restart and serve again.
+    run_ok(
+        &mut s,
+        "kubectl -n kube-system get cm coredns -o yaml | sed 's| proxy \\. /etc/resolv.conf| forward . /etc/resolv.conf|' | kubectl replace -f -",
+    );
+    s.world.advance(120);
+    let out = run_ok(
+        &mut s,
+        "kubectl -n kube-system get pods -l k8s-app=kube-dns --no-headers",
+    );
+    assert_eq!(out.stdout.matches(" Running ").count(), 2, "{}", out.stdout);
+    let out = run_ok(&mut s, "kubectl -n kube-system logs deploy/coredns");
+    assert!(
+        out.stdout
+            .starts_with(".:53\n[INFO] plugin/reload: Running configuration SHA512 = "),
+        "{}",
+        out.stdout
+    );
+    run_ok(&mut s, "kubectl exec client -- nslookup web-svc");
+}

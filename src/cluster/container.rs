@@ -3,7 +3,6 @@
 //! cluster's services, so troubleshooting tasks can be solved the way they are on a real cluster.
 
 use super::connect;
-use super::controllers::runtime::{self, Program};
 use super::images::Catalog;
 use super::{object, parse_timestamp, Cluster};
 use base64::Engine;
@@ -382,7 +381,16 @@ pub fn timed_logs(
         .cloned()
         .unwrap_or(Value::Null);
     let state_key = if previous { "lastState" } else { "state" };
-    let state = status.get(state_key).cloned().unwrap_or(Value::Null);
+    let mut state = status.get(state_key).cloned().unwrap_or(Value::Null);
+    // Backing off between restarts, the newest log is the one of the run that just ended.
+    if !previous && state.get("waiting").is_some() {
+        if let Some(last) = status
+            .get("lastState")
+            .filter(|l| l.get("terminated").is_some())
+        {
+            state = last.clone();
+        }
+    }
     let (started, ended) = if let Some(r) = state.get("running") {
         (
             r.get("startedAt")
@@ -409,9 +417,15 @@ pub fn timed_logs(
     let image = container.get("image").and_then(Value::as_str).unwrap_or("");
     let env = environment(c, pod, container);
     let argv = argv_of(container);
-    if argv.is_empty()
-        || matches!(runtime::program(container, catalog), Program::Forever) && argv.is_empty()
-    {
+    if crate::cluster::dns::is_coredns(container) {
+        return coredns_logs(c, pod, container, &state, started);
+    }
+    // A server image's own entrypoint, with or without arguments, prints its start-up banner.
+    let entrypoint = object::array(container, "command").is_empty()
+        && catalog
+            .resolve(image)
+            .is_some_and(|i| i.behaviour == crate::cluster::images::Behaviour::Serve);
+    if argv.is_empty() || entrypoint {
         return banner(image, started)
             .into_iter()
             .map(|l| (started, l))
@@ -449,6 +463,49 @@ pub fn timed_logs(
         (!text.is_empty()).then_some(text)
     };
     run_script_logs(&script, &env, started, ended, &other)
+}
+
+/// CoreDNS's log: the Corefile's parse error when the container stopped on it, else what it prints
+/// as it starts serving.
+fn coredns_logs(
+    c: &Cluster,
+    pod: &Value,
+    container: &Value,
+    state: &Value,
+    started: DateTime<Utc>,
+) -> Vec<(DateTime<Utc>, String)> {
+    let path = crate::cluster::dns::corefile_path(container);
+    if state.get("terminated").is_some() {
+        let error = match files(c, pod, container).get(&path) {
+            Some(text) => crate::cluster::dns::corefile_error(text, &path),
+            None => Some(format!("open {path}: no such file or directory")),
+        };
+        return error.into_iter().map(|e| (started, e)).collect();
+    }
+    let image = container.get("image").and_then(Value::as_str).unwrap_or("");
+    let version = crate::cluster::images::split_reference(image)
+        .1
+        .unwrap_or("v1.11.3")
+        .trim_start_matches('v')
+        .to_string();
+    let digest = files(c, pod, container)
+        .get(&path)
+        .map(|t| {
+            use sha2::Digest;
+            sha2::Sha512::digest(t.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    [
+        ".:53".to_string(),
+        format!("[INFO] plugin/reload: Running configuration SHA512 = {digest}"),
+        format!("CoreDNS-{version}"),
+    ]
+    .into_iter()
+    .map(|l| (started, l))
+    .collect()
 }
 
 fn banner(image: &str, started: DateTime<Utc>) -> Vec<String> {

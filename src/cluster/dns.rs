@@ -48,7 +48,8 @@ pub fn server_answers(c: &Cluster) -> bool {
 }
 
 /// Whether CoreDNS serves the cluster domain's records: the `kubernetes` plugin of its Corefile
-/// names the zone. Without the ConfigMap the running CoreDNS keeps the configuration it loaded.
+/// names the zone. Without the ConfigMap, or with a Corefile that does not parse, the running
+/// CoreDNS keeps the configuration it loaded.
 pub fn serves_cluster_zone(c: &Cluster) -> bool {
     let Some(corefile) = c
         .peek("configmaps", "kube-system", "coredns")
@@ -58,6 +59,11 @@ pub fn serves_cluster_zone(c: &Cluster) -> bool {
     else {
         return true;
     };
+    // A Corefile that does not parse fails CoreDNS's reload: running servers keep the
+    // configuration they loaded (new ones crash, see the kubelet).
+    if corefile_error(corefile, "Corefile").is_some() {
+        return true;
+    }
     kubernetes_zones(corefile).iter().any(|z| {
         let z = z.trim_end_matches('.');
         z == CLUSTER_DOMAIN || z == "."
@@ -96,6 +102,128 @@ fn kubernetes_zones(corefile: &str) -> Vec<String> {
     Vec::new()
 }
 
+/// The plugins CoreDNS v1.11 is built with: a directive naming anything else fails the parse.
+const PLUGINS: &[&str] = &[
+    "acl",
+    "any",
+    "auto",
+    "autopath",
+    "azure",
+    "bind",
+    "bufsize",
+    "cache",
+    "cancel",
+    "chaos",
+    "clouddns",
+    "debug",
+    "dns64",
+    "dnssec",
+    "dnstap",
+    "erratic",
+    "errors",
+    "etcd",
+    "file",
+    "forward",
+    "geoip",
+    "grpc",
+    "header",
+    "health",
+    "hosts",
+    "k8s_external",
+    "kubernetes",
+    "loadbalance",
+    "local",
+    "log",
+    "loop",
+    "metadata",
+    "minimal",
+    "nsid",
+    "pprof",
+    "prometheus",
+    "ready",
+    "reload",
+    "rewrite",
+    "root",
+    "route53",
+    "secondary",
+    "sign",
+    "template",
+    "timeouts",
+    "tls",
+    "trace",
+    "transfer",
+    "tsig",
+    "view",
+    "whoami",
+];
+
+/// Why CoreDNS refuses to start with this Corefile (read from `path`), in its own words
+/// (`/etc/coredns/Corefile:5 - Error during parsing: Unknown directive 'kubernets'`), or `None`
+/// when it parses: braces balanced, and every directive of a server block a known plugin.
+pub fn corefile_error(corefile: &str, path: &str) -> Option<String> {
+    let err = |line: usize, msg: &str| Some(format!("{path}:{line} - Error during parsing: {msg}"));
+    let mut depth = 0usize;
+    let mut last_line = 1;
+    for (i, raw) in corefile.lines().enumerate() {
+        let n = i + 1;
+        let line = raw.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        last_line = n;
+        let first = line.split_whitespace().next().unwrap_or("");
+        if depth == 0 {
+            if first == "}" {
+                return err(n, "Unexpected '}' because no matching opening brace");
+            }
+        } else if depth == 1 && first != "}" && !PLUGINS.contains(&first) {
+            return err(n, &format!("Unknown directive '{first}'"));
+        }
+        for ch in line.chars() {
+            match ch {
+                '{' => depth += 1,
+                '}' if depth == 0 => {
+                    return err(n, "Unexpected '}' because no matching opening brace")
+                }
+                '}' => depth -= 1,
+                _ => {}
+            }
+        }
+    }
+    if depth > 0 {
+        return err(last_line, "Unexpected EOF");
+    }
+    None
+}
+
+/// The Corefile a CoreDNS container reads: its `-conf` argument (the image's default otherwise).
+pub fn corefile_path(container: &Value) -> String {
+    let args: Vec<&str> = object::array(container, "args")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    args.iter()
+        .position(|a| *a == "-conf" || *a == "--conf")
+        .and_then(|i| args.get(i + 1))
+        .map(|p| p.to_string())
+        .or_else(|| {
+            args.iter()
+                .find_map(|a| {
+                    a.strip_prefix("-conf=")
+                        .or_else(|| a.strip_prefix("--conf="))
+                })
+                .map(String::from)
+        })
+        .unwrap_or_else(|| "Corefile".into())
+}
+
+/// Whether a container runs CoreDNS (by its image).
+pub fn is_coredns(container: &Value) -> bool {
+    let image = container.get("image").and_then(Value::as_str).unwrap_or("");
+    let (repo, _) = super::images::split_reference(image);
+    repo.rsplit('/').next() == Some("coredns")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +243,42 @@ mod tests {
         );
         assert_eq!(kubernetes_zones(&gone), ["."]);
         assert!(kubernetes_zones(".:53 {\n    forward . /etc/resolv.conf\n}\n").is_empty());
+    }
+
+    #[test]
+    fn a_broken_corefile_is_reported_as_coredns_does() {
+        let path = "/etc/coredns/Corefile";
+        assert_eq!(corefile_error(DEFAULT_COREFILE, path), None);
+        let typo = DEFAULT_COREFILE.replace(
+            "    kubernetes cluster.local",
+            "    kubernets cluster.local",
+        );
+        assert_eq!(
+            corefile_error(&typo, path).as_deref(),
+            Some("/etc/coredns/Corefile:7 - Error during parsing: Unknown directive 'kubernets'")
+        );
+        let proxy = DEFAULT_COREFILE.replace(
+            "    forward . /etc/resolv.conf {",
+            "    proxy . /etc/resolv.conf {",
+        );
+        assert!(
+            corefile_error(&proxy, path).is_some_and(|e| e.ends_with("Unknown directive 'proxy'"))
+        );
+        // Sub-directives inside a plugin's block are the plugin's business.
+        assert_eq!(
+            corefile_error(".:53 {\n  cache 30 {\n    whatever 1\n  }\n}\n", path),
+            None
+        );
+        assert_eq!(
+            corefile_error(".:53 {\n  errors\n", path).as_deref(),
+            Some("/etc/coredns/Corefile:2 - Error during parsing: Unexpected EOF")
+        );
+        assert_eq!(
+            corefile_error(".:53 {\n  errors\n}\n}\n", path).as_deref(),
+            Some("/etc/coredns/Corefile:4 - Error during parsing: Unexpected '}' because no matching opening brace")
+        );
+        let c = serde_json::json!({"image": "registry.k8s.io/coredns/coredns:v1.11.3", "args": ["-conf", path]});
+        assert!(is_coredns(&c));
+        assert_eq!(corefile_path(&c), path);
     }
 }

@@ -74,6 +74,9 @@ pub struct Cluster {
     pub(crate) index: index::Indexes,
     /// Values kubectl computes from stored objects, per stored version (see `memo`).
     pub memo: memo::Memo,
+    /// The CoreDNS pods (by uid) that started with a Corefile they could not load, and the second
+    /// of the pod's life from which the file parsed again (see the kubelet's `coredns_program`).
+    pub(crate) corefile_loads: std::collections::HashMap<String, Option<i64>>,
     /// What each node's host runs: the World reports it before every settle.
     pub agents: BTreeMap<String, Agent>,
     /// Who the request being served comes from when it is not the cluster's admin (kubectl's
@@ -160,6 +163,7 @@ impl Cluster {
             terminating: BTreeMap::new(),
             index: index::Indexes::default(),
             memo: memo::Memo::default(),
+            corefile_loads: std::collections::HashMap::new(),
             agents: BTreeMap::new(),
             requester: None,
         }

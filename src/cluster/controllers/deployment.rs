@@ -177,13 +177,17 @@ fn reconcile_one(c: &mut Cluster, d: Value) -> bool {
             }
             match c.create(rs, false) {
                 Ok(created) => {
-                    c.record_event(
-                        &d,
-                        "Normal",
-                        "ScalingReplicaSet",
-                        &format!("Scaled up replica set {name}-{hash} from 0 to {start}"),
-                        "deployment-controller",
-                    );
+                    // Created empty, the set's first scale-up reports it (as the real controller
+                    // reports only a non-zero start).
+                    if start > 0 {
+                        c.record_event(
+                            &d,
+                            "Normal",
+                            "ScalingReplicaSet",
+                            &format!("Scaled up replica set {name}-{hash} from 0 to {start}"),
+                            "deployment-controller",
+                        );
+                    }
                     rss.push(created);
                     changed = true;
                     rss.len() - 1

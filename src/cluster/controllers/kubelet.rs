@@ -203,6 +203,11 @@ fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (bool,
                 code: i64::from(code),
             };
         }
+        // CoreDNS loads its Corefile as it starts: a broken one stops it at once, on every restart
+        // until the file is fixed. A running CoreDNS keeps the configuration it loaded.
+        if image_ok && prog == Program::Forever && crate::cluster::dns::is_coredns(ct) {
+            prog = coredns_program(c, pod, ct, elapsed);
+        }
         // A process that allocates more than the memory limit is OOM-killed a moment after it starts.
         let oom = image_ok && oom_killed(ct);
         if oom {
@@ -215,7 +220,7 @@ fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (bool,
             let runs_longer = match prog {
                 Program::Forever => true,
                 Program::Exits { secs, .. } => secs > after,
-                Program::NotFound(_) => false,
+                Program::NotFound(_) | Program::CrashesUntil { .. } => false,
             };
             if image_ok && runs_longer {
                 if let Err(why) = super::probes::run(c, &np, ct, probe) {
@@ -440,6 +445,43 @@ fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (bool,
         return (true, stable);
     }
     (false, stable)
+}
+
+/// What a CoreDNS container does, from the Corefile mounted into it: the verdict is taken when the
+/// pod's container first starts and kept (`Cluster::corefile_loads`), and a crash-looping one
+/// recovers at the first restart after the file parses again.
+fn coredns_program(c: &mut Cluster, pod: &Value, ct: &Value, elapsed: i64) -> Program {
+    let uid = object::str_at(pod, "metadata.uid").to_string();
+    let path = crate::cluster::dns::corefile_path(ct);
+    let broken = match crate::cluster::container::files(c, pod, ct).get(&path) {
+        Some(text) => crate::cluster::dns::corefile_error(text, &path).is_some(),
+        None => true,
+    };
+    let name = ct.get("name").and_then(Value::as_str).unwrap_or("");
+    let started = object::array(pod, "status.containerStatuses")
+        .iter()
+        .find(|s| s.get("name").and_then(Value::as_str) == Some(name))
+        .is_some_and(|s| {
+            s.get("restartCount").and_then(Value::as_i64).unwrap_or(0) > 0
+                || s.get("state")
+                    .is_some_and(|st| st.get("running").is_some() || st.get("terminated").is_some())
+        });
+    match c.corefile_loads.get(&uid).copied() {
+        None if broken && !started => {
+            c.corefile_loads.insert(uid.clone(), None);
+        }
+        Some(None) if !broken => {
+            c.corefile_loads.insert(uid.clone(), Some(elapsed));
+        }
+        _ => {}
+    }
+    match c.corefile_loads.get(&uid) {
+        Some(until) => Program::CrashesUntil {
+            until: *until,
+            code: 1,
+        },
+        None => Program::Forever,
+    }
 }
 
 fn sort_conditions(pod: &mut Value) {

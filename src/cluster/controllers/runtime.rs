@@ -13,6 +13,9 @@ pub enum Program {
     Exits { secs: i64, code: i64 },
     /// The executable does not exist in the image.
     NotFound(String),
+    /// Exits with `code` as soon as it starts (a configuration it cannot load), on every start
+    /// before `until` (seconds since the pod's start); from then on runs until stopped.
+    CrashesUntil { until: Option<i64>, code: i64 },
 }
 
 /// Binaries the simulated images have.
@@ -459,6 +462,12 @@ pub fn snapshot(program: &Program, image_ok: bool, start: i64, now: i64, policy:
                 return Snapshot { state: State::Running { started: t }, last, restarts, since: t, done: false, started_once: true };
             }
             Program::Exits { secs, code } => (*secs, *code, if *code == 0 { "Completed" } else { "Error" }, None),
+            Program::CrashesUntil { until, code } => {
+                if until.is_some_and(|u| t >= u) {
+                    return Snapshot { state: State::Running { started: t }, last, restarts, since: t, done: false, started_once: true };
+                }
+                (0, *code, "Error", None)
+            }
             Program::NotFound(bin) => (
                 0,
                 128,
