@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 mod kubeconfig;
 mod kubeconfig_files;
+mod kubeconfig_schema;
 pub mod kubelet_start;
 pub mod node_files;
 pub mod packages;
