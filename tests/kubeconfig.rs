@@ -615,3 +615,55 @@ fn config_edits_keep_the_fields_kubedojo_does_not_model_like_the_real_kubectl() 
         assert_eq!(ok(&mut s, &format!("cat {path}")), want_file, "{args:?}");
     }
 }
+
+/// `--as` is asked of the API server by the kubeconfig user: one without the `impersonate` verb
+/// is refused for the user, each group and a service account (in its namespace); the kubeadm
+/// admin may impersonate anyone; bad credentials stay Unauthorized.
+#[test]
+fn impersonation_is_authorized_for_the_kubeconfig_user() {
+    let mut s = session();
+    john(&mut s);
+    ok(&mut s, "kubectl config set-credentials john --client-certificate=/root/john.crt --client-key=/root/john.key");
+    ok(
+        &mut s,
+        "kubectl config set-context john-ctx --cluster=kubernetes --user=john",
+    );
+    let err = |s: &mut Session, line: &str| s.run(line).stderr;
+    assert_eq!(
+        err(&mut s, "kubectl --context john-ctx --as jane get pods"),
+        "Error from server (Forbidden): users \"jane\" is forbidden: User \"john\" cannot impersonate resource \"users\" in API group \"\" at the cluster scope\n"
+    );
+    assert_eq!(
+        err(&mut s, "kubectl --context john-ctx --as system:serviceaccount:dev:bot get pods"),
+        "Error from server (Forbidden): serviceaccounts \"bot\" is forbidden: User \"john\" cannot impersonate resource \"serviceaccounts\" in API group \"\" in the namespace \"dev\"\n"
+    );
+    ok(&mut s, "cat <<EOF | kubectl apply -f -\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: imp\nrules:\n- apiGroups: [\"\"]\n  resources: [users]\n  verbs: [impersonate]\nEOF");
+    ok(
+        &mut s,
+        "kubectl create clusterrolebinding imp --clusterrole=imp --user=john",
+    );
+    assert_eq!(
+        err(&mut s, "kubectl --context john-ctx --as jane --as-group ops get pods"),
+        "Error from server (Forbidden): groups \"ops\" is forbidden: User \"john\" cannot impersonate resource \"groups\" in API group \"\" at the cluster scope\n"
+    );
+    // Allowed to impersonate jane, the request is jane's.
+    assert_eq!(
+        err(&mut s, "kubectl --context john-ctx --as jane get pods"),
+        "Error from server (Forbidden): pods is forbidden: User \"jane\" cannot list resource \"pods\" in API group \"\" in the namespace \"default\"\n"
+    );
+    // The admin may impersonate anyone.
+    assert!(err(&mut s, "kubectl --as jane --as-group ops get pods")
+        .contains("User \"jane\" cannot list"));
+    ok(
+        &mut s,
+        "kubectl config set-credentials bad --token=nonsense",
+    );
+    ok(
+        &mut s,
+        "kubectl config set-context bad --cluster=kubernetes --user=bad",
+    );
+    assert_eq!(
+        err(&mut s, "kubectl --context bad --as jane get pods"),
+        "error: You must be logged in to the server (Unauthorized)\n"
+    );
+}

@@ -475,6 +475,34 @@ pub fn context<'a>(
             c.requester = Some(id).filter(|id| *id != crate::cluster::rbac::UserInfo::admin());
         }
     }
+    if !as_user.is_empty() && !offline {
+        // The API server authenticates the kubeconfig user first, then asks whether that user
+        // may impersonate the identity (`impersonate` on users, service accounts, groups).
+        let id = identify(world, &auth, &inv, Some(&cluster))?;
+        if let Some(c) = world.clusters.get(&cluster) {
+            use crate::cluster::rbac::{check, service_account_of, Attributes};
+            let ask = |resource: &str, namespace: &str, name: &str| Attributes {
+                verb: "impersonate".into(),
+                resource: resource.into(),
+                namespace: namespace.into(),
+                name: name.into(),
+                ..Default::default()
+            };
+            let mut asks = vec![match service_account_of(&as_user) {
+                Some((ns, sa)) => ask("serviceaccounts", ns, sa),
+                None => ask("users", "", &as_user),
+            }];
+            asks.extend(as_groups.iter().map(|g| ask("groups", "", g)));
+            for a in &asks {
+                if let Err(e) = check(c, &id, a) {
+                    return Err(Output::err(
+                        format!("{}\n", crate::kubectl::errors::api_error(&e)),
+                        1,
+                    ));
+                }
+            }
+        }
+    }
     if !as_user.is_empty() {
         if let Some(c) = world.clusters.get_mut(&cluster) {
             c.requester = Some(crate::cluster::rbac::UserInfo::impersonated(
