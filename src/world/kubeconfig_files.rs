@@ -359,7 +359,7 @@ impl World {
         }
         if ip.parse::<std::net::IpAddr>().is_ok() {
             Err(format!(
-                "Unable to connect to the server: dial tcp {shown}: i/o timeout"
+                "Unable to connect to the server: dial tcp {shown}: connect: no route to host"
             ))
         } else {
             Err(format!("Unable to connect to the server: dial tcp: lookup {name} on 127.0.0.53:53: no such host"))
