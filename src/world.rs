@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 mod kubeconfig;
 mod kubeconfig_files;
+mod kubeconfig_schema;
 pub mod kubelet_start;
 pub mod node_files;
 pub mod packages;
@@ -425,6 +426,21 @@ impl World {
                 c.settle();
             }
         }
+        self.drop_dead_pod_layers();
+    }
+
+    /// Forgets what containers of pods that no longer exist wrote (their root file systems and
+    /// emptyDir volumes, kept by pod uid): a pod deleted, or replaced by one of the same name
+    /// (a StatefulSet's), leaves nothing behind.
+    fn drop_dead_pod_layers(&mut self) {
+        let clusters = &self.clusters;
+        self.volumes.retain(|key, _| {
+            let uid = match key.split_once('/') {
+                Some(("rootfs" | "emptyDir", rest)) => rest.split('/').next().unwrap_or(""),
+                _ => return true,
+            };
+            clusters.values().any(|c| c.index.is_live(uid))
+        });
     }
 
     /// When the control plane's etcd manifest names a new data directory holding a restored

@@ -373,10 +373,8 @@ fn config_view_and_load_errors_match_the_real_kubectl() {
     let mut s = session();
     john(&mut s);
     ok(&mut s, "kubectl config set-credentials john --client-certificate=/root/john.crt --client-key=/root/john.key --embed-certs");
-    ok(
-        &mut s,
-        "kubectl config set-credentials tok --token=abc --username=u",
-    );
+    ok(&mut s, "kubectl config set-credentials tok --token=abc");
+    ok(&mut s, "kubectl config set users.tok.username u");
     ok(&mut s, "kubectl config set-cluster other --server=https://10.1.1.1:6443 --certificate-authority=/etc/kubernetes/pki/ca.crt");
     ok(
         &mut s,
@@ -500,4 +498,172 @@ fn config_set_edits_one_field_by_its_path() {
     assert!(out
         .stdout
         .starts_with("Set an individual value in a kubeconfig file."));
+}
+
+/// A kubeconfig with the fields kubedojo does not act on: exec plugins, auth providers,
+/// extensions, proxies, impersonation. (No plain `y`/`n`: go-yaml reads those as booleans.)
+const RICH: &str = "apiVersion: v1
+kind: Config
+preferences:
+  colors: true
+extensions:
+- name: top
+  extension:
+    foo: bar
+clusters:
+- name: c1
+  cluster:
+    server: https://172.30.1.2:6443
+    certificate-authority: /etc/kubernetes/pki/ca.crt
+    tls-server-name: kube.local
+    proxy-url: http://proxy:3128
+    disable-compression: true
+    extensions:
+    - name: client.authentication.k8s.io/exec
+      extension:
+        audience: foo
+        nested: {a: 1, b: [x, z]}
+contexts:
+- name: ctx
+  context:
+    cluster: c1
+    user: u-exec
+    namespace: dev
+    extensions:
+    - name: ce
+      extension: {k: v}
+current-context: ctx
+users:
+- name: u-exec
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: aws
+      args: [eks, get-token, --cluster-name, x]
+      env:
+      - name: AWS_PROFILE
+        value: dev
+      provideClusterInfo: true
+- name: u-ap
+  user:
+    auth-provider:
+      name: oidc
+      config:
+        client-id: kube
+        id-token: abc.def
+    as: admin
+    as-groups: [g1, g2]
+    as-uid: \"1234\"
+    as-user-extra:
+      scopes: [a, b]
+    tokenFile: /var/run/token
+    client-certificate-data: aGk=
+    token: t0k
+    extensions:
+    - name: ue
+      extension: str
+";
+
+/// `kubectl config` rewrites a file with exec users, auth providers and extensions the way the
+/// real kubectl does: every field client-go knows kept, in its order; `config view` redacts the
+/// same fields.
+#[test]
+fn config_edits_keep_the_fields_kubedojo_does_not_model_like_the_real_kubectl() {
+    let mut s = session();
+    let Ok(dir) = tempfile::tempdir() else { return };
+    let file = dir.path().join("config");
+    let path = file.display().to_string();
+    ok(&mut s, &format!("mkdir -p {}", dir.path().display()));
+    for args in [
+        vec!["config", "set-context", "ctx", "--namespace=prod"],
+        vec!["config", "use-context", "ctx"],
+        vec!["config", "set-credentials", "u-exec", "--token=abc"],
+        vec!["config", "set-credentials", "u-ap", "--username=bob"],
+        vec![
+            "config",
+            "set-cluster",
+            "c1",
+            "--server=https://10.0.0.1:6443",
+        ],
+        vec![
+            "config",
+            "set-cluster",
+            "c1",
+            "--proxy-url=",
+            "--tls-server-name=k",
+        ],
+        vec!["config", "rename-context", "ctx", "other"],
+        vec!["config", "view"],
+        vec!["config", "view", "--raw"],
+        vec!["config", "view", "-o", "json"],
+        vec!["config", "view", "--minify"],
+    ] {
+        if std::fs::write(&file, RICH).is_err() {
+            return;
+        }
+        let mut full = vec!["--kubeconfig", path.as_str()];
+        full.extend(args.iter());
+        let Some((want, want_err, _)) = oracle::run(&full) else {
+            return;
+        };
+        let Ok(want_file) = std::fs::read_to_string(&file) else {
+            return;
+        };
+        ok(&mut s, &format!("cat > {path} <<'EOF'\n{RICH}EOF"));
+        let got = s.run(&format!("kubectl {}", oracle::quoted(&full)));
+        assert_eq!((got.stdout, got.stderr), (want, want_err), "{args:?}");
+        assert_eq!(ok(&mut s, &format!("cat {path}")), want_file, "{args:?}");
+    }
+}
+
+/// `--as` is asked of the API server by the kubeconfig user: one without the `impersonate` verb
+/// is refused for the user, each group and a service account (in its namespace); the kubeadm
+/// admin may impersonate anyone; bad credentials stay Unauthorized.
+#[test]
+fn impersonation_is_authorized_for_the_kubeconfig_user() {
+    let mut s = session();
+    john(&mut s);
+    ok(&mut s, "kubectl config set-credentials john --client-certificate=/root/john.crt --client-key=/root/john.key");
+    ok(
+        &mut s,
+        "kubectl config set-context john-ctx --cluster=kubernetes --user=john",
+    );
+    let err = |s: &mut Session, line: &str| s.run(line).stderr;
+    assert_eq!(
+        err(&mut s, "kubectl --context john-ctx --as jane get pods"),
+        "Error from server (Forbidden): users \"jane\" is forbidden: User \"john\" cannot impersonate resource \"users\" in API group \"\" at the cluster scope\n"
+    );
+    assert_eq!(
+        err(&mut s, "kubectl --context john-ctx --as system:serviceaccount:dev:bot get pods"),
+        "Error from server (Forbidden): serviceaccounts \"bot\" is forbidden: User \"john\" cannot impersonate resource \"serviceaccounts\" in API group \"\" in the namespace \"dev\"\n"
+    );
+    ok(&mut s, "cat <<EOF | kubectl apply -f -\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: imp\nrules:\n- apiGroups: [\"\"]\n  resources: [users]\n  verbs: [impersonate]\nEOF");
+    ok(
+        &mut s,
+        "kubectl create clusterrolebinding imp --clusterrole=imp --user=john",
+    );
+    assert_eq!(
+        err(&mut s, "kubectl --context john-ctx --as jane --as-group ops get pods"),
+        "Error from server (Forbidden): groups \"ops\" is forbidden: User \"john\" cannot impersonate resource \"groups\" in API group \"\" at the cluster scope\n"
+    );
+    // Allowed to impersonate jane, the request is jane's.
+    assert_eq!(
+        err(&mut s, "kubectl --context john-ctx --as jane get pods"),
+        "Error from server (Forbidden): pods is forbidden: User \"jane\" cannot list resource \"pods\" in API group \"\" in the namespace \"default\"\n"
+    );
+    // The admin may impersonate anyone.
+    assert!(err(&mut s, "kubectl --as jane --as-group ops get pods")
+        .contains("User \"jane\" cannot list"));
+    ok(
+        &mut s,
+        "kubectl config set-credentials bad --token=nonsense",
+    );
+    ok(
+        &mut s,
+        "kubectl config set-context bad --cluster=kubernetes --user=bad",
+    );
+    assert_eq!(
+        err(&mut s, "kubectl --context bad --as jane get pods"),
+        "error: You must be logged in to the server (Unauthorized)\n"
+    );
 }

@@ -109,3 +109,34 @@ fn a_read_only_root_file_system_refuses_the_copy_but_a_volume_takes_it() {
         "error: container nosuch not found in pod ro\n"
     );
 }
+
+#[test]
+fn a_statefulset_pod_made_again_does_not_see_the_old_pods_copies() {
+    let mut s = session();
+    ok(&mut s, "cat <<EOF | kubectl apply -f -\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  serviceName: db\n  replicas: 1\n  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      containers:\n      - name: db\n        image: nginx\nEOF");
+    s.world.advance(30);
+    ok(&mut s, "echo hello > f.txt");
+    ok(&mut s, "kubectl cp f.txt db-0:/tmp/f.txt");
+    assert_eq!(ok(&mut s, "kubectl exec db-0 -- cat /tmp/f.txt"), "hello\n");
+    let layers = |s: &Session| -> Vec<String> {
+        s.world
+            .volumes
+            .keys()
+            .filter(|k| k.starts_with("rootfs/"))
+            .cloned()
+            .collect()
+    };
+    let before = layers(&s);
+    ok(&mut s, "kubectl delete pod db-0");
+    s.world.advance(30);
+    assert_eq!(
+        s.run("kubectl exec db-0 -- cat /tmp/f.txt").stderr,
+        "cat: /tmp/f.txt: No such file or directory\ncommand terminated with exit code 1\n"
+    );
+    // The old pod's layer is gone, not only out of sight.
+    let after = layers(&s);
+    assert!(before.iter().all(|k| !after.contains(k)), "{after:?}");
+    ok(&mut s, "kubectl delete sts db");
+    s.world.advance(60);
+    assert_eq!(layers(&s), Vec::<String>::new());
+}

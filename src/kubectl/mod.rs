@@ -375,6 +375,65 @@ fn token_identity(
     Some(crate::cluster::rbac::UserInfo::impersonated(sub, &[]))
 }
 
+/// The CA certificates a kubeconfig cluster entry trusts (its `certificate-authority-data`, else
+/// its `certificate-authority` file), or `None` when it checks nothing (`insecure-skip-tls-verify`,
+/// or no CA given: kubedojo then trusts the World's CA as if it were a system root). Errors are
+/// client-go's for a file it cannot read or data without a PEM block.
+fn trusted_cas(
+    world: &World,
+    entry: &crate::world::ClusterEntry,
+    inv: &Invocation<'_>,
+) -> Result<Option<Vec<Option<crate::pki::Pem>>>, Output> {
+    if entry.insecure_skip_tls_verify {
+        return Ok(None);
+    }
+    let text = if !entry.certificate_authority_data.is_empty() {
+        entry.certificate_authority_data.clone()
+    } else if !entry.certificate_authority.is_empty() {
+        let path = &entry.certificate_authority;
+        match world
+            .hosts
+            .get(inv.host)
+            .and_then(|h| h.fs.read(&crate::vfs::normalize(inv.cwd, path)).ok())
+        {
+            Some(t) => t.to_string(),
+            None => {
+                return Err(Output::err(
+                    format!("error: unable to read certificate-authority {path} for {} due to open {path}: no such file or directory\n", entry.name),
+                    1,
+                ))
+            }
+        }
+    } else {
+        return Ok(None);
+    };
+    if !text.contains("-----BEGIN ") {
+        return Err(Output::err(
+            "error: unable to load root certificates: unable to parse bytes as PEM block\n",
+            1,
+        ));
+    }
+    // A bundle may hold several certificates; each block is tried.
+    Ok(Some(
+        text.split("-----BEGIN ")
+            .skip(1)
+            .map(|b| crate::pki::parse(&format!("-----BEGIN {b}")))
+            .filter(|p| p.as_ref().is_none_or(|p| p.kind == crate::pki::Kind::Cert))
+            .collect(),
+    ))
+}
+
+/// The CA that signed the API server certificate of a World cluster: its control plane's
+/// `/etc/kubernetes/pki/ca.crt`.
+fn world_ca(world: &World, cluster: &str) -> Option<crate::pki::Pem> {
+    world
+        .hosts
+        .values()
+        .filter(|h| h.cluster == cluster)
+        .find_map(|h| h.fs.read("/etc/kubernetes/pki/ca.crt").ok())
+        .and_then(crate::pki::parse)
+}
+
 /// Builds a Ctx once the command's flags parsed; `None` (with the error in `out`) when they did not.
 pub fn context<'a>(
     world: &'a mut World,
@@ -442,12 +501,23 @@ pub fn context<'a>(
             name: context.user.clone(),
             ..Default::default()
         });
+    // client-go loads the CA to trust before it dials.
+    let trusted = match kc.cluster(&context.cluster).filter(|_| !offline) {
+        Some(entry) => trusted_cas(world, entry, &inv)?,
+        None => None,
+    };
     let cluster = match world.cluster_for_server(&server, inv.host) {
         Ok(name) => name,
         // A client-side generator never connects.
         Err(_) if offline => String::new(),
         Err(msg) => return Err(Output::err(format!("{msg}\n"), 1)),
     };
+    if let Some(cas) = trusted {
+        let unknown = world_ca(world, &cluster).is_some_and(|ca| !cas.contains(&Some(ca)));
+        if unknown {
+            return Err(Output::err("Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority\n", 1));
+        }
+    }
     if let Some(c) = world.clusters.get(&cluster).filter(|_| !offline) {
         if !c.component_up("kube-apiserver") || !c.component_up("etcd") {
             let addr = c.server_address();
@@ -473,6 +543,34 @@ pub fn context<'a>(
         let id = identify(world, &auth, &inv, Some(&cluster))?;
         if let Some(c) = world.clusters.get_mut(&cluster) {
             c.requester = Some(id).filter(|id| *id != crate::cluster::rbac::UserInfo::admin());
+        }
+    }
+    if !as_user.is_empty() && !offline {
+        // The API server authenticates the kubeconfig user first, then asks whether that user
+        // may impersonate the identity (`impersonate` on users, service accounts, groups).
+        let id = identify(world, &auth, &inv, Some(&cluster))?;
+        if let Some(c) = world.clusters.get(&cluster) {
+            use crate::cluster::rbac::{check, service_account_of, Attributes};
+            let ask = |resource: &str, namespace: &str, name: &str| Attributes {
+                verb: "impersonate".into(),
+                resource: resource.into(),
+                namespace: namespace.into(),
+                name: name.into(),
+                ..Default::default()
+            };
+            let mut asks = vec![match service_account_of(&as_user) {
+                Some((ns, sa)) => ask("serviceaccounts", ns, sa),
+                None => ask("users", "", &as_user),
+            }];
+            asks.extend(as_groups.iter().map(|g| ask("groups", "", g)));
+            for a in &asks {
+                if let Err(e) = check(c, &id, a) {
+                    return Err(Output::err(
+                        format!("{}\n", crate::kubectl::errors::api_error(&e)),
+                        1,
+                    ));
+                }
+            }
         }
     }
     if !as_user.is_empty() {

@@ -2,11 +2,19 @@
 //! and `current-context`, checked the way client-go decodes it (its own error texts), and written
 //! back the way `kubectl config` writes it (keys sorted, entries sorted by name).
 
+use super::kubeconfig_schema::{
+    check, json_ordered_into, json_type, round_trip, Field, Ty, AUTH_INFO, CLUSTER, CONFIG, CONTEXT,
+};
 use base64::Engine;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// The kubeconfig file kubectl reads by default (`$HOME/.kube/config` of root).
 pub const KUBECONFIG_PATH: &str = "/root/.kube/config";
+
+/// The fields of a kubeconfig entry that kubedojo does not act on (`exec`, `auth-provider`,
+/// `proxy-url`, `extensions` ...), as client-go writes them back: kept so that a `kubectl config`
+/// change rewrites them unchanged.
+pub type Extra = Map<String, Value>;
 
 /// One kubeconfig context.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -15,6 +23,7 @@ pub struct Context {
     pub cluster: String,
     pub user: String,
     pub namespace: String,
+    pub extra: Extra,
 }
 
 /// A kubeconfig user (`users:`): client certificate and key, as file paths or embedded data, or
@@ -30,6 +39,7 @@ pub struct AuthInfo {
     pub token: String,
     pub username: String,
     pub password: String,
+    pub extra: Extra,
 }
 
 /// A kubeconfig cluster (`clusters:`): the API server's URL and the CA to trust.
@@ -41,6 +51,7 @@ pub struct ClusterEntry {
     /// PEM text (base64-encoded as `certificate-authority-data`).
     pub certificate_authority_data: String,
     pub insecure_skip_tls_verify: bool,
+    pub extra: Extra,
 }
 
 /// A kubeconfig: one file's, or the merge of the files `KUBECONFIG` lists.
@@ -50,6 +61,41 @@ pub struct KubeConfig {
     pub current: String,
     pub users: Vec<AuthInfo>,
     pub clusters: Vec<ClusterEntry>,
+    /// `preferences` and the top-level `extensions`, as client-go writes them back.
+    pub extra: Extra,
+}
+
+/// The keys of each entry kubedojo keeps in typed fields (the rest go to `extra`).
+const CLUSTER_TYPED: &[&str] = &[
+    "server",
+    "certificate-authority",
+    "certificate-authority-data",
+    "insecure-skip-tls-verify",
+];
+const USER_TYPED: &[&str] = &[
+    "client-certificate",
+    "client-certificate-data",
+    "client-key",
+    "client-key-data",
+    "token",
+    "username",
+    "password",
+];
+const CONTEXT_TYPED: &[&str] = &["cluster", "user", "namespace"];
+
+/// An entry's fields past the typed ones, as client-go writes them back.
+fn extra_of(
+    v: &Value,
+    name: &'static str,
+    fields: &'static [Field],
+    typed: &[&str],
+) -> Result<Extra, String> {
+    let mut m = match round_trip(v, Ty::Struct(name, fields), false)? {
+        Some(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    m.retain(|k, _| !typed.contains(&k.as_str()));
+    Ok(m)
 }
 
 impl KubeConfig {
@@ -114,6 +160,13 @@ impl KubeConfig {
             current: s(&v, "current-context"),
             ..KubeConfig::default()
         };
+        for (key, ty, omitempty) in CONFIG {
+            if matches!(*key, "preferences" | "extensions") {
+                if let Some(x) = round_trip(v.get(*key).unwrap_or(&null), *ty, *omitempty)? {
+                    kc.extra.insert(key.to_string(), x);
+                }
+            }
+        }
         // client-go keeps the first entry of a name.
         for e in items("clusters") {
             let c = e.get("cluster").unwrap_or(&null);
@@ -126,6 +179,7 @@ impl KubeConfig {
                     .get("insecure-skip-tls-verify")
                     .and_then(Value::as_bool)
                     .unwrap_or(false),
+                extra: extra_of(c, "Cluster", CLUSTER, CLUSTER_TYPED)?,
             };
             if kc.cluster(&entry.name).is_none() {
                 kc.clusters.push(entry);
@@ -142,6 +196,7 @@ impl KubeConfig {
                 token: s(u, "token"),
                 username: s(u, "username"),
                 password: s(u, "password"),
+                extra: extra_of(u, "AuthInfo", AUTH_INFO, USER_TYPED)?,
             };
             if kc.user(&entry.name).is_none() {
                 kc.users.push(entry);
@@ -154,6 +209,7 @@ impl KubeConfig {
                 cluster: s(c, "cluster"),
                 user: s(c, "user"),
                 namespace: s(c, "namespace"),
+                extra: extra_of(c, "Context", CONTEXT, CONTEXT_TYPED)?,
             };
             if kc.context(&entry.name).is_none() {
                 kc.contexts.push(entry);
@@ -162,107 +218,148 @@ impl KubeConfig {
         Ok(kc)
     }
 
-    /// The kubeconfig as YAML, as `kubectl config view` prints it and `kubectl config` writes a
-    /// file: keys sorted, entries sorted by name. Without `raw`, embedded certificates and keys
-    /// show as `DATA+OMITTED` and tokens and passwords as `REDACTED`.
-    pub fn to_yaml(&self, raw: bool) -> String {
+    /// The kubeconfig as client-go's `v1.Config` encodes it to JSON: every field it keeps, the
+    /// entries sorted by name. Without `raw`, embedded certificates and keys show as
+    /// `DATA+OMITTED` and tokens and passwords as `REDACTED` (as `kubectl config view` does; the
+    /// exec plugin's and auth provider's settings are shown as they are).
+    pub fn to_value(&self, raw: bool) -> Value {
         let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
         let data = |s: &str| {
-            if raw {
+            Value::String(if raw {
                 b64(s)
             } else {
                 "DATA+OMITTED".to_string()
-            }
+            })
         };
         let secret = |s: &str| {
-            if raw {
-                scalar(s)
+            Value::String(if raw {
+                s.to_string()
             } else {
                 "REDACTED".to_string()
-            }
+            })
         };
-        let mut out = String::from("apiVersion: v1\n");
-        let mut clusters: Vec<&ClusterEntry> = self.clusters.iter().collect();
-        clusters.sort_by(|a, b| a.name.cmp(&b.name));
-        if clusters.is_empty() {
-            out.push_str("clusters: null\n");
-        } else {
-            out.push_str("clusters:\n");
-        }
-        for c in clusters {
-            let mut fields = Vec::new();
-            if !c.certificate_authority.is_empty() {
-                fields.push(format!(
-                    "certificate-authority: {}",
-                    scalar(&c.certificate_authority)
-                ));
+        let string = |s: &str| Value::String(s.to_string());
+        fn put(m: &mut Extra, k: &str, v: &str, shown: Value) {
+            if !v.is_empty() {
+                m.insert(k.to_string(), shown);
             }
-            if !c.certificate_authority_data.is_empty() {
-                fields.push(format!(
-                    "certificate-authority-data: {}",
-                    data(&c.certificate_authority_data)
-                ));
+        }
+        fn named(name: &str, key: &str, body: Extra) -> Value {
+            let mut m = Map::new();
+            m.insert("name".into(), Value::String(name.to_string()));
+            m.insert(key.into(), Value::Object(body));
+            Value::Object(m)
+        }
+        fn list<T>(items: &[T], name: impl Fn(&T) -> &str, f: impl Fn(&T) -> Value) -> Value {
+            if items.is_empty() {
+                return Value::Null;
             }
-            if c.insecure_skip_tls_verify {
-                fields.push("insecure-skip-tls-verify: true".into());
-            }
-            fields.push(format!("server: {}", scalar(&c.server)));
-            push_entry(&mut out, "cluster", &c.name, &fields, false);
+            let mut sorted: Vec<&T> = items.iter().collect();
+            sorted.sort_by(|a, b| name(a).cmp(name(b)));
+            Value::Array(sorted.into_iter().map(f).collect())
         }
-        let mut contexts: Vec<&Context> = self.contexts.iter().collect();
-        contexts.sort_by(|a, b| a.name.cmp(&b.name));
-        if contexts.is_empty() {
-            out.push_str("contexts: null\n");
-        } else {
-            out.push_str("contexts:\n");
-        }
-        for c in contexts {
-            let mut fields = vec![format!("cluster: {}", scalar(&c.cluster))];
-            if !c.namespace.is_empty() {
-                fields.push(format!("namespace: {}", scalar(&c.namespace)));
-            }
-            fields.push(format!("user: {}", scalar(&c.user)));
-            push_entry(&mut out, "context", &c.name, &fields, false);
-        }
-        out.push_str(&format!(
-            "current-context: {}\nkind: Config\npreferences: {{}}\n",
-            scalar(&self.current)
-        ));
-        let mut users: Vec<&AuthInfo> = self.users.iter().collect();
-        users.sort_by(|a, b| a.name.cmp(&b.name));
-        if users.is_empty() {
-            out.push_str("users: null\n");
-        } else {
-            out.push_str("users:\n");
-        }
-        for u in users {
-            let mut fields = Vec::new();
-            let mut field = |k: &str, v: &str, shown: String| {
-                if !v.is_empty() {
-                    fields.push(format!("{k}: {shown}"));
+        let clusters = list(
+            &self.clusters,
+            |c| &c.name,
+            |c| {
+                let mut m = c.extra.clone();
+                m.insert("server".into(), string(&c.server));
+                put(
+                    &mut m,
+                    "certificate-authority",
+                    &c.certificate_authority,
+                    string(&c.certificate_authority),
+                );
+                put(
+                    &mut m,
+                    "certificate-authority-data",
+                    &c.certificate_authority_data,
+                    data(&c.certificate_authority_data),
+                );
+                if c.insecure_skip_tls_verify {
+                    m.insert("insecure-skip-tls-verify".into(), Value::Bool(true));
                 }
-            };
-            field(
-                "client-certificate",
-                &u.client_certificate,
-                scalar(&u.client_certificate),
-            );
-            field(
-                "client-certificate-data",
-                &u.client_certificate_data,
-                data(&u.client_certificate_data),
-            );
-            field("client-key", &u.client_key, scalar(&u.client_key));
-            field(
-                "client-key-data",
-                &u.client_key_data,
-                data(&u.client_key_data),
-            );
-            field("password", &u.password, secret(&u.password));
-            field("token", &u.token, secret(&u.token));
-            field("username", &u.username, scalar(&u.username));
-            push_entry(&mut out, "user", &u.name, &fields, true);
+                named(&c.name, "cluster", m)
+            },
+        );
+        let users = list(
+            &self.users,
+            |u| &u.name,
+            |u| {
+                let mut m = u.extra.clone();
+                put(
+                    &mut m,
+                    "client-certificate",
+                    &u.client_certificate,
+                    string(&u.client_certificate),
+                );
+                put(
+                    &mut m,
+                    "client-certificate-data",
+                    &u.client_certificate_data,
+                    data(&u.client_certificate_data),
+                );
+                put(&mut m, "client-key", &u.client_key, string(&u.client_key));
+                put(
+                    &mut m,
+                    "client-key-data",
+                    &u.client_key_data,
+                    data(&u.client_key_data),
+                );
+                put(&mut m, "token", &u.token, secret(&u.token));
+                put(&mut m, "username", &u.username, string(&u.username));
+                put(&mut m, "password", &u.password, secret(&u.password));
+                named(&u.name, "user", m)
+            },
+        );
+        let contexts = list(
+            &self.contexts,
+            |c| &c.name,
+            |c| {
+                let mut m = c.extra.clone();
+                m.insert("cluster".into(), string(&c.cluster));
+                m.insert("user".into(), string(&c.user));
+                put(&mut m, "namespace", &c.namespace, string(&c.namespace));
+                named(&c.name, "context", m)
+            },
+        );
+        let mut out = Map::new();
+        out.insert("kind".into(), string("Config"));
+        out.insert("apiVersion".into(), string("v1"));
+        out.insert(
+            "preferences".into(),
+            self.extra
+                .get("preferences")
+                .cloned()
+                .unwrap_or_else(|| Value::Object(Map::new())),
+        );
+        out.insert("clusters".into(), clusters);
+        out.insert("users".into(), users);
+        out.insert("contexts".into(), contexts);
+        out.insert("current-context".into(), string(&self.current));
+        if let Some(e) = self.extra.get("extensions") {
+            out.insert("extensions".into(), e.clone());
         }
+        Value::Object(out)
+    }
+
+    /// The kubeconfig as YAML, as `kubectl config view` prints it and `kubectl config` writes a
+    /// file (go-yaml's sorted keys; see [`KubeConfig::to_value`] for `raw`).
+    pub fn to_yaml(&self, raw: bool) -> String {
+        crate::kubectl::printers::yaml::to_yaml(&self.to_value(raw))
+    }
+
+    /// `kubectl config view -o json`: the fields in `v1.Config`'s declaration order, and a
+    /// newline.
+    pub fn to_json(&self, raw: bool) -> String {
+        let mut out = String::new();
+        json_ordered_into(
+            &mut out,
+            &self.to_value(raw),
+            Ty::Struct("Config", CONFIG),
+            0,
+        );
+        out.push('\n');
         out
     }
 
@@ -286,52 +383,8 @@ impl KubeConfig {
                 .filter(|c| c.name == ctx.cluster)
                 .cloned()
                 .collect(),
+            extra: self.extra.clone(),
         }
-    }
-}
-
-/// One `- name:` entry of a list: `name` after the body for clusters and contexts, before it for
-/// users (the order of the keys, sorted, in each of client-go's structs).
-fn push_entry(out: &mut String, key: &str, name: &str, fields: &[String], name_first: bool) {
-    if name_first {
-        out.push_str(&format!("- name: {}\n", scalar(name)));
-        if fields.is_empty() {
-            out.push_str(&format!("  {key}: {{}}\n"));
-        } else {
-            out.push_str(&format!("  {key}:\n"));
-        }
-    } else if fields.is_empty() {
-        out.push_str(&format!("- {key}: {{}}\n"));
-    } else {
-        out.push_str(&format!("- {key}:\n"));
-    }
-    for f in fields {
-        out.push_str(&format!("    {f}\n"));
-    }
-    if !name_first {
-        out.push_str(&format!("  name: {}\n", scalar(name)));
-    }
-}
-
-/// A string as a YAML scalar: plain when it reads back as the same string, else double-quoted.
-fn scalar(s: &str) -> String {
-    let plain = !s.is_empty()
-        && !s.starts_with(|c: char| c.is_whitespace() || "-?:,[]{}#&*!|>'\"%@`".contains(c))
-        && !s.ends_with(char::is_whitespace)
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && !s.contains('\n')
-        // YAML 1.1 (go-yaml) reads these as numbers or booleans.
-        && !s.chars().all(|c| c.is_ascii_digit() || "+-._".contains(c))
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null" | "~"
-        )
-        && serde_yaml::from_str::<Value>(s).ok().as_ref().and_then(Value::as_str) == Some(s);
-    if plain {
-        s.to_string()
-    } else {
-        serde_json::to_string(s).unwrap_or_default()
     }
 }
 
@@ -351,169 +404,6 @@ fn base64_decode(t: &str) -> Result<String, String> {
             };
             format!("illegal base64 data at input byte {at}")
         })
-}
-
-/// What a JSON value is called in encoding/json's errors.
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
-/// The Go type of a kubeconfig field, as far as decoding checks it.
-#[derive(Clone, Copy)]
-enum Ty {
-    Str,
-    Bool,
-    Bytes,
-    Strings,
-    /// A struct: its Go name and fields.
-    Struct(&'static str, &'static [(&'static str, Ty)]),
-    /// A list of structs.
-    List(&'static str, &'static [(&'static str, Ty)]),
-    /// Anything (extensions, exec plugins: not checked).
-    Any,
-}
-
-const CLUSTER: &[(&str, Ty)] = &[
-    ("server", Ty::Str),
-    ("tls-server-name", Ty::Str),
-    ("insecure-skip-tls-verify", Ty::Bool),
-    ("certificate-authority", Ty::Str),
-    ("certificate-authority-data", Ty::Bytes),
-    ("proxy-url", Ty::Str),
-    ("disable-compression", Ty::Bool),
-    ("extensions", Ty::Any),
-];
-const CONTEXT: &[(&str, Ty)] = &[
-    ("cluster", Ty::Str),
-    ("user", Ty::Str),
-    ("namespace", Ty::Str),
-    ("extensions", Ty::Any),
-];
-const AUTH_INFO: &[(&str, Ty)] = &[
-    ("client-certificate", Ty::Str),
-    ("client-certificate-data", Ty::Bytes),
-    ("client-key", Ty::Str),
-    ("client-key-data", Ty::Bytes),
-    ("token", Ty::Str),
-    ("tokenFile", Ty::Str),
-    ("as", Ty::Str),
-    ("as-uid", Ty::Str),
-    ("as-groups", Ty::Strings),
-    ("username", Ty::Str),
-    ("password", Ty::Str),
-    ("auth-provider", Ty::Any),
-    ("exec", Ty::Any),
-    ("extensions", Ty::Any),
-    ("as-user-extra", Ty::Any),
-];
-const NAMED_CLUSTER: &[(&str, Ty)] = &[
-    ("name", Ty::Str),
-    ("cluster", Ty::Struct("Cluster", CLUSTER)),
-];
-const NAMED_CONTEXT: &[(&str, Ty)] = &[
-    ("name", Ty::Str),
-    ("context", Ty::Struct("Context", CONTEXT)),
-];
-const NAMED_AUTH_INFO: &[(&str, Ty)] = &[
-    ("name", Ty::Str),
-    ("user", Ty::Struct("AuthInfo", AUTH_INFO)),
-];
-const PREFERENCES: &[(&str, Ty)] = &[("colors", Ty::Bool), ("extensions", Ty::Any)];
-const CONFIG: &[(&str, Ty)] = &[
-    ("apiVersion", Ty::Str),
-    ("kind", Ty::Str),
-    ("preferences", Ty::Struct("Preferences", PREFERENCES)),
-    ("clusters", Ty::List("NamedCluster", NAMED_CLUSTER)),
-    ("users", Ty::List("NamedAuthInfo", NAMED_AUTH_INFO)),
-    ("contexts", Ty::List("NamedContext", NAMED_CONTEXT)),
-    ("current-context", Ty::Str),
-    ("extensions", Ty::Any),
-];
-
-impl Ty {
-    fn go_name(self) -> String {
-        match self {
-            Ty::Str => "string".into(),
-            Ty::Bool => "bool".into(),
-            Ty::Bytes => "[]uint8".into(),
-            Ty::Strings => "[]string".into(),
-            Ty::Struct(n, _) => format!("v1.{n}"),
-            Ty::List(n, _) => format!("[]v1.{n}"),
-            Ty::Any => "interface {}".into(),
-        }
-    }
-}
-
-/// Checks the fields of an object of struct `name` against their Go types: encoding/json's
-/// `cannot unmarshal X into Go struct field S.path of type T` for the first that does not fit.
-fn check(v: &Value, fields: &[(&str, Ty)], name: &str, path: &str) -> Result<(), String> {
-    let Some(map) = v.as_object() else {
-        return Ok(());
-    };
-    for (key, value) in map {
-        let Some((_, ty)) = fields.iter().find(|(k, _)| k == key) else {
-            continue;
-        };
-        let here = if path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{path}.{key}")
-        };
-        let wrong = || {
-            format!(
-                "json: cannot unmarshal {} into Go struct field {name}.{here} of type {}",
-                json_type(value),
-                ty.go_name()
-            )
-        };
-        if value.is_null() {
-            continue;
-        }
-        match *ty {
-            Ty::Str | Ty::Bytes if !value.is_string() => return Err(wrong()),
-            Ty::Bool if !value.is_boolean() => return Err(wrong()),
-            Ty::Strings => {
-                let Some(items) = value.as_array() else {
-                    return Err(wrong());
-                };
-                if let Some(bad) = items.iter().find(|i| !i.is_string() && !i.is_null()) {
-                    return Err(format!(
-                        "json: cannot unmarshal {} into Go struct field {name}.{here} of type string",
-                        json_type(bad)
-                    ));
-                }
-            }
-            Ty::Struct(inner, inner_fields) => {
-                if !value.is_object() {
-                    return Err(wrong());
-                }
-                check(value, inner_fields, inner, &here)?;
-            }
-            Ty::List(inner, inner_fields) => {
-                let Some(items) = value.as_array() else {
-                    return Err(wrong());
-                };
-                for item in items {
-                    if !item.is_object() && !item.is_null() {
-                        return Err(format!(
-                            "json: cannot unmarshal {} into Go struct field {name}.{here} of type v1.{inner}",
-                            json_type(item)
-                        ));
-                    }
-                    check(item, inner_fields, inner, &here)?;
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 /// Problems libyaml's scanner reports (go-yaml counts their line one further than the parser's).
@@ -639,13 +529,50 @@ mod tests {
 
     #[test]
     fn strings_that_would_read_back_otherwise_are_quoted() {
-        assert_eq!(scalar(""), "\"\"");
-        assert_eq!(scalar("true"), "\"true\"");
-        assert_eq!(scalar("007"), "\"007\"");
+        let kc = KubeConfig {
+            contexts: vec![Context {
+                name: "kubernetes-admin@kubernetes".into(),
+                cluster: "true".into(),
+                namespace: "007".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        assert!(kc.to_yaml(true).contains(
+            "- context:\n    cluster: \"true\"\n    namespace: \"007\"\n    user: \"\"\n  name: kubernetes-admin@kubernetes\n"
+        ));
+    }
+
+    #[test]
+    fn fields_kubedojo_does_not_act_on_are_written_back_as_client_go_does() {
+        let text = "clusters:\n- name: c\n  cluster:\n    server: https://x\n    proxy-url: http://proxy:3128\n    tls-server-name: kube.local\n    disable-compression: false\n    servr: typo\n    extensions:\n    - name: z\n    - name: a\n      extension: {k: v}\nusers:\n- name: e\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: aws\n      env:\n      - null\n    as-groups: []\n    tokenFile: /t\n- name: p\n  user:\n    auth-provider:\n      name: oidc\n      config:\n        id-token: abc\n    token: secret\n";
+        let kc = KubeConfig::parse(text).expect("parses");
         assert_eq!(
-            scalar("kubernetes-admin@kubernetes"),
-            "kubernetes-admin@kubernetes"
+            kc.to_yaml(false),
+            "apiVersion: v1\nclusters:\n- cluster:\n    extensions:\n    - extension:\n        k: v\n      name: a\n    - extension: null\n      name: z\n    proxy-url: http://proxy:3128\n    server: https://x\n    tls-server-name: kube.local\n  name: c\ncontexts: null\ncurrent-context: \"\"\nkind: Config\npreferences: {}\nusers:\n- name: e\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      args: null\n      command: aws\n      env:\n      - name: \"\"\n        value: \"\"\n      interactiveMode: IfAvailable\n      provideClusterInfo: false\n    tokenFile: /t\n- name: p\n  user:\n    auth-provider:\n      config:\n        id-token: abc\n      name: oidc\n    token: REDACTED\n"
         );
-        assert_eq!(scalar("https://1.2.3.4:6443"), "https://1.2.3.4:6443");
+        let raw = kc.to_yaml(true);
+        assert_eq!(KubeConfig::parse(&raw).map(|k| k.to_yaml(true)), Ok(raw));
+        assert!(kc.to_json(true).starts_with("{\n    \"kind\": \"Config\",\n    \"apiVersion\": \"v1\",\n    \"preferences\": {},\n    \"clusters\": [\n        {\n            \"name\": \"c\",\n            \"cluster\": {\n                \"server\": \"https://x\",\n                \"tls-server-name\": \"kube.local\",\n"));
+    }
+
+    #[test]
+    fn typed_errors_reach_into_exec_and_extensions() {
+        assert_eq!(
+            err("users:\n- name: u\n  user:\n    exec:\n      env: [1]\n"),
+            "json: cannot unmarshal number into Go struct field ExecConfig.users.user.exec.env of type v1.ExecEnvVar"
+        );
+        assert_eq!(
+            err("users:\n- name: u\n  user:\n    auth-provider:\n      name: p\n      config:\n        k: 5\n"),
+            "json: cannot unmarshal number into Go struct field AuthProviderConfig.users.user.auth-provider.config of type string"
+        );
+        assert_eq!(
+            err("users:\n- name: u\n  user:\n    as-user-extra:\n      k: 1\n"),
+            "json: cannot unmarshal number into Go struct field AuthInfo.users.user.as-user-extra of type []string"
+        );
+        assert_eq!(
+            err("extensions:\n- name: b\n  extension: {z: 1, a: 2}\n- name: a\n  extension: 3\n- name: b\n"),
+            "error converting *[]NamedExtension into *map[string]runtime.Object: duplicate name \"b\" in list: [{b {[123 34 97 34 58 50 44 34 122 34 58 49 125] <nil>}} {a {[51] <nil>}} {b {[] <nil>}}]"
+        );
     }
 }

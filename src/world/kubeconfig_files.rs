@@ -121,6 +121,7 @@ impl World {
             if merged.current.is_empty() {
                 merged.current = kc.current.clone();
             }
+            merge_extra(&mut merged.extra, &kc.extra);
             for c in &kc.contexts {
                 if merged.context(&c.name).is_none() {
                     merged.contexts.push(c.clone());
@@ -240,6 +241,7 @@ impl World {
             } else {
                 spec.namespace.clone()
             },
+            ..Default::default()
         };
         for h in self.hosts.values_mut() {
             if !h.fs.exists("/etc/kubernetes/admin.conf") {
@@ -357,7 +359,7 @@ impl World {
         }
         if ip.parse::<std::net::IpAddr>().is_ok() {
             Err(format!(
-                "Unable to connect to the server: dial tcp {shown}: i/o timeout"
+                "Unable to connect to the server: dial tcp {shown}: connect: no route to host"
             ))
         } else {
             Err(format!("Unable to connect to the server: dial tcp: lookup {name} on 127.0.0.53:53: no such host"))
@@ -371,6 +373,50 @@ impl World {
         let entry = kc.cluster(&ctx.cluster)?;
         self.cluster_for_server(&entry.server, &self.home_host()?)
             .ok()
+    }
+}
+
+/// Merges one file's `preferences` and top-level `extensions` into the merged view: as with the
+/// entries, what an earlier file set wins (extensions by name).
+fn merge_extra(into: &mut super::kubeconfig::Extra, from: &super::kubeconfig::Extra) {
+    use serde_json::Value;
+    fn extensions(into: &mut Value, from: &Value) {
+        let (Value::Array(a), Some(b)) = (into, from.as_array()) else {
+            return;
+        };
+        let name = |x: &Value| {
+            x.get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        for x in b {
+            if !a.iter().any(|y| name(y) == name(x)) {
+                a.push(x.clone());
+            }
+        }
+        a.sort_by_key(name);
+    }
+    for (key, value) in from {
+        match into.get_mut(key) {
+            None => {
+                into.insert(key.clone(), value.clone());
+            }
+            Some(have) if key == "extensions" => extensions(have, value),
+            Some(Value::Object(have)) => {
+                // preferences: colors, and its own extensions.
+                for (k, v) in value.as_object().into_iter().flatten() {
+                    match have.get_mut(k) {
+                        None => {
+                            have.insert(k.clone(), v.clone());
+                        }
+                        Some(h) if k == "extensions" => extensions(h, v),
+                        Some(_) => {}
+                    }
+                }
+            }
+            Some(_) => {}
+        }
     }
 }
 

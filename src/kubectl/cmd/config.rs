@@ -19,6 +19,8 @@ pub const FLAGS: &[FlagSpec] = &[
     val("username", None),
     val("password", None),
     val("server", None),
+    val("tls-server-name", None),
+    val("proxy-url", None),
     val("certificate-authority", None),
     flag("embed-certs", None),
     flag("insecure-skip-tls-verify", None),
@@ -150,6 +152,7 @@ fn run_inner(
                         cluster: cluster.unwrap_or_default(),
                         user: user.unwrap_or_default(),
                         namespace: ns.unwrap_or_default(),
+                        ..Default::default()
                     });
                     Output::ok(format!("Context \"{target}\" created.\n"))
                 }
@@ -341,16 +344,12 @@ fn view(
             }
         }
     }
-    let text = shown.to_yaml(p.is_set("raw") || p.is_set("flatten"));
-    let value = || serde_yaml::from_str::<serde_json::Value>(&text).unwrap_or_default();
+    let raw = p.is_set("raw") || p.is_set("flatten");
     match p.get("output") {
-        None | Some("yaml") => Output::ok(text),
-        Some("json") => Output::ok(format!(
-            "{}\n",
-            serde_json::to_string_pretty(&value()).unwrap_or_default()
-        )),
+        None | Some("yaml") => Output::ok(shown.to_yaml(raw)),
+        Some("json") => Output::ok(shown.to_json(raw)),
         Some(o) if o.starts_with("jsonpath=") => {
-            match crate::kubectl::printers::jsonpath::render(&o["jsonpath=".len()..], &value()) {
+            match crate::kubectl::printers::jsonpath::render(&o["jsonpath=".len()..], &shown.to_value(raw)) {
                 Ok(s) => Output::ok(s),
                 Err(e) => Output::err(format!("error: {e}\n"), 1),
             }
@@ -385,6 +384,19 @@ fn entries(
                     name: name.clone(),
                     ..Default::default()
                 });
+            let given = |f: &str| p.get(f).is_some_and(|v| !v.is_empty());
+            if given("token") && (given("username") || given("password")) {
+                return Some(Output::err(
+                    "error: you cannot specify more than one authentication method at the same time: --token, --username/--password\n",
+                    1,
+                ));
+            }
+            if embed && p.get("client-certificate").is_none() && p.get("client-key").is_none() {
+                return Some(Output::err(
+                    "error: you must specify a --client-certificate or --client-key to embed\n",
+                    1,
+                ));
+            }
             for flag in ["client-certificate", "client-key"] {
                 let Some(path) = p.get(flag) else { continue };
                 let abs = crate::vfs::normalize(inv.cwd, path);
@@ -414,14 +426,26 @@ fn entries(
                     entry.client_key_data.clear();
                 }
             }
+            // A bearer token and basic auth exclude each other: setting one (to a non-empty
+            // value) clears the other.
+            let (mut set_token, mut set_basic) = (false, false);
             if let Some(t) = p.get("token") {
                 entry.token = t.to_string();
+                set_token = !t.is_empty();
             }
             if let Some(u) = p.get("username") {
                 entry.username = u.to_string();
+                set_basic |= !u.is_empty();
             }
             if let Some(pw) = p.get("password") {
                 entry.password = pw.to_string();
+                set_basic |= !pw.is_empty();
+            }
+            if set_token && !set_basic {
+                entry.username.clear();
+                entry.password.clear();
+            } else if set_basic && !set_token {
+                entry.token.clear();
             }
             match kc.users.iter_mut().find(|u| u.name == name) {
                 Some(u) => *u = entry,
@@ -444,6 +468,21 @@ fn entries(
                 });
             if let Some(s) = p.get("server") {
                 entry.server = s.to_string();
+                // A new server drops the TLS server name the file had, unless one is given.
+                entry.extra.remove("tls-server-name");
+            }
+            for key in ["tls-server-name", "proxy-url"] {
+                match p.get(key) {
+                    Some("") => {
+                        entry.extra.remove(key);
+                    }
+                    Some(v) => {
+                        entry
+                            .extra
+                            .insert(key.into(), serde_json::Value::String(v.into()));
+                    }
+                    None => {}
+                }
             }
             if let Some(path) = p.get("certificate-authority") {
                 let abs = crate::vfs::normalize(inv.cwd, path);
