@@ -144,6 +144,27 @@ pub fn strict(rt: &ResourceType, obj: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// kubectl's own decoding of a manifest's `metadata`, before anything is sent: a value of the wrong
+/// type there (`labels: {enabled: yes}` reads as a boolean) fails on the client with Go's JSON error.
+pub fn client_metadata(obj: &Value) -> Result<(), String> {
+    let (Some(meta), Some(st)) = (
+        obj.get("metadata").filter(|m| m.is_object()),
+        schema().get("ObjectMeta"),
+    ) else {
+        return Ok(());
+    };
+    let mut d = Decoder {
+        schema: schema(),
+        unknown: Vec::new(),
+        type_error: None,
+    };
+    d.object(st, "ObjectMeta", meta, "metadata", "metadata");
+    match d.type_error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
 struct Decoder<'s> {
     schema: &'s Schema,
     /// Paths of unknown fields, with array indexes (`spec.containers[0].imagee`).

@@ -70,6 +70,8 @@ pub struct Ctx<'a> {
     /// How much of `out.stderr` was written before anything on stdout (warnings kubectl prints
     /// before its output), so a shell merging the two streams keeps the order they were written in.
     pub stderr_lead: usize,
+    /// Errors held back to be printed together, as kubectl prints an aggregate (see [`Ctx::defer_errors`]).
+    pub deferred: Option<Vec<String>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -90,8 +92,37 @@ impl<'a> Ctx<'a> {
         self.out.stdout.push('\n');
     }
 
+    /// From here on, errors are collected rather than printed, until [`Ctx::flush_errors`].
+    pub fn defer_errors(&mut self) {
+        self.deferred.get_or_insert_with(Vec::new);
+    }
+
+    /// Prints the collected errors as kubectl prints an aggregate error: one alone as any error, several
+    /// one per line without the `error: ` prefix.
+    pub fn flush_errors(&mut self) {
+        let Some(errors) = self.deferred.take() else {
+            return;
+        };
+        if let [one] = errors.as_slice() {
+            return self.error(one);
+        }
+        for e in errors {
+            let e = e.strip_prefix("error: ").unwrap_or(&e);
+            self.out.stderr.push_str(e);
+            if !e.ends_with('\n') {
+                self.out.stderr.push('\n');
+            }
+            self.out.code = 1;
+        }
+    }
+
     /// Writes an error line to stderr (kubectl's `error: ` prefix added when missing) and sets exit 1.
     pub fn error(&mut self, msg: &str) {
+        if let Some(errors) = self.deferred.as_mut() {
+            errors.push(msg.to_string());
+            self.out.code = 1;
+            return;
+        }
         let line = if msg.starts_with("error: ")
             || msg.starts_with("Error from server")
             || msg.starts_with("The ")
@@ -594,6 +625,7 @@ pub fn context<'a>(
     let notice = "Flag --record has been deprecated, --record will be removed in the future\n";
     Ok(Ctx {
         stderr_lead: if record { notice.len() } else { 0 },
+        deferred: None,
         world,
         inv,
         path: path.to_string(),

@@ -15,11 +15,11 @@ pub fn instantiate(loaded: &Loaded, seed: u64) -> Result<Scenario, ScenarioError
     parse(&loaded.path.display().to_string(), &text)
 }
 
-/// Splits multi-document YAML into objects (empty documents skipped).
+/// Splits multi-document YAML into objects (empty documents skipped), reading scalars as kubectl does
+/// (YAML 1.1: `yes` is true, `0400` is octal).
 pub fn parse_documents(text: &str) -> Result<Vec<Value>, String> {
     let mut out = Vec::new();
-    for doc in serde_yaml::Deserializer::from_str(text) {
-        let v: Value = serde::Deserialize::deserialize(doc).map_err(|e| e.to_string())?;
+    for v in crate::kubectl::printers::yaml::read_documents(text)? {
         if v.is_null() {
             continue;
         }

@@ -5,7 +5,6 @@ use super::{dry_run, DryRun};
 use crate::cluster::object;
 use crate::kubectl::flags::{flag, rep, val, FlagSpec};
 use crate::kubectl::{errors, Ctx};
-use crate::scenario::setup::parse_documents;
 use serde_json::{json, Value};
 
 pub const FLAGS: &[FlagSpec] = &[
@@ -45,6 +44,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
 /// Reads every file (a directory means its *.yaml/*.yml/*.json files) and handles each object.
 pub fn from_files(ctx: &mut Ctx<'_>, files: &[String], mode: Mode) {
     let mut docs: Vec<(String, Value)> = Vec::new();
+    let mut parse_errors: Vec<String> = Vec::new();
     for f in files {
         let full = crate::vfs::normalize(ctx.inv.cwd, f);
         let is_dir = f != "-"
@@ -73,42 +73,51 @@ pub fn from_files(ctx: &mut Ctx<'_>, files: &[String], mode: Mode) {
                 Ok(t) => t,
                 Err(e) => return ctx.error(&e),
             };
-            let parsed = if text.trim_start().starts_with('{') {
-                serde_json::from_str::<Value>(&text)
-                    .map(|v| vec![v])
-                    .map_err(|e| e.to_string())
+            let shown = if p == "-" {
+                "STDIN".to_string()
             } else {
-                parse_documents(&text)
+                p.clone()
             };
-            match parsed {
-                Ok(vs) => {
-                    let shown = if p == "-" {
-                        "STDIN".to_string()
-                    } else {
-                        p.clone()
-                    };
-                    docs.extend(vs.into_iter().map(|v| (shown.clone(), v)));
-                }
-                Err(e) => {
-                    let shown = if p == "-" {
-                        "STDIN".to_string()
-                    } else {
-                        p.clone()
-                    };
-                    return ctx.error(&format!(
-                        "error parsing {shown}: error converting YAML to JSON: yaml: {e}"
-                    ));
-                }
+            let (vs, err) = if text.trim_start().starts_with('{') {
+                let (vs, err) = crate::kubectl::printers::yaml::read_json_stream(&text);
+                (split_lists(vs), err)
+            } else {
+                let (vs, err) = crate::kubectl::printers::yaml::read_stream(&text);
+                (split_lists(vs), err)
+            };
+            docs.extend(vs.into_iter().map(|v| (shown.clone(), v)));
+            if let Some(e) = err {
+                // kubectl reports a broken document after handling the ones before it.
+                parse_errors.push(format!("error parsing {shown}: {e}"));
             }
         }
     }
+    if docs.is_empty() && !parse_errors.is_empty() {
+        for e in &parse_errors {
+            ctx.error(e);
+        }
+        return;
+    }
     if docs.is_empty() {
-        return ctx.error("no objects passed to apply");
+        let verb = match mode {
+            Mode::Create => "create",
+            Mode::Apply => "apply",
+            Mode::Replace => "replace",
+        };
+        return ctx.error(&format!("no objects passed to {verb}"));
     }
     let dr = match dry_run(ctx) {
         Ok(d) => d,
         Err(e) => return ctx.error(&e),
     };
+    // kubectl prints its errors together at the end: the reader's (apply reads every file before it
+    // applies anything), then each object's.
+    ctx.defer_errors();
+    if mode == Mode::Apply {
+        for e in &parse_errors {
+            ctx.error(e);
+        }
+    }
     let output = ctx.flags.get("output").unwrap_or("").to_string();
     let mut printed = Vec::new();
     for (source, obj) in docs {
@@ -116,6 +125,12 @@ pub fn from_files(ctx: &mut Ctx<'_>, files: &[String], mode: Mode) {
             printed.push(o);
         }
     }
+    if mode != Mode::Apply {
+        for e in &parse_errors {
+            ctx.error(e);
+        }
+    }
+    ctx.flush_errors();
     if is_machine(&output) {
         let single = printed.len() == 1;
         match render(&output, &printed, single, false) {
@@ -134,6 +149,10 @@ fn verb_ing(mode: Mode) -> &'static str {
 }
 
 fn one(ctx: &mut Ctx<'_>, mut obj: Value, source: &str, mode: Mode, dr: DryRun) -> Option<Value> {
+    if let Err(e) = crate::cluster::decode::client_metadata(&obj) {
+        ctx.error(&format!("unable to decode \"{source}\": {e}"));
+        return None;
+    }
     let rt = match crate::kubectl::custom::type_of(ctx, &obj) {
         Ok(rt) => rt,
         Err(_) => {
@@ -392,4 +411,20 @@ pub(crate) fn parse_go_duration(v: &str) -> Option<i64> {
         };
     }
     num.is_empty().then_some(total)
+}
+
+/// Documents as objects: empty ones dropped, a `List` replaced by its items.
+fn split_lists(docs: Vec<Value>) -> Vec<Value> {
+    let mut out = Vec::new();
+    for v in docs {
+        if v.is_null() {
+            continue;
+        }
+        if object::kind(&v) == "List" {
+            out.extend(object::array(&v, "items").iter().cloned());
+        } else {
+            out.push(v);
+        }
+    }
+    out
 }

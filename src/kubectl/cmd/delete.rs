@@ -115,6 +115,11 @@ pub fn run(ctx: &mut Ctx<'_>) {
                 Err(e) => return ctx.error(&format!("error parsing {f}: {e}")),
             };
             for d in docs {
+                if let Err(e) = crate::cluster::decode::client_metadata(&d) {
+                    let shown = if f == "-" { "STDIN" } else { f.as_str() };
+                    ctx.error(&format!("unable to decode \"{shown}\": {e}"));
+                    continue;
+                }
                 let Ok(rt) = crate::kubectl::custom::type_of(ctx, &d) else {
                     continue;
                 };

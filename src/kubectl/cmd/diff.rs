@@ -130,9 +130,7 @@ pub fn run(ctx: &mut Ctx<'_>) {
         match parse_documents(&text) {
             Ok(d) => docs.extend(d),
             Err(e) => {
-                ctx.error(&format!(
-                    "error parsing {f}: error converting YAML to JSON: yaml: {e}"
-                ));
+                ctx.error(&format!("error parsing {f}: {e}"));
                 ctx.out.code = 2;
                 return;
             }

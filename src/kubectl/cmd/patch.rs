@@ -151,9 +151,7 @@ fn targets(
         let docs = match parse_documents(&text) {
             Ok(d) => d,
             Err(e) => {
-                ctx.error(&format!(
-                    "error parsing {f}: error converting YAML to JSON: yaml: {e}"
-                ));
+                ctx.error(&format!("error parsing {f}: {e}"));
                 return None;
             }
         };

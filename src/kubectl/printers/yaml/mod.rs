@@ -6,7 +6,10 @@
 //! else can hold the text, and long scalars folded at 80 columns.
 
 mod keys;
+mod read;
 mod resolve;
+
+pub use read::{read_documents, read_json_stream, read_stream};
 
 use serde_json::Value;
 

@@ -269,3 +269,95 @@ fn days_in(month: u32, year: u32) -> u32 {
         _ => 31,
     }
 }
+
+/// What kubectl's YAML reader (go-yaml v2, then a JSON round trip into unstructured data) makes of the
+/// plain scalar `s`: booleans for `yes`/`on`/`y` and their kin, octal for a leading zero (`0400` is
+/// 256), numbers with `_` separators; integers beyond int64 become floats. `None`: it stays a string
+/// (timestamps too: go-yaml hands them to untyped values as strings).
+pub(crate) fn plain_scalar(s: &str) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    match s {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            return Some(Value::Bool(true))
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            return Some(Value::Bool(false))
+        }
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+        _ => {}
+    }
+    let first = *s.as_bytes().first()?;
+    if !(first == b'+' || first == b'-' || first == b'.' || first.is_ascii_digit()) {
+        return None;
+    }
+    if first != b'.' && is_timestamp(s) {
+        return None;
+    }
+    let plain: String = s.chars().filter(|&c| c != '_').collect();
+    if first != b'.' {
+        if let Some(n) = go_int(&plain) {
+            return Some(unstructured_number(n));
+        }
+    }
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    let float_like = regex(
+        &RE,
+        r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$",
+    )
+    .is_some_and(|r| r.is_match(&plain));
+    if float_like {
+        let f = plain.parse::<f64>().ok().filter(|f| f.is_finite())?;
+        return Some(unstructured_float(f));
+    }
+    None
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)`, then `ParseUint(s, 0, 64)`: a value of either range.
+fn go_int(plain: &str) -> Option<i128> {
+    if !is_go_int(plain) {
+        return None;
+    }
+    let (negative, body) = match plain.as_bytes().first() {
+        Some(b'-') => (true, &plain[1..]),
+        Some(b'+') => (false, &plain[1..]),
+        _ => (false, plain),
+    };
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
+        (16, d)
+    } else if let Some(d) = lower.strip_prefix("0o") {
+        (8, d)
+    } else if let Some(d) = lower.strip_prefix("0b") {
+        (2, d)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..])
+    } else {
+        (10, lower.as_str())
+    };
+    let magnitude = i128::from_str_radix(digits, radix).ok()?;
+    let n = if negative { -magnitude } else { magnitude };
+    let fits = if plain.starts_with(['+', '-']) {
+        i64::try_from(n).is_ok()
+    } else {
+        u64::try_from(n).is_ok()
+    };
+    fits.then_some(n)
+}
+
+/// An integer as unstructured JSON holds it: int64 when it fits, else float64.
+fn unstructured_number(n: i128) -> serde_json::Value {
+    match i64::try_from(n) {
+        Ok(i) => serde_json::Value::from(i),
+        Err(_) => unstructured_float(n as f64),
+    }
+}
+
+/// A float after encoding/json and back: integral values that fit int64 come back as integers.
+pub(crate) fn unstructured_float(f: f64) -> serde_json::Value {
+    if f.fract() == 0.0 && f.abs() < 9.2e18 {
+        return serde_json::Value::from(f as i64);
+    }
+    serde_json::Number::from_f64(f)
+        .map(serde_json::Value::Number)
+        .unwrap_or(serde_json::Value::Null)
+}
