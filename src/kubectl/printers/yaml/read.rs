@@ -194,7 +194,7 @@ fn go_yaml_error(e: &serde_yaml::Error, src: &str) -> String {
                 .chars()
                 .take_while(|c| !c.is_whitespace() && !",[]{}".contains(*c))
                 .collect();
-            if src[..at.min(src.len())].contains(&format!("&{name}")) {
+            if src.get(..at).unwrap_or("").contains(&format!("&{name}")) {
                 return format!("anchor '{name}' value contains itself");
             }
             return format!("unknown anchor '{name}' referenced");
@@ -405,5 +405,14 @@ mod tests {
         assert_eq!(v["d"], json!(1.5));
         assert_eq!(v["x"], json!(false));
         assert_eq!(v["z"], json!(false));
+    }
+
+    #[test]
+    fn no_prefix_of_a_manifest_panics_the_reader() {
+        let text = "é: &x [*x]\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"ü\"\n  labels: {a: yes, 'b': 0400}\ndata:\n  k: |\n    ñ\n--- # c\n{\"a\": [1, 2,]}\n";
+        for (cut, _) in text.char_indices() {
+            let _ = read_stream(&text[..cut]);
+            let _ = read_json_stream(&text[cut..]);
+        }
     }
 }
