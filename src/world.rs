@@ -628,7 +628,7 @@ impl World {
             }
             managed_nodes.push(h.name.clone());
             let config = h.fs.read("/var/lib/kubelet/config.yaml").unwrap_or("");
-            let path = serde_yaml::from_str::<Value>(config)
+            let path = crate::kubectl::printers::yaml::read_one(config)
                 .ok()
                 .and_then(|v| {
                     v.get("staticPodPath")
@@ -646,7 +646,7 @@ impl World {
                 }
                 let full = format!("{path}/{f}");
                 let Ok(text) = h.fs.read(&full) else { continue };
-                let Ok(mut pod) = serde_yaml::from_str::<Value>(text) else {
+                let Ok(mut pod) = crate::kubectl::printers::yaml::read_one(text) else {
                     continue;
                 };
                 if object::kind(&pod) != "Pod" || object::name(&pod).is_empty() {
@@ -735,7 +735,7 @@ pub fn is_etcd_snapshot(content: &str) -> bool {
 
 /// The `etcd-data` hostPath of an etcd static pod manifest.
 fn etcd_data_dir(manifest: &str) -> Option<String> {
-    let v = serde_yaml::from_str::<Value>(manifest).ok()?;
+    let v = crate::kubectl::printers::yaml::read_one(manifest).ok()?;
     v.pointer("/spec/volumes")?
         .as_array()?
         .iter()
@@ -757,7 +757,7 @@ fn static_path(config: &str) -> Option<String> {
     if config == KUBELET_CONFIG {
         return Some("/etc/kubernetes/manifests".into());
     }
-    let v = serde_yaml::from_str::<Value>(config).ok()?;
+    let v = crate::kubectl::printers::yaml::read_one(config).ok()?;
     v.get("staticPodPath")
         .and_then(Value::as_str)
         .map(|p| crate::vfs::normalize("/", p))

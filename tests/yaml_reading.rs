@@ -242,3 +242,27 @@ fn broken_json_is_reported_in_encoding_json_words() {
         );
     }
 }
+
+#[test]
+fn a_patch_is_read_as_kubectl_reads_it() {
+    let object = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n";
+    for patch in [
+        "a: [1",
+        "spec:\n  x: 1\n y: 2",
+        "{\"a\": }",
+        "metadata: {labels: {a: yes}}",
+        "data: {port: 0400}",
+    ] {
+        let args = ["patch", "-f", "-", "--local", "-p", patch, "-o", "json"];
+        let Some((want_out, want_err)) = real_with_stdin(&args, object) else {
+            return;
+        };
+        let mut s = Session::sandbox(ClockMode::Manual);
+        s.run(&format!("cat > m.yaml <<'EOF'\n{object}EOF"));
+        s.run(&format!("P=$(cat <<'EOF'\n{patch}\nEOF\n)"));
+        let out = s.run("kubectl patch -f - --local -p \"$P\" -o json < m.yaml");
+        assert_eq!(out.stderr, want_err, "{patch}");
+        let parse = |t: &str| serde_json::from_str::<Value>(t).ok();
+        assert_eq!(parse(&out.stdout), parse(&want_out), "{patch}");
+    }
+}

@@ -119,7 +119,7 @@ impl KubeConfig {
     /// Parses a kubeconfig file. The error is client-go's text, as kubectl prints it after
     /// `error loading config file "PATH": `.
     pub fn parse(text: &str) -> Result<KubeConfig, String> {
-        let v: Value = match serde_yaml::from_str::<Value>(text) {
+        let v: Value = match crate::kubectl::printers::yaml::read_one(text) {
             Ok(v) => v,
             // An empty file (or one of comments only) is an empty kubeconfig.
             Err(_)
@@ -129,7 +129,7 @@ impl KubeConfig {
             {
                 Value::Null
             }
-            Err(e) => return Err(yaml_error(&e)),
+            Err(e) => return Err(format!("yaml: {e}")),
         };
         if v.is_null() {
             return Ok(KubeConfig::default());
@@ -406,58 +406,23 @@ fn base64_decode(t: &str) -> Result<String, String> {
         })
 }
 
-/// Problems libyaml's scanner reports (go-yaml counts their line one further than the parser's).
-const SCANNER_PROBLEMS: &[&str] = &[
-    "found character that cannot start any token",
-    "found unexpected end of stream",
-    "mapping values are not allowed in this context",
-    "could not find expected ':'",
-    "found a tab character that violates indentation",
-    "found unknown escape character",
-    "did not find URI escaped octet",
-    "found undefined tag handle",
-    "block sequence entries are not allowed in this context",
-    "found unexpected document indicator",
-    "did not find expected comment or line break",
-    "found a tab character where an indentation space is expected",
-    "did not find expected alphabetic or numeric character",
-    "did not find expected whitespace or line break",
-];
-
-/// A YAML syntax error as go-yaml words it: `yaml: line N: PROBLEM` (no line when the problem is
-/// on the first line).
-fn yaml_error(e: &serde_yaml::Error) -> String {
-    let text = e.to_string();
-    let problem = text.split(" at line ").next().unwrap_or(&text).trim();
-    let problem = problem.split(", while ").next().unwrap_or(problem);
-    // go-yaml counts lines from 0 here (the scanner's from 1).
-    let mut line = e.location().map_or(0, |l| l.line().saturating_sub(1));
-    if line != 0 && SCANNER_PROBLEMS.contains(&problem) {
-        line += 1;
-    }
-    if line == 0 {
-        // The context mark ("while parsing a block mapping at line N"), as go-yaml falls back to.
-        line = text
-            .split(", while ")
-            .nth(1)
-            .and_then(|c| c.split(" at line ").nth(1))
-            .and_then(|l| l.split_whitespace().next())
-            .and_then(|n| n.parse::<usize>().ok())
-            .map_or(0, |n| n.saturating_sub(1));
-    }
-    if line == 0 {
-        format!("yaml: {problem}")
-    } else {
-        format!("yaml: line {line}: {problem}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn err(text: &str) -> String {
         KubeConfig::parse(text).expect_err(text)
+    }
+
+    #[test]
+    fn scalars_read_as_yaml_1_1_as_client_go_reads_them() {
+        let text = "clusters:\n- name: c\n  cluster:\n    server: https://c:6443\n    insecure-skip-tls-verify: yes\n";
+        let kc = KubeConfig::parse(text).expect("parses");
+        assert_eq!(kc.cluster("c").map(|c| c.insecure_skip_tls_verify), Some(true));
+        assert_eq!(
+            err("clusters:\n- name: c\n  cluster:\n    server: x\n   bad: 1\n"),
+            "yaml: line 4: did not find expected key"
+        );
     }
 
     #[test]

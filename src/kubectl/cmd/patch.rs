@@ -91,6 +91,11 @@ pub fn run(ctx: &mut Ctx<'_>) {
         Ok(d) => d,
         Err(e) => return ctx.error(&e),
     };
+    if patch_text.trim_start().starts_with('{')
+        && serde_json::from_str::<Value>(&patch_text).is_err()
+    {
+        return ctx.error("invalid JSON document");
+    }
     let patch_value = match parse_patch(&patch_text) {
         Ok(v) => v,
         Err(e) => return ctx.error(&format!("unable to parse {patch_text:?}: {e}")),
@@ -116,21 +121,14 @@ pub fn run(ctx: &mut Ctx<'_>) {
 
 /// The patch as JSON: kubectl accepts JSON or YAML (`-p $'spec:\n replicas: 2'`).
 fn parse_patch(text: &str) -> Result<Value, String> {
-    if let Ok(v) = serde_json::from_str::<Value>(text) {
-        return Ok(v);
-    }
-    match serde_yaml::from_str::<Value>(text) {
-        Ok(v) => Ok(v),
-        Err(e) => {
-            // At the end of the input the parser's mark is one line past the text; go-yaml's is not.
-            let lines = text.lines().count().max(1);
-            let line = e.location().map(|l| l.line()).unwrap_or(1).min(lines);
-            let msg = e.to_string();
-            // serde_yaml says "... at line L column C"; kubectl (go-yaml) says "yaml: line L: ...".
-            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            Err(format!("yaml: line {line}: {msg}"))
+    // sigs.k8s.io/yaml passes text that starts with `{` through as JSON; the patch code then finds
+    // it is not.
+    if text.trim_start().starts_with('{') {
+        if let Ok(v) = serde_json::from_str::<Value>(text) {
+            return Ok(v);
         }
     }
+    crate::kubectl::printers::yaml::read_one(text).map_err(|e| format!("yaml: {e}"))
 }
 
 fn targets(

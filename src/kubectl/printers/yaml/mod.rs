@@ -9,7 +9,7 @@ mod keys;
 mod read;
 mod resolve;
 
-pub use read::{read_documents, read_json_stream, read_stream};
+pub use read::{read_documents, read_json_stream, read_one, read_stream};
 
 use serde_json::Value;
 

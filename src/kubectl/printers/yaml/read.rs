@@ -132,8 +132,9 @@ fn split_documents(text: &str) -> Vec<Result<&str, String>> {
     out
 }
 
-/// The first document of `chunk` (go-yaml reads no further), `null` when there is none.
-fn read_one(chunk: &str) -> Result<Value, String> {
+/// The first document of `chunk` (go-yaml reads no further), `null` when there is none; the error in
+/// go-yaml's words without its `yaml: ` prefix (`line 4: did not find expected key`).
+pub fn read_one(chunk: &str) -> Result<Value, String> {
     let Some(doc) = serde_yaml::Deserializer::from_str(chunk).next() else {
         return Ok(Value::Null);
     };
