@@ -167,7 +167,9 @@ impl KubeConfig {
                 }
             }
         }
-        // client-go keeps the first entry of a name.
+        duplicate_names(&items("clusters"), "clusters")?;
+        duplicate_names(&items("users"), "users")?;
+        duplicate_names(&items("contexts"), "contexts")?;
         for e in items("clusters") {
             let c = e.get("cluster").unwrap_or(&null);
             let entry = ClusterEntry {
@@ -389,6 +391,146 @@ impl KubeConfig {
 }
 
 /// Go's base64 decoding of a `[]byte` field, with its error text.
+/// client-go refuses a file that names two clusters, users or contexts alike, and prints the whole
+/// list with Go's `%v` (empty strings leave double spaces, bytes print as numbers, pointers as
+/// addresses).
+fn duplicate_names(entries: &[Value], list: &str) -> Result<(), String> {
+    let name = |e: &Value| {
+        e.get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut seen = std::collections::HashSet::new();
+    let Some(dup) = entries.iter().map(name).find(|n| !seen.insert(n.clone())) else {
+        return Ok(());
+    };
+    let (go_list, go_map, body) = match list {
+        "clusters" => ("NamedCluster", "Cluster", "cluster"),
+        "users" => ("NamedAuthInfo", "AuthInfo", "user"),
+        _ => ("NamedContext", "Context", "context"),
+    };
+    let null = Value::Null;
+    let items: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            let v = e.get(body).unwrap_or(&null);
+            let st = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+            let flag = |k: &str| {
+                v.get(k)
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false)
+                    .to_string()
+            };
+            let bytes = |k: &str| {
+                let raw = v
+                    .get(k)
+                    .and_then(Value::as_str)
+                    .map(|t| {
+                        let clean: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+                        base64::engine::general_purpose::STANDARD
+                            .decode(clean.as_bytes())
+                            .unwrap_or_default()
+                    })
+                    .unwrap_or_default();
+                go_bytes(&raw)
+            };
+            let pointer = |k: &str| {
+                if v.get(k).is_some_and(|x| !x.is_null()) {
+                    "0xc000120000".to_string()
+                } else {
+                    "<nil>".to_string()
+                }
+            };
+            let extensions = {
+                let list = v.get("extensions").and_then(Value::as_array);
+                let parts: Vec<String> = list
+                    .into_iter()
+                    .flatten()
+                    .map(|x| {
+                        let raw = x
+                            .get("extension")
+                            .filter(|e| !e.is_null())
+                            .map(|e| serde_json::to_string(e).unwrap_or_default())
+                            .unwrap_or_default();
+                        format!(
+                            "{{{} {{{} <nil>}}}}",
+                            x.get("name").and_then(Value::as_str).unwrap_or(""),
+                            go_bytes(raw.as_bytes())
+                        )
+                    })
+                    .collect();
+                format!("[{}]", parts.join(" "))
+            };
+            let fields: Vec<String> = match list {
+                "clusters" => vec![
+                    st("server"),
+                    st("tls-server-name"),
+                    flag("insecure-skip-tls-verify"),
+                    st("certificate-authority"),
+                    bytes("certificate-authority-data"),
+                    st("proxy-url"),
+                    flag("disable-compression"),
+                    extensions,
+                ],
+                "users" => {
+                    let groups: Vec<String> = v
+                        .get("as-groups")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .map(|g| g.as_str().unwrap_or("").to_string())
+                        .collect();
+                    let extra: Vec<String> = v
+                        .get("as-user-extra")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                        .map(|(k, vs)| {
+                            let vs: Vec<&str> = vs
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .map(|x| x.as_str().unwrap_or(""))
+                                .collect();
+                            format!("{k}:[{}]", vs.join(" "))
+                        })
+                        .collect();
+                    vec![
+                        st("client-certificate"),
+                        bytes("client-certificate-data"),
+                        st("client-key"),
+                        bytes("client-key-data"),
+                        st("token"),
+                        st("tokenFile"),
+                        st("as"),
+                        st("as-uid"),
+                        format!("[{}]", groups.join(" ")),
+                        format!("map[{}]", extra.join(" ")),
+                        st("username"),
+                        st("password"),
+                        pointer("auth-provider"),
+                        pointer("exec"),
+                        extensions,
+                    ]
+                }
+                _ => vec![st("cluster"), st("user"), st("namespace"), extensions],
+            };
+            format!("{{{} {{{}}}}}", name(e), fields.join(" "))
+        })
+        .collect();
+    Err(format!(
+        "error converting *[]{go_list} into *map[string]*api.{go_map}: duplicate name \"{dup}\" in list: [{}]",
+        items.join(" ")
+    ))
+}
+
+/// A byte slice as Go's `%v` prints it: `[65 66 67]`.
+fn go_bytes(b: &[u8]) -> String {
+    let parts: Vec<String> = b.iter().map(u8::to_string).collect();
+    format!("[{}]", parts.join(" "))
+}
+
 fn base64_decode(t: &str) -> Result<String, String> {
     // encoding/json ignores line breaks inside base64 data.
     let clean: String = t.chars().filter(|c| *c != '\n' && *c != '\r').collect();
@@ -418,7 +560,10 @@ mod tests {
     fn scalars_read_as_yaml_1_1_as_client_go_reads_them() {
         let text = "clusters:\n- name: c\n  cluster:\n    server: https://c:6443\n    insecure-skip-tls-verify: yes\n";
         let kc = KubeConfig::parse(text).expect("parses");
-        assert_eq!(kc.cluster("c").map(|c| c.insecure_skip_tls_verify), Some(true));
+        assert_eq!(
+            kc.cluster("c").map(|c| c.insecure_skip_tls_verify),
+            Some(true)
+        );
         assert_eq!(
             err("clusters:\n- name: c\n  cluster:\n    server: x\n   bad: 1\n"),
             "yaml: line 4: did not find expected key"
