@@ -18,8 +18,15 @@ pub fn instantiate(loaded: &Loaded, seed: u64) -> Result<Scenario, ScenarioError
 /// Splits multi-document YAML into objects (empty documents skipped), reading scalars as kubectl does
 /// (YAML 1.1: `yes` is true, `0400` is octal).
 pub fn parse_documents(text: &str) -> Result<Vec<Value>, String> {
+    Ok(objects_of(crate::kubectl::printers::yaml::read_documents(
+        text,
+    )?))
+}
+
+/// Documents as objects: empty ones dropped, a `List` replaced by its items.
+pub fn objects_of(docs: Vec<Value>) -> Vec<Value> {
     let mut out = Vec::new();
-    for v in crate::kubectl::printers::yaml::read_documents(text)? {
+    for v in docs {
         if v.is_null() {
             continue;
         }
@@ -29,7 +36,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>, String> {
             out.push(v);
         }
     }
-    Ok(out)
+    out
 }
 
 /// Builds the World a task starts in (before its setup commands run).

@@ -5,6 +5,7 @@ use super::{dry_run, DryRun};
 use crate::cluster::object;
 use crate::kubectl::flags::{flag, rep, val, FlagSpec};
 use crate::kubectl::{errors, Ctx};
+use crate::scenario::setup::objects_of;
 use serde_json::{json, Value};
 
 pub const FLAGS: &[FlagSpec] = &[
@@ -80,10 +81,10 @@ pub fn from_files(ctx: &mut Ctx<'_>, files: &[String], mode: Mode) {
             };
             let (vs, err) = if text.trim_start().starts_with('{') {
                 let (vs, err) = crate::kubectl::printers::yaml::read_json_stream(&text);
-                (split_lists(vs), err)
+                (objects_of(vs), err)
             } else {
                 let (vs, err) = crate::kubectl::printers::yaml::read_stream(&text);
-                (split_lists(vs), err)
+                (objects_of(vs), err)
             };
             docs.extend(vs.into_iter().map(|v| (shown.clone(), v)));
             if let Some(e) = err {
@@ -411,20 +412,4 @@ pub(crate) fn parse_go_duration(v: &str) -> Option<i64> {
         };
     }
     num.is_empty().then_some(total)
-}
-
-/// Documents as objects: empty ones dropped, a `List` replaced by its items.
-fn split_lists(docs: Vec<Value>) -> Vec<Value> {
-    let mut out = Vec::new();
-    for v in docs {
-        if v.is_null() {
-            continue;
-        }
-        if object::kind(&v) == "List" {
-            out.extend(object::array(&v, "items").iter().cloned());
-        } else {
-            out.push(v);
-        }
-    }
-    out
 }

@@ -138,15 +138,9 @@ fn is_go_float(s: &str, already_matched: bool) -> bool {
     s.parse::<f64>().is_ok_and(f64::is_finite)
 }
 
-/// Whether go-yaml's integer resolution (`ParseInt`/`ParseUint` with base 0, then big integers) accepts
-/// `plain` (underscores already removed).
-fn is_go_int(plain: &str) -> bool {
-    let (signed, body) = match plain.as_bytes().first() {
-        Some(b'+' | b'-') => (true, &plain[1..]),
-        _ => (false, plain),
-    };
-    let lower = body.to_ascii_lowercase();
-    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
+/// The base Go's `ParseInt(s, 0, ..)` reads a lower-cased, unsigned body in, and its digits.
+fn go_radix(lower: &str) -> (u32, &str) {
+    if let Some(d) = lower.strip_prefix("0x") {
         (16, d)
     } else if let Some(d) = lower.strip_prefix("0o") {
         (8, d)
@@ -155,8 +149,19 @@ fn is_go_int(plain: &str) -> bool {
     } else if lower.len() > 1 && lower.starts_with('0') {
         (8, &lower[1..])
     } else {
-        (10, lower.as_str())
+        (10, lower)
+    }
+}
+
+/// Whether go-yaml's integer resolution (`ParseInt`/`ParseUint` with base 0, then big integers) accepts
+/// `plain` (underscores already removed).
+fn is_go_int(plain: &str) -> bool {
+    let (signed, body) = match plain.as_bytes().first() {
+        Some(b'+' | b'-') => (true, &plain[1..]),
+        _ => (false, plain),
     };
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits) = go_radix(&lower);
     if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
         return false;
     }
@@ -323,17 +328,7 @@ fn go_int(plain: &str) -> Option<i128> {
         _ => (false, plain),
     };
     let lower = body.to_ascii_lowercase();
-    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
-        (16, d)
-    } else if let Some(d) = lower.strip_prefix("0o") {
-        (8, d)
-    } else if let Some(d) = lower.strip_prefix("0b") {
-        (2, d)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, &lower[1..])
-    } else {
-        (10, lower.as_str())
-    };
+    let (radix, digits) = go_radix(&lower);
     let magnitude = i128::from_str_radix(digits, radix).ok()?;
     let n = if negative { -magnitude } else { magnitude };
     let fits = if plain.starts_with(['+', '-']) {
