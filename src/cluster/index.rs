@@ -99,8 +99,21 @@ impl Indexes {
         self.controlled.get(owner).into_iter().flatten()
     }
 
+    /// What `update` reads of an object's old version (its uid and ownerReferences), copied out
+    /// so that the object can then be changed in place.
+    pub fn old_view(obj: &Value) -> Value {
+        let mut md = serde_json::Map::new();
+        for field in ["uid", "ownerReferences"] {
+            if let Some(v) = obj.get("metadata").and_then(|m| m.get(field)) {
+                md.insert(field.to_string(), v.clone());
+            }
+        }
+        serde_json::json!({ "metadata": md })
+    }
+
     /// Takes note that the object under `key` of `plural` changed from `old` to `new` (`None`:
-    /// absent before, or removed).
+    /// absent before, or removed). Of `old` only its uid and ownerReferences are read (see
+    /// `old_view`).
     pub fn update(
         &mut self,
         plural: &'static str,

@@ -64,6 +64,10 @@ pub struct Cluster {
     /// puts it here, and the kubelet takes it out once its status cannot change with time alone,
     /// so a steady cluster's kubelet pass visits no pod.
     pub(crate) kubelet_todo: std::collections::BTreeSet<(String, String)>,
+    /// The pods of `kubelet_todo` whose status the kubelet last found unchanged, with the
+    /// resourceVersion and time it looked at: a pod whose status depends on nothing but itself and
+    /// the clock needs no second look until either moves (see the kubelet's `reconcile`).
+    pub(crate) kubelet_seen: std::collections::HashMap<(String, String), (String, DateTime<Utc>)>,
     /// The event recorder's caches: repeats, combined messages, throttling (see `events`).
     events: events::Correlator,
     /// The stored objects that carry a `deletionTimestamp`, by plural then (namespace, name), kept
@@ -159,6 +163,7 @@ impl Cluster {
             settled_rv: 0,
             noisy: true,
             kubelet_todo: std::collections::BTreeSet::new(),
+            kubelet_seen: std::collections::HashMap::new(),
             events: events::Correlator::default(),
             terminating: BTreeMap::new(),
             index: index::Indexes::default(),
@@ -530,6 +535,10 @@ impl Cluster {
         obj: Option<&Value>,
     ) {
         let dying = obj.is_some_and(|o| object::get(o, "metadata.deletionTimestamp").is_some());
+        self.note_dying(plural, key, dying);
+    }
+
+    fn note_dying(&mut self, plural: &'static str, key: &(String, String), dying: bool) {
         if dying {
             self.terminating
                 .entry(plural)
@@ -680,6 +689,44 @@ impl Cluster {
         let rv = self.bump_rv();
         object::set(&mut obj, "metadata.resourceVersion", json!(rv));
         self.store(plural, (ns, name), obj);
+    }
+
+    /// Writes a controller's change to a stored object in place, as `put_status` would write the
+    /// changed copy, without copying the object first (unless a session snapshot shares it).
+    /// `change` may rewrite anything but the object's identity (namespace and name); it returns
+    /// whether it changed something, and only then is the write made (a new resourceVersion).
+    /// Returns that answer; false too when no such object is stored.
+    pub(crate) fn modify_in_place(
+        &mut self,
+        plural: &'static str,
+        namespace: &str,
+        name: &str,
+        change: impl FnOnce(&mut Value) -> bool,
+    ) -> bool {
+        let key = (namespace.to_string(), name.to_string());
+        let Some(slot) = self.objects.get_mut(plural).and_then(|b| b.get_mut(&key)) else {
+            return false;
+        };
+        let before = index::Indexes::old_view(slot);
+        let obj = Arc::make_mut(slot);
+        if !change(obj) {
+            return false;
+        }
+        self.next_rv += 1;
+        object::set(
+            obj,
+            "metadata.resourceVersion",
+            json!(self.next_rv.to_string()),
+        );
+        let obj: &Value = obj;
+        let dying = object::get(obj, "metadata.deletionTimestamp").is_some();
+        self.index.update(plural, &key, Some(&before), Some(obj));
+        self.noisy |= !quiet(plural);
+        if plural == "pods" {
+            self.kubelet_todo.insert(key.clone());
+        }
+        self.note_dying(plural, &key, dying);
+        true
     }
 
     /// Inserts an object as a controller creates it (already defaulted by the caller's template).
@@ -865,6 +912,7 @@ impl Cluster {
         self.next_rv += 1;
         self.settled_rv = 0;
         self.noisy = true;
+        self.kubelet_seen.clear();
         self.kubelet_todo = self
             .objects
             .get("pods")

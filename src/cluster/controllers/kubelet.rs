@@ -17,20 +17,43 @@ pub fn reconcile(c: &mut Cluster) -> bool {
         // Shared, not copied: the pass copies only the pod it is about to rewrite.
         let Some(pod) = c.peek_shared("pods", &key.0, &key.1) else {
             c.kubelet_todo.remove(&key);
+            c.kubelet_seen.remove(&key);
             continue;
         };
+        let rv = object::str_at(&pod, "metadata.resourceVersion");
+        if c.kubelet_seen
+            .get(&key)
+            .is_some_and(|(seen, at)| seen == rv && *at == c.now)
+        {
+            continue; // Looked at as it is, at this very time, and found unchanged.
+        }
         let node = object::str_at(&pod, "spec.nodeName");
         if node.is_empty() {
             // Not bound yet: the binding writes the pod, which brings it back here.
             c.kubelet_todo.remove(&key);
+            c.kubelet_seen.remove(&key);
             continue;
         }
         // A stopped kubelet reports nothing: its pods keep their last status.
         if c.agents.get(node).is_some_and(|a| !a.kubelet) {
             continue;
         }
-        let (ch, stable) = reconcile_pod(c, &pod, &mut used_ips);
-        changed |= ch;
+        let (status, stable) = reconcile_pod(c, &pod, &mut used_ips);
+        if status.is_none() && !stable && self_contained(&pod) {
+            let seen = (rv.to_string(), c.now);
+            c.kubelet_seen.insert(key.clone(), seen);
+        } else {
+            c.kubelet_seen.remove(&key);
+        }
+        // The store's copy is changed in place: the pass holds no share of it from here on.
+        drop(pod);
+        if let Some(status) = status {
+            c.modify_in_place("pods", &key.0, &key.1, |p| {
+                p["status"] = status;
+                true
+            });
+            changed = true;
+        }
         if stable {
             c.kubelet_todo.remove(&key);
         } else {
@@ -38,6 +61,29 @@ pub fn reconcile(c: &mut Cluster) -> bool {
         }
     }
     changed
+}
+
+/// Whether the kubelet's verdict on a pod depends on nothing but the pod, the clock and the image
+/// catalogue: no probe, no ConfigMap or Secret its environment needs, no network client, no
+/// CoreDNS (which reads its Corefile), and an IP already assigned (which reads the node).
+fn self_contained(pod: &Value) -> bool {
+    if object::str_at(pod, "status.podIP").is_empty() {
+        return false;
+    }
+    let containers = object::array(pod, "spec.containers")
+        .iter()
+        .chain(object::array(pod, "spec.initContainers"));
+    containers.into_iter().all(|ct| {
+        let refs_config = ct.get("envFrom").is_some()
+            || ct
+                .get("env")
+                .and_then(Value::as_array)
+                .is_some_and(|env| env.iter().any(|e| e.get("valueFrom").is_some()));
+        let probes = ["livenessProbe", "readinessProbe", "startupProbe"]
+            .iter()
+            .any(|p| ct.get(*p).is_some());
+        !refs_config && !probes && !network_client(ct) && !crate::cluster::dns::is_coredns(ct)
+    })
 }
 
 fn node_ip(c: &Cluster, node: &str) -> String {
@@ -93,13 +139,27 @@ fn secs_between(a: DateTime<Utc>, b: DateTime<Utc>) -> i64 {
     (b - a).num_seconds()
 }
 
-/// Updates one pod's status; returns (changed, stable) where stable means time alone cannot change it.
-fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (bool, bool) {
+/// The pod as it would be with the status `np` holds (for the checks that look at the pod as a
+/// whole, such as a probe reaching its IP).
+fn with_status(pod: &Value, np: &Value) -> Value {
+    let mut full = pod.clone();
+    full["status"] = np["status"].clone();
+    full
+}
+
+/// Works out one pod's status; returns (the new status if it changed, stable) where stable means
+/// time alone cannot change it.
+fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (Option<Value>, bool) {
     let node = object::str_at(pod, "spec.nodeName").to_string();
     let host_network = object::get(pod, "spec.hostNetwork")
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    let mut np = pod.clone();
+    // Only the status is worked on (a pod-shaped value holding a copy of it), so a pass over
+    // pods whose status does not change copies no spec.
+    let mut shell = serde_json::Map::new();
+    let status = pod.get("status").cloned();
+    shell.insert("status".into(), status.unwrap_or_else(|| json!({})));
+    let mut np = Value::Object(shell);
     let now = c.now;
     let t0 = match parse_timestamp(object::str_at(pod, "status.startTime")) {
         Some(t) => t,
@@ -197,7 +257,7 @@ fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (bool,
         // ends: refused, blocked by a policy or unresolvable means a failed container.
         if image_ok && prog == (Program::Exits { secs: 0, code: 0 }) && network_client(ct) {
             let argv = crate::cluster::container::argv_of(ct);
-            let code = crate::cluster::container::exec(c, &np, ct, &argv).code;
+            let code = crate::cluster::container::exec(c, &with_status(pod, &np), ct, &argv).code;
             prog = Program::Exits {
                 secs: if code == 0 { 0 } else { 2 },
                 code: i64::from(code),
@@ -223,7 +283,7 @@ fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (bool,
                 Program::NotFound(_) | Program::CrashesUntil { .. } => false,
             };
             if image_ok && runs_longer {
-                if let Err(why) = super::probes::run(c, &np, ct, probe) {
+                if let Err(why) = super::probes::run(c, &with_status(pod, &np), ct, probe) {
                     let serve = catalog
                         .resolve(image)
                         .is_some_and(|i| i.behaviour == crate::cluster::images::Behaviour::Serve)
@@ -300,7 +360,9 @@ fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (bool,
         let running_long_enough = matches!(snap.state, State::Running { started } if elapsed - started >= readiness_delay(ct));
         // The readiness probe decides readiness once the container runs.
         let probe_failure = match ct.get("readinessProbe") {
-            Some(probe) if running_long_enough => super::probes::run(c, &np, ct, probe).err(),
+            Some(probe) if running_long_enough => {
+                super::probes::run(c, &with_status(pod, &np), ct, probe).err()
+            }
             _ => None,
         };
         let ready = running_long_enough && probe_failure.is_none();
@@ -440,11 +502,10 @@ fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (bool,
     sort_conditions(&mut np);
     let stable = matches!(phase, "Succeeded" | "Failed")
         || (phase == "Running" && init_done && all_forever_ready);
-    if np != *pod {
-        c.put_status("pods", np);
-        return (true, stable);
+    if pod.get("status") != Some(&np["status"]) {
+        return (Some(np["status"].take()), stable);
     }
-    (false, stable)
+    (None, stable)
 }
 
 /// What a CoreDNS container does, from the Corefile mounted into it: the verdict is taken when the

@@ -236,16 +236,16 @@ fn node_usage(c: &Cluster, nodes: &[Value]) -> Vec<NodeUse> {
 
 pub fn reconcile(c: &mut Cluster) -> bool {
     // The store indexes the pods without a node that are not being deleted.
-    let pending: Vec<Value> = c
+    // Shared with the store, not copied: a binding is written in place once the share is dropped.
+    let pending: Vec<std::sync::Arc<Value>> = c
         .index
         .unscheduled
         .iter()
-        .filter_map(|(ns, name)| c.peek("pods", ns, name))
+        .filter_map(|(ns, name)| c.peek_shared("pods", ns, name))
         .filter(|p| {
             object::str_at(p, "spec.nodeName").is_empty()
                 && object::get(p, "metadata.deletionTimestamp").is_none()
         })
-        .cloned()
         .collect();
     if pending.is_empty() {
         return false;
@@ -256,7 +256,7 @@ pub fn reconcile(c: &mut Cluster) -> bool {
     let mut usage = node_usage(c, &nodes);
     // The placed pods inter-pod affinity looks at: every one only when a pending pod has terms of
     // its own; a pod without terms needs only the placed pods with required anti-affinity.
-    let need_all = pending.iter().any(affinity::has_pod_terms);
+    let need_all = pending.iter().any(|p| affinity::has_pod_terms(p));
     let mut placed_all = need_all.then(|| affinity::placed(c, &nodes));
     let mut placed_anti = affinity::placed_with_anti(c, &nodes);
     let mut statics = Vec::new();
@@ -265,7 +265,7 @@ pub fn reconcile(c: &mut Cluster) -> bool {
     // Higher priority pods are scheduled first, as the scheduling queue orders them.
     let mut pending = pending;
     pending.sort_by_key(|p| -object::i64_at(p, "spec.priority").unwrap_or(0));
-    for mut pod in pending {
+    for pod in pending {
         let scheduler = object::str_at(&pod, "spec.schedulerName");
         if !scheduler.is_empty() && scheduler != "default-scheduler" {
             continue; // No such scheduler runs: the pod stays Pending, with no event, as in a real cluster.
@@ -337,21 +337,27 @@ pub fn reconcile(c: &mut Cluster) -> bool {
                     *u.requested.values.entry(k).or_default() += v;
                 }
                 u.pods += 1;
-                object::set(&mut pod, "spec.nodeName", json!(node));
-                object::remove(&mut pod, "status.conditions");
-                object::remove(&mut pod, "status.nominatedNodeName");
-                set_condition(&mut pod, "PodScheduled", "True", None, None, &now, false);
-                object::set(&mut pod, "status.phase", json!("Pending"));
                 let qos = qos_class(&pod);
-                object::set(&mut pod, "status.qosClass", json!(qos));
-                c.put_status("pods", pod.clone());
                 let anti = affinity::has_required_anti(&pod);
+                drop(pod);
+                c.modify_in_place("pods", &pod_ns, &pod_name, |pod| {
+                    object::set(pod, "spec.nodeName", json!(node));
+                    object::remove(pod, "status.conditions");
+                    object::remove(pod, "status.nominatedNodeName");
+                    set_condition(pod, "PodScheduled", "True", None, None, &now, false);
+                    object::set(pod, "status.phase", json!("Pending"));
+                    object::set(pod, "status.qosClass", json!(qos));
+                    true
+                });
+                let Some(pod) = c.peek_shared("pods", &pod_ns, &pod_name) else {
+                    continue;
+                };
                 for list in placed_all
                     .iter_mut()
                     .chain(anti.then_some(&mut placed_anti))
                 {
                     list.push(affinity::Placed {
-                        pod: pod.clone(),
+                        pod: (*pod).clone(),
                         node_labels: node_labels[i].clone(),
                     });
                 }
@@ -407,24 +413,31 @@ pub fn reconcile(c: &mut Cluster) -> bool {
                         preempt_parts.join(", ")
                     )
                 };
-                let before = pod.clone();
-                object::set(&mut pod, "status.phase", json!("Pending"));
                 let qos = qos_class(&pod);
-                object::set(&mut pod, "status.qosClass", json!(qos));
-                set_condition(
-                    &mut pod,
-                    "PodScheduled",
-                    "False",
-                    Some("Unschedulable"),
-                    Some(&msg),
-                    &now,
-                    false,
-                );
-                if let Some((node, _)) = &victims {
-                    object::set(&mut pod, "status.nominatedNodeName", json!(node));
-                }
-                if before != pod {
-                    c.put_status("pods", pod.clone());
+                let uid = object::str_at(&pod, "metadata.uid").to_string();
+                drop(pod);
+                let wrote = c.modify_in_place("pods", &pod_ns, &pod_name, |pod| {
+                    let before = pod.get("status").cloned();
+                    object::set(pod, "status.phase", json!("Pending"));
+                    object::set(pod, "status.qosClass", json!(qos));
+                    set_condition(
+                        pod,
+                        "PodScheduled",
+                        "False",
+                        Some("Unschedulable"),
+                        Some(&msg),
+                        &now,
+                        false,
+                    );
+                    if let Some((node, _)) = &victims {
+                        object::set(pod, "status.nominatedNodeName", json!(node));
+                    }
+                    pod.get("status") != before.as_ref()
+                });
+                let Some(pod) = c.peek_shared("pods", &pod_ns, &pod_name) else {
+                    continue;
+                };
+                if wrote {
                     c.record_event(
                         &pod,
                         "Warning",
@@ -435,7 +448,6 @@ pub fn reconcile(c: &mut Cluster) -> bool {
                     changed = true;
                 }
                 if let Some((node, victims)) = victims {
-                    let uid = object::str_at(&pod, "metadata.uid").to_string();
                     for v in victims {
                         c.record_event(
                             &v,
