@@ -708,6 +708,8 @@ impl Cluster {
             return false;
         };
         let before = index::Indexes::old_view(slot);
+        // A version the memo remembers is held there by a weak reference, so `make_mut` moves
+        // the object to a new allocation and the memo's entry misses, as after any other write.
         let obj = Arc::make_mut(slot);
         if !change(obj) {
             return false;
