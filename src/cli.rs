@@ -395,6 +395,8 @@ fn sh(dir: &Path, scenario: Option<&str>, line: Option<&str>, seed: u64) -> Resu
         Some(id) => Session::start(&find(dir, id)?, seed, ClockMode::Manual)?,
         None => Session::sandbox_deferred(ClockMode::Manual),
     };
+    // bash expands `!!` only in an interactive shell: not in `bash -c`, not in a piped script.
+    session.shell.history_expansion = line.is_none() && io::stdin().is_terminal();
     if let Some(line) = line {
         let out = session.run_last(line);
         show(&out)?;

@@ -279,3 +279,13 @@ fn sh_c_prints_a_client_side_generator_as_after_a_booted_line() {
     assert_eq!(text(&alone.stderr), text(&booted.stderr));
     assert!(text(&alone.stdout).starts_with("apiVersion: apps/v1\nkind: Deployment\n"));
 }
+
+/// bash expands `!!` only when it reads commands from a terminal: `bash -c` and a script piped
+/// in print it as is (checked against bash 5).
+#[test]
+fn sh_leaves_bang_bang_alone_outside_a_terminal() {
+    let out = kubedojo(&["sh", "-c", "echo hi; echo !!"]);
+    assert_eq!(text(&out.stdout), "hi\n!!\n", "{}", text(&out.stderr));
+    let out = kubedojo_with_stdin(&["sh"], "echo hi\necho !!\n");
+    assert_eq!(text(&out.stdout), "hi\n!!\n", "{}", text(&out.stderr));
+}

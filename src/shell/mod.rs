@@ -61,6 +61,9 @@ pub struct Shell {
     args: Vec<String>,
     /// Whether an editor can open (the TUI's terminal); off in `kubedojo sh`, `check` and tests.
     pub interactive: bool,
+    /// Whether `!!` is expanded, as bash does only when it reads commands from a terminal (on
+    /// unless `kubedojo sh` runs a `-c` line or a script from a pipe).
+    pub history_expansion: bool,
     /// A file an editor should open now (`vi FILE`, `kubectl edit`), set by the command.
     pub pending_edit: Option<edit::EditRequest>,
     /// The container an interactive `kubectl exec -it POD -- sh` entered; `exit` leaves it.
@@ -121,6 +124,7 @@ impl Shell {
             functions: BTreeMap::new(),
             args: Vec::new(),
             interactive: false,
+            history_expansion: true,
             pending_edit: None,
             container: None,
         }
@@ -146,7 +150,12 @@ impl Shell {
 
     /// Runs one input: a command line, or a block of lines such as a command with its here-document.
     pub fn run_line(&mut self, world: &mut World, line: &str) -> Output {
-        let (line, echoed) = match self.history_expand(line) {
+        let expanded = if self.history_expansion {
+            self.history_expand(line)
+        } else {
+            Ok(None)
+        };
+        let (line, echoed) = match expanded {
             Ok(Some(expanded)) => (expanded.clone(), Some(expanded)),
             Ok(None) => (line.to_string(), None),
             Err(out) => {
