@@ -14,7 +14,8 @@
 use super::{object, timestamp, Cluster};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
 
 /// Events a source may write about one object at once.
 pub const SPAM_BURST: f64 = 25.0;
@@ -36,13 +37,147 @@ pub struct Correlator {
     aggregates: HashMap<u64, Aggregate>,
     /// Token buckets per spam key (source and object).
     spam: HashMap<u64, Tokens>,
+    /// The few strings many Events repeat (namespaces, kinds, reasons, sources), stored once.
+    strings: HashSet<Arc<str>>,
+}
+
+impl Correlator {
+    fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(found) = self.strings.get(s) {
+            return found.clone();
+        }
+        let new: Arc<str> = Arc::from(s);
+        self.strings.insert(new.clone());
+        new
+    }
 }
 
 #[derive(Debug, Clone)]
 struct Logged {
     name: String,
     count: i64,
-    first: String,
+    first: DateTime<Utc>,
+}
+
+/// One stored Event. The recorder's own (five or so per pod, rarely read) are kept as their
+/// fields, a sixth of the size of their JSON tree, which is built on first read and kept; an
+/// Event written any other way (created by a client, restored from a snapshot) is kept as written.
+#[derive(Debug, Clone)]
+pub(crate) enum Stored {
+    Recorded(Box<Recorded>, OnceLock<Value>),
+    Written(Value),
+}
+
+/// An Event as the recorder writes it: its JSON tree is a function of these fields alone.
+#[derive(Debug, Clone)]
+pub(crate) struct Recorded {
+    name: String,
+    namespace: Arc<str>,
+    uid: String,
+    created: DateTime<Utc>,
+    resource_version: u64,
+    api_version: Arc<str>,
+    kind: Arc<str>,
+    object_name: String,
+    object_uid: String,
+    type_: Arc<str>,
+    reason: Arc<str>,
+    message: String,
+    source: Arc<str>,
+    count: i64,
+    first: DateTime<Utc>,
+    last: DateTime<Utc>,
+}
+
+impl Recorded {
+    fn to_value(&self) -> Value {
+        json!({
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {
+                "name": self.name,
+                "namespace": &*self.namespace,
+                "uid": self.uid,
+                "creationTimestamp": timestamp(self.created),
+                "resourceVersion": self.resource_version.to_string(),
+            },
+            "involvedObject": {
+                "apiVersion": &*self.api_version,
+                "kind": &*self.kind,
+                "name": self.object_name,
+                "namespace": &*self.namespace,
+                "uid": self.object_uid,
+            },
+            "type": &*self.type_,
+            "reason": &*self.reason,
+            "message": self.message,
+            "source": {"component": &*self.source},
+            "count": self.count,
+            "firstTimestamp": timestamp(self.first),
+            "lastTimestamp": timestamp(self.last),
+            "reportingComponent": &*self.source,
+            "reportingInstance": "",
+        })
+    }
+}
+
+impl Stored {
+    /// The Event as the API serves it.
+    pub(crate) fn value(&self) -> &Value {
+        match self {
+            Stored::Recorded(r, tree) => tree.get_or_init(|| r.to_value()),
+            Stored::Written(v) => v,
+        }
+    }
+
+    /// The Event to change as written (a recorded one becomes a written one).
+    pub(crate) fn value_mut(&mut self) -> &mut Value {
+        if let Stored::Recorded(r, tree) = self {
+            let v = tree.take().unwrap_or_else(|| r.to_value());
+            *self = Stored::Written(v);
+        }
+        match self {
+            Stored::Written(v) => v,
+            Stored::Recorded(..) => unreachable!("turned into a written Event just above"),
+        }
+    }
+
+    pub(crate) fn into_value(self) -> Value {
+        match self {
+            Stored::Recorded(r, tree) => tree.into_inner().unwrap_or_else(|| r.to_value()),
+            Stored::Written(v) => v,
+        }
+    }
+
+    /// The uid of the object the Event is about (read without building the tree).
+    pub(crate) fn involved_uid(&self) -> &str {
+        match self {
+            Stored::Recorded(r, _) => &r.object_uid,
+            Stored::Written(v) => object::str_at(v, "involvedObject.uid"),
+        }
+    }
+
+    /// The name of the object the Event is about.
+    pub(crate) fn involved_name(&self) -> &str {
+        match self {
+            Stored::Recorded(r, _) => &r.object_name,
+            Stored::Written(v) => object::str_at(v, "involvedObject.name"),
+        }
+    }
+
+    pub(crate) fn reason(&self) -> &str {
+        match self {
+            Stored::Recorded(r, _) => &r.reason,
+            Stored::Written(v) => object::str_at(v, "reason"),
+        }
+    }
+
+    pub(crate) fn message(&self) -> &str {
+        match self {
+            Stored::Recorded(r, _) => &r.message,
+            Stored::Written(v) => object::str_at(v, "message"),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -131,12 +266,11 @@ impl Cluster {
         };
 
         // The logger: a repeat carries the name, first timestamp and count so far.
-        let ts = timestamp(now);
         let (name, count, first) = match self.events.logged.get(&key) {
-            Some(l) => (l.name.clone(), l.count + 1, l.first.clone()),
+            Some(l) => (l.name.clone(), l.count + 1, l.first),
             None => {
                 let suffix = format!("{:x}", self.next_random() & 0xffff_ffff_ffff);
-                (format!("{obj_name}.{suffix}"), 1, ts.clone())
+                (format!("{obj_name}.{suffix}"), 1, now)
             }
         };
         self.events.logged.insert(
@@ -144,7 +278,7 @@ impl Cluster {
             Logged {
                 name: name.clone(),
                 count,
-                first: first.clone(),
+                first,
             },
         );
 
@@ -159,45 +293,77 @@ impl Cluster {
         }
 
         if count > 1 {
-            let stored = self.peek("events", &ns, &name).filter(|e| {
-                object::str_at(e, "involvedObject.uid") == uid
-                    && object::str_at(e, "reason") == reason
-            });
-            if let Some(e) = stored {
-                let mut e = e.clone();
-                object::set(&mut e, "count", json!(count));
-                object::set(&mut e, "lastTimestamp", json!(ts));
-                if combined {
-                    object::set(&mut e, "message", json!(message));
+            let at = (ns.clone(), name.clone());
+            let rv = self.next_rv + 1;
+            let bumped = self.event_store.get_mut(&at).is_some_and(|slot| {
+                let same = slot.involved_uid() == uid && slot.reason() == reason;
+                if !same {
+                    return false;
                 }
-                self.put_status("events", e);
+                match Arc::make_mut(slot) {
+                    Stored::Recorded(r, tree) => {
+                        r.count = count;
+                        r.last = now;
+                        r.resource_version = rv;
+                        if combined {
+                            r.message = message.clone();
+                        }
+                        *tree = OnceLock::new();
+                    }
+                    Stored::Written(e) => {
+                        object::set(e, "count", json!(count));
+                        object::set(e, "lastTimestamp", json!(timestamp(now)));
+                        object::set(e, "metadata.resourceVersion", json!(rv.to_string()));
+                        if combined {
+                            object::set(e, "message", json!(message));
+                        }
+                    }
+                }
+                true
+            });
+            if bumped {
+                self.next_rv = rv;
                 return;
             }
             // Deleted meanwhile: the recorder creates it again under the same name.
         }
-        let event_uid = self.new_uid();
-        let ev = json!({
-            "apiVersion": "v1",
-            "kind": "Event",
-            "metadata": {"name": name, "namespace": ns, "uid": event_uid, "creationTimestamp": ts},
-            "involvedObject": {
-                "apiVersion": api_version,
-                "kind": kind,
-                "name": obj_name,
-                "namespace": ns,
-                "uid": uid,
-            },
-            "type": type_,
-            "reason": reason,
-            "message": message,
-            "source": {"component": source},
-            "count": count,
-            "firstTimestamp": first,
-            "lastTimestamp": ts,
-            "reportingComponent": source,
-            "reportingInstance": "",
-        });
-        self.put_status("events", ev);
+        let recorded = Recorded {
+            namespace: self.events.intern(&ns),
+            api_version: self.events.intern(&api_version),
+            kind: self.events.intern(&kind),
+            type_: self.events.intern(type_),
+            reason: self.events.intern(reason),
+            source: self.events.intern(source),
+            uid: self.new_uid(),
+            resource_version: 0,
+            name,
+            created: now,
+            object_name: obj_name,
+            object_uid: uid,
+            message,
+            count,
+            first,
+            last: now,
+        };
+        self.store_recorded(recorded);
+    }
+
+    /// Stores an Event the recorder made, under a new resourceVersion.
+    fn store_recorded(&mut self, mut recorded: Recorded) {
+        self.next_rv += 1;
+        recorded.resource_version = self.next_rv;
+        let key = (recorded.namespace.to_string(), recorded.name.clone());
+        let stored = Stored::Recorded(Box::new(recorded), OnceLock::new());
+        self.event_store.insert(key, Arc::new(stored));
+    }
+
+    /// The Events stored in a namespace, to filter without building their JSON trees.
+    pub(crate) fn events_in(&self, namespace: &str) -> impl Iterator<Item = &Stored> + use<'_> {
+        let namespace = namespace.to_string();
+        self.event_store
+            .range((namespace.clone(), String::new())..)
+            .take_while(move |((ns, _), _)| *ns == namespace)
+            .map(|(_, e)| &**e)
     }
 }
 
@@ -236,6 +402,89 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    #[test]
+    fn a_recorded_event_reads_as_the_api_serves_it_and_its_repeat_moves_it_on() {
+        let mut c = cluster();
+        let p = pod("web");
+        c.record_event(&p, "Normal", "Pulled", "Image pulled", "kubelet");
+        let name = c.list_all("events")[0]["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let first = c
+            .peek("events", "default", &name)
+            .cloned()
+            .unwrap_or_default();
+        let rv = first["metadata"]["resourceVersion"].clone();
+        let uid = first["metadata"]["uid"].clone();
+        assert_eq!(
+            first,
+            json!({
+                "apiVersion": "v1",
+                "kind": "Event",
+                "metadata": {"name": name, "namespace": "default", "uid": uid,
+                             "creationTimestamp": "2025-03-14T09:00:00Z", "resourceVersion": rv},
+                "involvedObject": {"apiVersion": "v1", "kind": "Pod", "name": "web",
+                                   "namespace": "default", "uid": "uid-web"},
+                "type": "Normal",
+                "reason": "Pulled",
+                "message": "Image pulled",
+                "source": {"component": "kubelet"},
+                "count": 1,
+                "firstTimestamp": "2025-03-14T09:00:00Z",
+                "lastTimestamp": "2025-03-14T09:00:00Z",
+                "reportingComponent": "kubelet",
+                "reportingInstance": "",
+            })
+        );
+        // A copy of the cluster taken now keeps the event as it was.
+        let before = c.clone();
+        c.now += Duration::seconds(30);
+        c.record_event(&p, "Normal", "Pulled", "Image pulled", "kubelet");
+        let again = c
+            .peek("events", "default", &name)
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(again["count"], json!(2));
+        assert_eq!(again["lastTimestamp"], json!("2025-03-14T09:00:30Z"));
+        assert_eq!(again["firstTimestamp"], json!("2025-03-14T09:00:00Z"));
+        assert_ne!(again["metadata"]["resourceVersion"], rv);
+        assert_eq!(
+            Cluster::rv_of(&again),
+            c.write_counter(),
+            "the bump is the latest write"
+        );
+        assert_eq!(before.peek("events", "default", &name), Some(&first));
+        // Read without their trees, the fields agree with the tree.
+        let e = c.events_in("default").next().map(|e| {
+            (
+                e.involved_uid().to_string(),
+                e.involved_name().to_string(),
+                e.reason().to_string(),
+                e.message().to_string(),
+            )
+        });
+        assert_eq!(
+            e,
+            Some((
+                "uid-web".into(),
+                "web".into(),
+                "Pulled".into(),
+                "Image pulled".into()
+            ))
+        );
+        // A dump and load turns it into a written event that reads the same.
+        let dumped = c.dump();
+        let mut restored = c.clone();
+        restored.load(dumped);
+        let mut after = restored
+            .peek("events", "default", &name)
+            .cloned()
+            .unwrap_or_default();
+        after["metadata"]["resourceVersion"] = again["metadata"]["resourceVersion"].clone();
+        assert_eq!(after, again);
     }
 
     #[test]

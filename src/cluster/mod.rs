@@ -70,6 +70,9 @@ pub struct Cluster {
     pub(crate) kubelet_seen: std::collections::HashMap<(String, String), (String, DateTime<Utc>)>,
     /// The event recorder's caches: repeats, combined messages, throttling (see `events`).
     events: events::Correlator,
+    /// The Events, by (namespace, name): kept apart from `objects` because the recorder's are
+    /// stored as their fields, not as JSON trees (see `events::Stored`).
+    event_store: BTreeMap<(String, String), Arc<events::Stored>>,
     /// The stored objects that carry a `deletionTimestamp`, by plural then (namespace, name), kept
     /// up to date by every write so the deletion controller visits only them, not the whole store.
     terminating: BTreeMap<&'static str, std::collections::BTreeSet<(String, String)>>,
@@ -110,6 +113,16 @@ fn quiet(plural: &str) -> bool {
 fn unshare(o: Arc<Value>) -> Value {
     Arc::try_unwrap(o).unwrap_or_else(|o| (*o).clone())
 }
+
+/// The Event of a shared slot, as `unshare`.
+fn unshare_event(e: Arc<events::Stored>) -> Value {
+    Arc::try_unwrap(e)
+        .map(events::Stored::into_value)
+        .unwrap_or_else(|e| e.value().clone())
+}
+
+/// The plural kept in `event_store` rather than `objects`.
+const EVENTS: &str = "events";
 
 /// Formats a timestamp as the API does (`2024-05-01T10:00:00Z`).
 pub fn timestamp(t: DateTime<Utc>) -> String {
@@ -165,6 +178,7 @@ impl Cluster {
             kubelet_todo: std::collections::BTreeSet::new(),
             kubelet_seen: std::collections::HashMap::new(),
             events: events::Correlator::default(),
+            event_store: BTreeMap::new(),
             terminating: BTreeMap::new(),
             index: index::Indexes::default(),
             memo: memo::Memo::default(),
@@ -250,10 +264,6 @@ impl Cluster {
         self.next_rv.to_string()
     }
 
-    fn bucket(&self, rt: &ResourceType) -> Option<&Bucket> {
-        self.objects.get(rt.plural)
-    }
-
     /// Authorizes a request of the current requester (see `requester`); the admin may do anything.
     pub fn authorize(
         &self,
@@ -308,10 +318,7 @@ impl Cluster {
 
     fn get_raw(&self, rt: &ResourceType, namespace: &str, name: &str) -> Result<Value, ApiError> {
         let ns = if rt.namespaced { namespace } else { "" };
-        let found = self
-            .bucket(rt)
-            .and_then(|b| b.get(&(ns.to_string(), name.to_string())))
-            .map(|o| (**o).clone());
+        let found = self.peek(rt.plural, ns, name).cloned();
         found.ok_or_else(|| match rt.plural {
             componentstatus::COMPONENT_STATUSES => componentstatus::not_found(name),
             _ => ApiError::not_found(&rt.qualified_plural(), name),
@@ -320,6 +327,10 @@ impl Cluster {
 
     /// Borrows one object without cloning (controllers and printers use this).
     pub fn peek(&self, plural: &str, namespace: &str, name: &str) -> Option<&Value> {
+        if plural == EVENTS {
+            let key = (namespace.to_string(), name.to_string());
+            return self.event_store.get(&key).map(|e| e.value());
+        }
         self.objects
             .get(plural)?
             .get(&(namespace.to_string(), name.to_string()))
@@ -327,7 +338,11 @@ impl Cluster {
     }
 
     /// An object, shared with the store (no copy): for controllers that write while they hold it.
+    /// (An Event is not stored as a tree to share: it comes as a copy.)
     pub fn peek_shared(&self, plural: &str, namespace: &str, name: &str) -> Option<Arc<Value>> {
+        if plural == EVENTS {
+            return self.peek(plural, namespace, name).cloned().map(Arc::new);
+        }
         self.objects
             .get(plural)?
             .get(&(namespace.to_string(), name.to_string()))
@@ -354,10 +369,17 @@ impl Cluster {
         namespace: Option<&str>,
         selector: Option<&Selector>,
     ) -> Vec<&Value> {
-        let Some(b) = self.bucket(rt) else {
+        let keep = |o: &Value| selector.is_none_or(|s| s.matches_object(o));
+        if rt.plural == EVENTS {
+            let all: Vec<&Value> = match namespace {
+                Some(ns) => self.events_in(ns).map(events::Stored::value).collect(),
+                None => self.event_store.values().map(|e| e.value()).collect(),
+            };
+            return all.into_iter().filter(|o| keep(o)).collect();
+        }
+        let Some(b) = self.objects.get(rt.plural) else {
             return Vec::new();
         };
-        let keep = |o: &Value| selector.is_none_or(|s| s.matches_object(o));
         match namespace.filter(|_| rt.namespaced) {
             Some(ns) => b
                 .range((ns.to_string(), String::new())..)
@@ -371,6 +393,9 @@ impl Cluster {
 
     /// Borrows every object of a type by plural name, all namespaces.
     pub fn list_all(&self, plural: &str) -> Vec<&Value> {
+        if plural == EVENTS {
+            return self.event_store.values().map(|e| e.value()).collect();
+        }
         self.objects
             .get(plural)
             .map(|b| b.values().map(|o| &**o).collect())
@@ -380,6 +405,13 @@ impl Cluster {
     /// Every object of a type, shared (no object is copied): for controllers that write while
     /// they walk a list.
     pub fn list_shared(&self, plural: &str) -> Vec<Arc<Value>> {
+        if plural == EVENTS {
+            return self
+                .event_store
+                .values()
+                .map(|e| Arc::new(e.value().clone()))
+                .collect();
+        }
         self.objects
             .get(plural)
             .map(|b| b.values().cloned().collect())
@@ -388,6 +420,12 @@ impl Cluster {
 
     /// Borrows the objects of a type in one namespace.
     pub fn list_ns(&self, plural: &str, namespace: &str) -> Vec<&Value> {
+        if plural == EVENTS {
+            return self
+                .events_in(namespace)
+                .map(events::Stored::value)
+                .collect();
+        }
         match self.objects.get(plural) {
             Some(b) => b
                 .range((namespace.to_string(), String::new())..)
@@ -494,10 +532,12 @@ impl Cluster {
     /// Stores an object under its key, noting whether it is terminating.
     fn store(&mut self, plural: &'static str, key: (String, String), obj: Value) {
         self.note_terminating(plural, &key, Some(&obj));
-        if plural == "pods" {
-            self.kubelet_todo.insert(key.clone());
+        self.note_written(plural, &key);
+        if plural == EVENTS {
+            let stored = events::Stored::Written(obj);
+            self.event_store.insert(key, Arc::new(stored));
+            return;
         }
-        self.noisy |= !quiet(plural);
         let bucket = self.objects.entry(plural).or_default();
         let old = bucket.insert(key.clone(), Arc::new(obj));
         let new = bucket.get(&key).map(|o| &**o);
@@ -704,6 +744,21 @@ impl Cluster {
         change: impl FnOnce(&mut Value) -> bool,
     ) -> bool {
         let key = (namespace.to_string(), name.to_string());
+        if plural == EVENTS {
+            let Some(slot) = self.event_store.get_mut(&key) else {
+                return false;
+            };
+            let obj = Arc::make_mut(slot).value_mut();
+            if !change(obj) {
+                return false;
+            }
+            self.next_rv += 1;
+            let rv = json!(self.next_rv.to_string());
+            object::set(obj, "metadata.resourceVersion", rv);
+            let dying = object::get(obj, "metadata.deletionTimestamp").is_some();
+            self.note_dying(plural, &key, dying);
+            return true;
+        }
         let Some(slot) = self.objects.get_mut(plural).and_then(|b| b.get_mut(&key)) else {
             return false;
         };
@@ -723,12 +778,18 @@ impl Cluster {
         let obj: &Value = obj;
         let dying = object::get(obj, "metadata.deletionTimestamp").is_some();
         self.index.update(plural, &key, Some(&before), Some(obj));
+        self.note_written(plural, &key);
+        self.note_dying(plural, &key, dying);
+        true
+    }
+
+    /// The bookkeeping of every stored write: whether a full controller pass is due, and a
+    /// written pod back on the kubelets' list.
+    fn note_written(&mut self, plural: &str, key: &(String, String)) {
         self.noisy |= !quiet(plural);
         if plural == "pods" {
             self.kubelet_todo.insert(key.clone());
         }
-        self.note_dying(plural, &key, dying);
-        true
     }
 
     /// Inserts an object as a controller creates it (already defaulted by the caller's template).
@@ -758,12 +819,15 @@ impl Cluster {
         self.next_rv += 1;
         self.noisy |= !quiet(rt.plural);
         let key = (ns.clone(), name.to_string());
-        let removed = self
-            .objects
-            .get_mut(rt.plural)
-            .and_then(|b| b.remove(&key))
-            .map(unshare)
-            .ok_or_else(|| ApiError::not_found(&rt.qualified_plural(), name))?;
+        let removed = if rt.plural == EVENTS {
+            self.event_store.remove(&key).map(unshare_event)
+        } else {
+            self.objects
+                .get_mut(rt.plural)
+                .and_then(|b| b.remove(&key))
+                .map(unshare)
+        }
+        .ok_or_else(|| ApiError::not_found(&rt.qualified_plural(), name))?;
         self.note_terminating(rt.plural, &key, None);
         self.index.update(rt.plural, &key, Some(&removed), None);
         if rt.plural == crd::CRDS {
@@ -774,6 +838,7 @@ impl Cluster {
             for b in self.objects.values_mut() {
                 b.retain(|(ons, _), _| ons != name);
             }
+            self.event_store.retain(|(ons, _), _| ons != name);
             for set in self.terminating.values_mut() {
                 set.retain(|(ons, _)| ons != name);
             }
@@ -865,6 +930,7 @@ impl Cluster {
             .iter()
             .filter(|(plural, _)| **plural != componentstatus::COMPONENT_STATUSES)
             .flat_map(|(_, b)| b.values().map(|o| (**o).clone()))
+            .chain(self.event_store.values().map(|e| e.value().clone()))
             .collect()
     }
 
@@ -872,6 +938,7 @@ impl Cluster {
     /// resourceVersion counter moves on, so every watcher sees a change.
     pub fn load(&mut self, objects: Vec<Value>) {
         let mut map: BTreeMap<&'static str, Bucket> = BTreeMap::new();
+        let mut events = BTreeMap::new();
         let custom = crd::types_in(
             objects
                 .iter()
@@ -896,20 +963,28 @@ impl Cluster {
                 object::namespace(&o).to_string(),
                 object::name(&o).to_string(),
             );
-            map.entry(rt.plural).or_default().insert(key, Arc::new(o));
+            if rt.plural == EVENTS {
+                events.insert(key, Arc::new(events::Stored::Written(o)));
+            } else {
+                map.entry(rt.plural).or_default().insert(key, Arc::new(o));
+            }
         }
         self.terminating.clear();
-        for (plural, b) in &map {
-            for (key, o) in b {
-                if object::get(o, "metadata.deletionTimestamp").is_some() {
-                    self.terminating
-                        .entry(*plural)
-                        .or_default()
-                        .insert(key.clone());
-                }
+        let stored_events = events.iter().map(|(k, e)| (k, e.value()));
+        let all = map
+            .iter()
+            .flat_map(|(plural, b)| b.iter().map(move |(k, o)| (*plural, k, &**o)))
+            .chain(stored_events.map(|(k, o)| (EVENTS, k, o)));
+        for (plural, key, o) in all {
+            if object::get(o, "metadata.deletionTimestamp").is_some() {
+                self.terminating
+                    .entry(plural)
+                    .or_default()
+                    .insert(key.clone());
             }
         }
         self.objects = map;
+        self.event_store = events;
         self.rebuild_index();
         self.next_rv += 1;
         self.settled_rv = 0;
@@ -945,6 +1020,9 @@ impl Cluster {
                 self.terminating.remove(plural);
             }
         }
+        if plural == EVENTS {
+            return self.event_store.remove(&key).map(unshare_event);
+        }
         let plural: &'static str = self.objects.get_key_value(plural)?.0;
         let removed = self.objects.get_mut(plural)?.remove(&key).map(unshare)?;
         self.index.update(plural, &key, Some(&removed), None);
@@ -959,6 +1037,9 @@ impl Cluster {
 
     /// Number of stored objects of a type.
     pub fn count(&self, plural: &str) -> usize {
+        if plural == EVENTS {
+            return self.event_store.len();
+        }
         self.objects.get(plural).map(BTreeMap::len).unwrap_or(0)
     }
 }

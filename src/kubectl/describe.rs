@@ -150,9 +150,9 @@ pub fn events(c: &Cluster, o: &Value, now: DateTime<Utc>) -> String {
     let ns = object::namespace(o);
     let ns = if ns.is_empty() { "default" } else { ns };
     let mut evs: Vec<&Value> = c
-        .list_ns("events", ns)
-        .into_iter()
-        .filter(|e| object::str_at(e, "involvedObject.uid") == uid && !uid.is_empty())
+        .events_in(ns)
+        .filter(|e| e.involved_uid() == uid && !uid.is_empty())
+        .map(|e| e.value())
         .collect();
     evs.sort_by_key(|e| {
         (

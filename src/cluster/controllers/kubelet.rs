@@ -241,6 +241,9 @@ fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (Optio
     let mut any_failed = false;
     let mut all_started = true;
     let containers = object::array(pod, "spec.containers");
+    // The whole pod with the status so far, for the checks that reach the pod itself (probes, a
+    // network client's exec): made once, on first need, since the loop does not change `np`.
+    let mut whole: Option<Value> = None;
     for ct in containers {
         let image = ct.get("image").and_then(Value::as_str).unwrap_or("");
         let image_ok = catalog.resolve(image).is_some();
@@ -257,7 +260,13 @@ fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (Optio
         // ends: refused, blocked by a policy or unresolvable means a failed container.
         if image_ok && prog == (Program::Exits { secs: 0, code: 0 }) && network_client(ct) {
             let argv = crate::cluster::container::argv_of(ct);
-            let code = crate::cluster::container::exec(c, &with_status(pod, &np), ct, &argv).code;
+            let code = crate::cluster::container::exec(
+                c,
+                whole.get_or_insert_with(|| with_status(pod, &np)),
+                ct,
+                &argv,
+            )
+            .code;
             prog = Program::Exits {
                 secs: if code == 0 { 0 } else { 2 },
                 code: i64::from(code),
@@ -283,7 +292,12 @@ fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (Optio
                 Program::NotFound(_) | Program::CrashesUntil { .. } => false,
             };
             if image_ok && runs_longer {
-                if let Err(why) = super::probes::run(c, &with_status(pod, &np), ct, probe) {
+                if let Err(why) = super::probes::run(
+                    c,
+                    whole.get_or_insert_with(|| with_status(pod, &np)),
+                    ct,
+                    probe,
+                ) {
                     let serve = catalog
                         .resolve(image)
                         .is_some_and(|i| i.behaviour == crate::cluster::images::Behaviour::Serve)
@@ -360,18 +374,21 @@ fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (Optio
         let running_long_enough = matches!(snap.state, State::Running { started } if elapsed - started >= readiness_delay(ct));
         // The readiness probe decides readiness once the container runs.
         let probe_failure = match ct.get("readinessProbe") {
-            Some(probe) if running_long_enough => {
-                super::probes::run(c, &with_status(pod, &np), ct, probe).err()
-            }
+            Some(probe) if running_long_enough => super::probes::run(
+                c,
+                whole.get_or_insert_with(|| with_status(pod, &np)),
+                ct,
+                probe,
+            )
+            .err(),
             _ => None,
         };
         let ready = running_long_enough && probe_failure.is_none();
         if let Some(why) = &probe_failure {
             let msg = format!("Readiness probe failed: {why}");
-            let seen = c.list_ns("events", object::namespace(pod)).iter().any(|e| {
-                object::str_at(e, "involvedObject.uid") == object::str_at(pod, "metadata.uid")
-                    && object::str_at(e, "reason") == "Unhealthy"
-                    && object::str_at(e, "message") == msg
+            let uid = object::str_at(pod, "metadata.uid");
+            let seen = c.events_in(object::namespace(pod)).any(|e| {
+                e.involved_uid() == uid && e.reason() == "Unhealthy" && e.message() == msg
             });
             if !seen {
                 c.record_event(pod, "Warning", "Unhealthy", &msg, "kubelet");

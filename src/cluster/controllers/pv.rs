@@ -134,10 +134,9 @@ fn bind(c: &mut Cluster, pvc: &Value) -> bool {
                 format!("Waiting for a volume to be created either by the external provisioner '{}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.", object::str_at(c.peek("storageclasses", "", &class).unwrap_or(&Value::Null), "provisioner")),
             )
         };
-        let already = c.list_ns("events", &ns).into_iter().any(|e| {
-            object::str_at(e, "involvedObject.name") == name
-                && object::str_at(e, "reason") == reason
-        });
+        let already = c
+            .events_in(&ns)
+            .any(|e| e.involved_name() == name && e.reason() == reason);
         if !already {
             let type_ = if reason == "ExternalProvisioning" {
                 "Normal"
