@@ -621,3 +621,60 @@ fn an_offline_generator_works_while_the_api_server_is_down() {
     let real = s.run("kubectl create deployment web --image=nginx");
     assert!(real.stderr.contains("was refused"), "{}", real.stderr);
 }
+
+#[test]
+fn wide_events_name_the_container_and_the_kubelets_node() {
+    let mut s = session();
+    s.run(r#"kubectl run web --image=nginx --overrides='{"spec":{"nodeName":"node01"}}'"#);
+    s.world.advance(5);
+    let out = s.run("kubectl get events -o wide --field-selector reason=Pulling");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}{}", out.stdout, out.stderr);
+    let head: Vec<&str> = lines[0]
+        .split("  ")
+        .filter(|c| !c.is_empty())
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        head,
+        [
+            "LAST SEEN",
+            "TYPE",
+            "REASON",
+            "OBJECT",
+            "SUBOBJECT",
+            "SOURCE",
+            "MESSAGE",
+            "FIRST SEEN",
+            "COUNT",
+            "NAME"
+        ]
+    );
+    let row: Vec<&str> = lines[1]
+        .split("  ")
+        .filter(|c| !c.is_empty())
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        &row[1..7],
+        [
+            "Normal",
+            "Pulling",
+            "pod/web",
+            "spec.containers{web}",
+            "kubelet, node01",
+            "Pulling image \"nginx\""
+        ]
+    );
+    assert_eq!(row[8], "1");
+    assert!(row[9].starts_with("web."), "{row:?}");
+    // describe names only the component, as kubectl's describe does.
+    let out = s.run("kubectl describe pod web");
+    assert!(
+        out.stdout.contains("  Normal  Pulling  4s    kubelet  Pulling image \"nginx\"\n"),
+        "{}",
+        out.stdout
+    );
+    let yaml = s.run("kubectl get events --field-selector reason=Pulling -o jsonpath={.items[0].source.host}/{.items[0].reportingInstance}/{.items[0].involvedObject.fieldPath}");
+    assert_eq!(yaml.stdout, "node01/node01/spec.containers{web}");
+}

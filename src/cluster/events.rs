@@ -80,6 +80,10 @@ pub(crate) struct Recorded {
     kind: Arc<str>,
     object_name: String,
     object_uid: String,
+    /// The part of the object the Event is about (`spec.containers{web}`), or empty.
+    field_path: String,
+    /// The node of the kubelet that reports it, or empty for the control plane's components.
+    host: Arc<str>,
     type_: Arc<str>,
     reason: Arc<str>,
     message: String,
@@ -91,7 +95,7 @@ pub(crate) struct Recorded {
 
 impl Recorded {
     fn to_value(&self) -> Value {
-        json!({
+        let mut v = json!({
             "apiVersion": "v1",
             "kind": "Event",
             "metadata": {
@@ -116,8 +120,15 @@ impl Recorded {
             "firstTimestamp": timestamp(self.first),
             "lastTimestamp": timestamp(self.last),
             "reportingComponent": &*self.source,
-            "reportingInstance": "",
-        })
+            "reportingInstance": &*self.host,
+        });
+        if !self.field_path.is_empty() {
+            v["involvedObject"]["fieldPath"] = json!(self.field_path);
+        }
+        if !self.host.is_empty() {
+            v["source"]["host"] = json!(&*self.host);
+        }
+        v
     }
 }
 
@@ -230,6 +241,28 @@ impl Cluster {
         message: &str,
         source: &str,
     ) {
+        self.record_event_at(about, "", type_, reason, message, source);
+    }
+
+    /// Records an Event about a part of an object (`field_path`: a pod's container, as
+    /// `spec.containers{web}`). The kubelet's recorder names its node as the source's host.
+    pub fn record_event_at(
+        &mut self,
+        about: &Value,
+        field_path: &str,
+        type_: &str,
+        reason: &str,
+        message: &str,
+        source: &str,
+    ) {
+        let host = if source != "kubelet" {
+            ""
+        } else if object::kind(about) == "Node" {
+            object::name(about)
+        } else {
+            object::str_at(about, "spec.nodeName")
+        }
+        .to_string();
         let ns = object::namespace(about);
         let ns = if ns.is_empty() { "default" } else { ns }.to_string();
         let obj_name = object::name(about).to_string();
@@ -237,7 +270,7 @@ impl Cluster {
         let uid = object::str_at(about, "metadata.uid").to_string();
         let api_version = object::str_at(about, "apiVersion").to_string();
         let now = self.now;
-        let object_parts = [source, &kind, &ns, &obj_name, &uid, &api_version];
+        let object_parts = [source, &host, &kind, &ns, &obj_name, &uid, &api_version];
 
         // The aggregator: the tenth distinct message turns into a combined event.
         let aggregate_key = hash(&[&object_parts[..], &[type_, reason]].concat());
@@ -258,7 +291,7 @@ impl Cluster {
             record.messages.push(local);
         }
         let (key, message, combined) = if record.messages.len() < AGGREGATE_MAX_EVENTS {
-            let key = hash(&[&object_parts[..], &[type_, reason, message]].concat());
+            let key = hash(&[&object_parts[..], &[field_path, type_, reason, message]].concat());
             (key, message.to_string(), false)
         } else {
             record.messages.remove(0);
@@ -334,6 +367,8 @@ impl Cluster {
             type_: self.events.intern(type_),
             reason: self.events.intern(reason),
             source: self.events.intern(source),
+            host: self.events.intern(&host),
+            field_path: field_path.to_string(),
             uid: self.new_uid(),
             resource_version: 0,
             name,

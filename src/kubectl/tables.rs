@@ -194,6 +194,23 @@ pub fn headers(kind: &str, wide: bool) -> Vec<String> {
         ),
         _ => (&["NAME", "AGE"], &[]),
     };
+    if kind == "Event" && wide {
+        // The wide columns sit between the others here, as the events table defines them.
+        return [
+            "LAST SEEN",
+            "TYPE",
+            "REASON",
+            "OBJECT",
+            "SUBOBJECT",
+            "SOURCE",
+            "MESSAGE",
+            "FIRST SEEN",
+            "COUNT",
+            "NAME",
+        ]
+        .map(String::from)
+        .to_vec();
+    }
     let mut h: Vec<String> = base.iter().map(|x| x.to_string()).collect();
     if wide {
         h.extend(extra.iter().map(|x| x.to_string()));
@@ -637,26 +654,7 @@ pub fn row(obj: &Value, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<Strin
             age,
             s(object::str_at(obj, "preemptionPolicy")),
         ],
-        "Event" => {
-            let last = object::str_at(obj, "lastTimestamp");
-            let last = if last.is_empty() {
-                object::str_at(obj, "metadata.creationTimestamp")
-            } else {
-                last
-            };
-            let inv = format!(
-                "{}/{}",
-                object::str_at(obj, "involvedObject.kind").to_ascii_lowercase(),
-                object::str_at(obj, "involvedObject.name")
-            );
-            vec![
-                since(last, now),
-                s(object::str_at(obj, "type")),
-                s(object::str_at(obj, "reason")),
-                inv,
-                s(object::str_at(obj, "message")),
-            ]
-        }
+        "Event" => event_row(obj, now, wide),
         "ResourceQuota" => {
             let (request, limit) = quota_columns(obj);
             vec![s(name), age, request, limit]
@@ -759,6 +757,65 @@ pub fn row(obj: &Value, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<Strin
     };
     r.truncate(headers(kind, wide).len().max(2));
     r
+}
+
+/// An Event's cells: times fall back as the API server's printer does (last seen to first seen,
+/// first seen to `eventTime`), and a series counts for the event it stands for.
+fn event_row(obj: &Value, now: DateTime<Utc>, wide: bool) -> Vec<String> {
+    let at = |path: &str| {
+        let t = object::str_at(obj, path);
+        (!t.is_empty()).then_some(t)
+    };
+    let first = since(at("firstTimestamp").or(at("eventTime")).unwrap_or(""), now);
+    let series_last = at("series.lastObservedTime");
+    let last = match series_last.or(at("lastTimestamp")) {
+        Some(t) => since(t, now),
+        None => first.clone(),
+    };
+    let count = object::i64_at(obj, "series.count")
+        .filter(|_| object::get(obj, "series").is_some())
+        .or_else(|| object::i64_at(obj, "count").filter(|n| *n != 0))
+        .unwrap_or(1);
+    let kind = object::str_at(obj, "involvedObject.kind").to_ascii_lowercase();
+    let target = match object::str_at(obj, "involvedObject.name") {
+        "" => kind,
+        name => format!("{kind}/{name}"),
+    };
+    let message = object::str_at(obj, "message").trim().to_string();
+    let (kind_, reason) = (
+        s(object::str_at(obj, "type")),
+        s(object::str_at(obj, "reason")),
+    );
+    if !wide {
+        return vec![last, kind_, reason, target, message];
+    }
+    let pick = |a: &str, b: &str| {
+        let a = object::str_at(obj, a);
+        if a.is_empty() {
+            object::str_at(obj, b).to_string()
+        } else {
+            a.to_string()
+        }
+    };
+    let component = pick("source.component", "reportingComponent");
+    let instance = pick("source.host", "reportingInstance");
+    let source = if instance.is_empty() {
+        component
+    } else {
+        format!("{component}, {instance}")
+    };
+    vec![
+        last,
+        kind_,
+        reason,
+        target,
+        s(object::str_at(obj, "involvedObject.fieldPath")),
+        source,
+        message,
+        first,
+        count.to_string(),
+        s(object::str_at(obj, "metadata.name")),
+    ]
 }
 
 /// The addresses of `status.loadBalancer.ingress` (IPs and hostnames, sorted, unique), clipped to

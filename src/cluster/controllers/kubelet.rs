@@ -337,15 +337,18 @@ fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (Optio
                 .is_some_and(|s| s.get("state").and_then(|st| st.get("running")).is_some());
             if killed && (was_running || snap.restarts > old_restarts) {
                 let cname = ct.get("name").and_then(Value::as_str).unwrap_or("");
-                c.record_event(
+                let path = container_path(pod, cname);
+                c.record_event_at(
                     pod,
+                    &path,
                     "Warning",
                     "Unhealthy",
                     &format!("Liveness probe failed: {why}"),
                     "kubelet",
                 );
-                c.record_event(
+                c.record_event_at(
                     pod,
+                    &path,
                     "Normal",
                     "Killing",
                     &format!("Container {cname} failed liveness probe, will be restarted"),
@@ -391,7 +394,9 @@ fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (Optio
                 e.involved_uid() == uid && e.reason() == "Unhealthy" && e.message() == msg
             });
             if !seen {
-                c.record_event(pod, "Warning", "Unhealthy", &msg, "kubelet");
+                let cname = ct.get("name").and_then(Value::as_str).unwrap_or("");
+                let path = container_path(pod, cname);
+                c.record_event_at(pod, &path, "Warning", "Unhealthy", &msg, "kubelet");
             }
         }
         all_ready &= ready;
@@ -685,6 +690,15 @@ fn status_json(
     s
 }
 
+/// The field path of a pod's container, as the kubelet's events name it.
+fn container_path(pod: &Value, name: &str) -> String {
+    let init = object::array(pod, "spec.initContainers")
+        .iter()
+        .any(|c| c.get("name").and_then(Value::as_str) == Some(name));
+    let list = if init { "initContainers" } else { "containers" };
+    format!("spec.{list}{{{name}}}")
+}
+
 fn emit_events(
     c: &mut Cluster,
     pod: &Value,
@@ -694,6 +708,7 @@ fn emit_events(
     image_ok: bool,
 ) {
     let name = ct.get("name").and_then(Value::as_str).unwrap_or("");
+    let path = container_path(pod, name);
     let image = ct.get("image").and_then(Value::as_str).unwrap_or("");
     let old = object::array(pod, "status.containerStatuses")
         .iter()
@@ -746,36 +761,45 @@ fn emit_events(
     let pod_ns = object::namespace(pod).to_string();
     let pod_name = object::name(pod).to_string();
     let uid = object::str_at(pod, "metadata.uid").to_string();
-    let path = format!("spec.containers{{{name}}}");
-    let _ = path;
     match new_reason.as_str() {
         "ErrImagePull" => {
-            c.record_event(
+            c.record_event_at(
                 pod,
+                &path,
                 "Normal",
                 "Pulling",
                 &format!("Pulling image \"{image}\""),
                 "kubelet",
             );
-            c.record_event(
+            c.record_event_at(
                 pod,
+                &path,
                 "Warning",
                 "Failed",
                 &format!("Failed to pull image \"{image}\": {}", pull_error(image)),
                 "kubelet",
             );
-            c.record_event(pod, "Warning", "Failed", "Error: ErrImagePull", "kubelet");
+            c.record_event_at(
+                pod,
+                &path,
+                "Warning",
+                "Failed",
+                "Error: ErrImagePull",
+                "kubelet",
+            );
         }
         "ImagePullBackOff" => {
-            c.record_event(
+            c.record_event_at(
                 pod,
+                &path,
                 "Normal",
                 "BackOff",
                 &format!("Back-off pulling image \"{image}\""),
                 "kubelet",
             );
-            c.record_event(
+            c.record_event_at(
                 pod,
+                &path,
                 "Warning",
                 "Failed",
                 "Error: ImagePullBackOff",
@@ -788,25 +812,28 @@ fn emit_events(
                 && !old_reason.is_empty()
                 && matches!(old_reason.as_str(), "ContainerCreating" | "PodInitializing")
             {
-                c.record_event(
+                c.record_event_at(
                     pod,
+                    &path,
                     "Normal",
                     "Pulling",
                     &format!("Pulling image \"{image}\""),
                     "kubelet",
                 );
-                c.record_event(pod, "Normal", "Pulled", &format!("Successfully pulled image \"{image}\" in 1.2s (1.2s including waiting). Image size: 4269183 bytes."), "kubelet");
+                c.record_event_at(pod, &path, "Normal", "Pulled", &format!("Successfully pulled image \"{image}\" in 1.2s (1.2s including waiting). Image size: 4269183 bytes."), "kubelet");
             } else if snap.restarts > old_restarts {
-                c.record_event(
+                c.record_event_at(
                     pod,
+                    &path,
                     "Normal",
                     "Pulled",
                     &format!("Container image \"{image}\" already present on machine"),
                     "kubelet",
                 );
             }
-            c.record_event(
+            c.record_event_at(
                 pod,
+                &path,
                 "Normal",
                 "Created",
                 &format!("Created container: {name}"),
@@ -820,16 +847,31 @@ fn emit_events(
                     message: Some(m), ..
                 } = &snap.state
                 {
-                    c.record_event(pod, "Warning", "Failed", &format!("Error: {m}"), "kubelet");
+                    c.record_event_at(
+                        pod,
+                        &path,
+                        "Warning",
+                        "Failed",
+                        &format!("Error: {m}"),
+                        "kubelet",
+                    );
                 } else if let Some(State::Terminated {
                     message: Some(m), ..
                 }) = &snap.last
                 {
-                    c.record_event(pod, "Warning", "Failed", &format!("Error: {m}"), "kubelet");
+                    c.record_event_at(
+                        pod,
+                        &path,
+                        "Warning",
+                        "Failed",
+                        &format!("Error: {m}"),
+                        "kubelet",
+                    );
                 }
             } else {
-                c.record_event(
+                c.record_event_at(
                     pod,
+                    &path,
                     "Normal",
                     "Started",
                     &format!("Started container {name}"),
@@ -842,12 +884,20 @@ fn emit_events(
                 message: Some(m), ..
             } = &snap.state
             {
-                c.record_event(pod, "Warning", "Failed", &format!("Error: {m}"), "kubelet");
+                c.record_event_at(
+                    pod,
+                    &path,
+                    "Warning",
+                    "Failed",
+                    &format!("Error: {m}"),
+                    "kubelet",
+                );
             }
         }
         "CrashLoopBackOff" => {
-            c.record_event(
+            c.record_event_at(
                 pod,
+                &path,
                 "Warning",
                 "BackOff",
                 &format!(
