@@ -671,7 +671,8 @@ fn wide_events_name_the_container_and_the_kubelets_node() {
     // describe names only the component, as kubectl's describe does.
     let out = s.run("kubectl describe pod web");
     assert!(
-        out.stdout.contains("  Normal  Pulling  4s    kubelet  Pulling image \"nginx\"\n"),
+        out.stdout
+            .contains("  Normal  Pulling  4s    kubelet  Pulling image \"nginx\"\n"),
         "{}",
         out.stdout
     );

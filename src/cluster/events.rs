@@ -80,6 +80,9 @@ pub(crate) struct Recorded {
     kind: Arc<str>,
     object_name: String,
     object_uid: String,
+    /// The object's own namespace: empty for a cluster-scoped one (a Node), whose Events are
+    /// kept in `default`.
+    object_namespace: Arc<str>,
     /// The part of the object the Event is about (`spec.containers{web}`), or empty.
     field_path: String,
     /// The node of the kubelet that reports it, or empty for the control plane's components.
@@ -109,7 +112,6 @@ impl Recorded {
                 "apiVersion": &*self.api_version,
                 "kind": &*self.kind,
                 "name": self.object_name,
-                "namespace": &*self.namespace,
                 "uid": self.object_uid,
             },
             "type": &*self.type_,
@@ -122,6 +124,9 @@ impl Recorded {
             "reportingComponent": &*self.source,
             "reportingInstance": &*self.host,
         });
+        if !self.object_namespace.is_empty() {
+            v["involvedObject"]["namespace"] = json!(&*self.object_namespace);
+        }
         if !self.field_path.is_empty() {
             v["involvedObject"]["fieldPath"] = json!(self.field_path);
         }
@@ -263,8 +268,8 @@ impl Cluster {
             object::str_at(about, "spec.nodeName")
         }
         .to_string();
-        let ns = object::namespace(about);
-        let ns = if ns.is_empty() { "default" } else { ns }.to_string();
+        let own_ns = object::namespace(about);
+        let ns = if own_ns.is_empty() { "default" } else { own_ns }.to_string();
         let obj_name = object::name(about).to_string();
         let kind = object::kind(about).to_string();
         let uid = object::str_at(about, "metadata.uid").to_string();
@@ -368,6 +373,7 @@ impl Cluster {
             reason: self.events.intern(reason),
             source: self.events.intern(source),
             host: self.events.intern(&host),
+            object_namespace: self.events.intern(own_ns),
             field_path: field_path.to_string(),
             uid: self.new_uid(),
             resource_version: 0,
@@ -520,6 +526,31 @@ mod tests {
             .unwrap_or_default();
         after["metadata"]["resourceVersion"] = again["metadata"]["resourceVersion"].clone();
         assert_eq!(after, again);
+    }
+
+    #[test]
+    fn an_event_about_a_node_lives_in_default_and_names_no_namespace_for_it() {
+        let mut c = cluster();
+        let node = json!({"apiVersion": "v1", "kind": "Node",
+                          "metadata": {"name": "node01", "uid": "uid-node01"}});
+        c.record_event(
+            &node,
+            "Normal",
+            "NodeNotReady",
+            "Node node01 status is now: NodeNotReady",
+            "node-controller",
+        );
+        c.record_event(&node, "Normal", "Starting", "Starting kubelet.", "kubelet");
+        let all = c.list_ns("events", "default");
+        assert_eq!(all.len(), 2);
+        for e in all {
+            assert_eq!(e["involvedObject"].get("namespace"), None, "{e}");
+            let host = e["source"].get("host").and_then(Value::as_str);
+            match e["reason"].as_str() {
+                Some("Starting") => assert_eq!(host, Some("node01")),
+                _ => assert_eq!(host, None),
+            }
+        }
     }
 
     #[test]
