@@ -679,3 +679,53 @@ fn wide_events_name_the_container_and_the_kubelets_node() {
     let yaml = s.run("kubectl get events --field-selector reason=Pulling -o jsonpath={.items[0].source.host}/{.items[0].reportingInstance}/{.items[0].involvedObject.fieldPath}");
     assert_eq!(yaml.stdout, "node01/node01/spec.containers{web}");
 }
+
+#[test]
+fn an_init_container_reports_its_pull_create_and_start_before_the_app() {
+    let mut s = session();
+    write(
+        &mut s,
+        "/root/init.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: withinit\nspec:\n  initContainers:\n  - name: setup\n    image: busybox\n    command: [\"sh\", \"-c\", \"echo ok\"]\n  containers:\n  - name: app\n    image: nginx\n",
+    );
+    assert_eq!(
+        s.run("kubectl apply -f /root/init.yaml").stdout,
+        "pod/withinit created\n"
+    );
+    s.world.advance(30);
+    let out = s.run("kubectl describe pod withinit");
+    let events: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Events:"))
+        .skip(3)
+        .map(|l| l.split_whitespace().nth(1).unwrap_or(""))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "Scheduled",
+            "Pulling",
+            "Pulled",
+            "Created",
+            "Started",
+            "Pulling",
+            "Pulled",
+            "Created",
+            "Started"
+        ],
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("kubelet            Started container setup\n"),
+        "{}",
+        out.stdout
+    );
+    let paths = s.run("kubectl get events --field-selector reason=Started -o custom-columns=P:.involvedObject.fieldPath --no-headers --sort-by=.involvedObject.fieldPath");
+    assert_eq!(
+        paths.stdout,
+        "spec.containers{app}\nspec.initContainers{setup}\n"
+    );
+}

@@ -219,6 +219,8 @@ fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (Optio
             continue;
         }
         let snap = runtime::snapshot(&prog, image_ok, start, elapsed, init_policy);
+        let statuses = "status.initContainerStatuses";
+        emit_events(c, pod, ic, &snap, &prog, image_ok, statuses);
         let finished_ok = matches!(snap.state, State::Terminated { code: 0, .. });
         init_statuses.push(status_json(ic, &snap, t0, false, image_ok));
         if finished_ok {
@@ -408,7 +410,15 @@ fn reconcile_pod(c: &mut Cluster, pod: &Value, used_ips: &mut UsedIps) -> (Optio
         if let State::Terminated { code, .. } = snap.state {
             any_failed |= code != 0 && snap.done;
         }
-        emit_events(c, pod, ct, &snap, &prog, image_ok);
+        emit_events(
+            c,
+            pod,
+            ct,
+            &snap,
+            &prog,
+            image_ok,
+            "status.containerStatuses",
+        );
         statuses.push(status_json(ct, &snap, t0, ready, image_ok));
     }
     let phase = if init_failed {
@@ -699,6 +709,8 @@ fn container_path(pod: &Value, name: &str) -> String {
     format!("spec.{list}{{{name}}}")
 }
 
+/// The kubelet's events for a container whose state moved on since the pod's last status
+/// (`statuses`: where that status lists this kind of container).
 fn emit_events(
     c: &mut Cluster,
     pod: &Value,
@@ -706,11 +718,12 @@ fn emit_events(
     snap: &Snapshot,
     prog: &Program,
     image_ok: bool,
+    statuses: &str,
 ) {
     let name = ct.get("name").and_then(Value::as_str).unwrap_or("");
     let path = container_path(pod, name);
     let image = ct.get("image").and_then(Value::as_str).unwrap_or("");
-    let old = object::array(pod, "status.containerStatuses")
+    let old = object::array(pod, statuses)
         .iter()
         .find(|s| s.get("name").and_then(Value::as_str) == Some(name))
         .cloned();
