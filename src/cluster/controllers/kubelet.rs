@@ -853,33 +853,28 @@ fn emit_events(
                 "kubelet",
             );
             if let Program::NotFound(_) = prog {
-                if let State::Terminated {
-                    message: Some(m), ..
-                }
-                | State::Waiting {
-                    message: Some(m), ..
-                } = &snap.state
-                {
-                    c.record_event_at(
-                        pod,
-                        &path,
-                        "Warning",
-                        "Failed",
-                        &format!("Error: {m}"),
-                        "kubelet",
-                    );
-                } else if let Some(State::Terminated {
-                    message: Some(m), ..
-                }) = &snap.last
-                {
-                    c.record_event_at(
-                        pod,
-                        &path,
-                        "Warning",
-                        "Failed",
-                        &format!("Error: {m}"),
-                        "kubelet",
-                    );
+                // The runtime's message: of the state now, else of the last termination.
+                let message = match (&snap.state, &snap.last) {
+                    (
+                        State::Terminated {
+                            message: Some(m), ..
+                        }
+                        | State::Waiting {
+                            message: Some(m), ..
+                        },
+                        _,
+                    )
+                    | (
+                        _,
+                        Some(State::Terminated {
+                            message: Some(m), ..
+                        }),
+                    ) => Some(m),
+                    _ => None,
+                };
+                if let Some(m) = message {
+                    let msg = format!("Error: {m}");
+                    c.record_event_at(pod, &path, "Warning", "Failed", &msg, "kubelet");
                 }
             } else {
                 c.record_event_at(
